@@ -1,0 +1,90 @@
+// The daemon's one truth: per container, per (arch, syscall, action, errno), how many
+// verdicts, when first and last, and a sample. Written to <state_dir>/state.json by the
+// daemon; read by `events`, the metrics collector, `suggest` and `report`.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sc::audit {
+
+struct Sample {
+  std::string comm;            // raw bytes as the kernel gave them (may be hostile/non-UTF-8)
+  std::string exe;
+  int32_t pid = 0;
+  int32_t tid = 0;
+  bool has_args = false;       // the audit stream carries no arguments; the tracer does
+  std::array<uint64_t, 6> args{};
+  uint64_t instruction_pointer = 0;
+};
+
+struct VerdictKey {
+  std::string arch;            // libseccomp arch name: "x86_64", "x86", "x32", "aarch64", ...
+  int32_t nr = 0;              // syscall number in that arch's table
+  std::string action;          // "errno" "kill_process" "kill_thread" "trap" "log" "user_notif" "trace"
+  int32_t error = -1;          // errno for action "errno" when known, else -1
+  auto operator<=>(const VerdictKey&) const = default;
+};
+
+struct VerdictStats {
+  std::string syscall;         // name in that arch's table ("uname"), or "#<nr>" when unknown
+  uint64_t count = 0;
+  int64_t first_seen_ns = 0;   // CLOCK_REALTIME
+  int64_t last_seen_ns = 0;
+  // In audit mode: the action the enforcing profile would have taken ("errno", ...);
+  // empty when not known or not in audit mode.
+  std::string would_be_action;
+  std::optional<Sample> sample;
+};
+
+struct ContainerRecord {
+  std::string container_id;
+  std::string runtime;         // "seccomp-companion", "mesos", "docker", "containerd", "crio", "runc", "systemd", "cgroup"
+  std::string cgroup_path;     // relative to the cgroup2 mount
+  uint64_t cgroup_id = 0;
+  std::string profile_name;
+  std::string profile_path;
+  std::string profile_sha256;
+  std::string mode;            // "enforce" "audit" "unconfined" or "" when unknown (foreign)
+  int64_t first_seen_ns = 0;
+  int64_t last_seen_ns = 0;
+  std::optional<int64_t> exited_at_ns;
+  std::map<VerdictKey, VerdictStats> verdicts;
+  // Learning: syscall numbers actually entered, per arch name (from the tracer's bitmaps).
+  std::map<std::string, std::set<int32_t>> learned;
+};
+
+struct SourceHealth {
+  bool live = false;
+  std::string detail;          // which hooks, or why not
+  uint64_t events = 0;
+  uint64_t lost = 0;           // events/records the source reports as lost
+};
+
+struct State {
+  int version = 1;
+  std::map<std::string, ContainerRecord> containers;   // by container id
+  std::map<std::string, SourceHealth> sources;         // "bpf", "audit"
+  int64_t last_flush_ns = 0;
+};
+
+std::string to_json_text(const State& state);
+// Throws std::runtime_error naming what is wrong (JSON path) for a corrupt file.
+State from_json_text(const std::string& text);
+
+// One flat row per (container, verdict key), the shape `seccomp-audit events --format=json`
+// prints: container, syscall, arch, action, errno, count, first_seen, last_seen, mode, ...
+struct EventRow {
+  const ContainerRecord* container;
+  const VerdictKey* key;
+  const VerdictStats* stats;
+};
+std::vector<EventRow> event_rows(const State& state, const std::string& container_filter = "");
+
+}  // namespace sc::audit

@@ -1,0 +1,89 @@
+// The tracer's loader API: probes which hooks this kernel allows (load AND attach), loads the
+// BPF programs (tracer.bpf.c, skeleton from bpftool), pins the maps so counts survive a
+// restart of the daemon, and reads the in-kernel aggregates. Used by the audit daemon.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sc::bpf {
+
+enum class SyscallHooks { Off, Auto, On };  // Auto: attached while a watched cgroup wants them
+
+struct TracerOptions {
+  std::string pin_dir = "/sys/fs/bpf/seccomp-companion";
+  SyscallHooks syscall_hooks = SyscallHooks::Auto;
+  // "" = probe and choose the best; "fallback" = skip fentry/kprobe even where they work;
+  // also settable by the environment variable SC_TRACER_HOOKS.
+  std::string force_hooks;
+  uint32_t sample_rate_per_sec = 100;  // ring-buffer samples per second, at most
+};
+
+struct HookStatus {
+  std::string name;    // "fentry/audit_seccomp", "kprobe/audit_seccomp", "tp_btf/signal_generate", "raw_tp/sys_enter", ...
+  bool live = false;
+  std::string reason;  // why not live (the errno text of the failed load/attach), or what it covers
+};
+
+struct VerdictCount {
+  uint64_t cgroup_id = 0;
+  uint32_t audit_arch = 0;   // AUDIT_ARCH_*
+  int32_t nr = 0;
+  uint32_t action = 0;       // SECCOMP_RET_* action (full action bits, data masked off)
+  int32_t error = -1;        // errno for ERRNO skips, else -1
+  uint64_t count = 0;
+  uint64_t first_ns = 0;     // CLOCK_BOOTTIME / bpf_ktime_get_boot_ns
+  uint64_t last_ns = 0;
+};
+
+struct SampleEvent {
+  uint64_t cgroup_id = 0;
+  uint32_t audit_arch = 0;
+  int32_t nr = 0;
+  uint32_t action = 0;
+  int32_t error = -1;
+  int32_t pid = 0;           // tgid
+  int32_t tid = 0;
+  std::string comm;          // raw bytes, up to 16
+  uint64_t args[6] = {0, 0, 0, 0, 0, 0};
+  uint64_t instruction_pointer = 0;
+  uint64_t ts_ns = 0;        // boot time
+};
+
+class Tracer {
+ public:
+  // Throws std::runtime_error with context (which step, errno) when nothing can be loaded.
+  explicit Tracer(const TracerOptions& options);
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  std::vector<HookStatus> hooks() const;
+
+  // Watched cgroups: programs return at once for every other cgroup.
+  // `exact` asks for the syscall hooks (sys_enter/sys_exit pairing, learning).
+  void watch(uint64_t cgroup_id, bool exact);
+  void unwatch(uint64_t cgroup_id);
+
+  std::vector<VerdictCount> counts() const;                   // the whole aggregation map
+  std::optional<uint64_t> cgroup_of_tgid(int32_t tgid) const; // also after the process exited
+  // Syscalls entered by a watched cgroup, per AUDIT_ARCH_* (learning bitmaps).
+  std::map<uint32_t, std::vector<int32_t>> learned(uint64_t cgroup_id) const;
+
+  // Waits up to timeout_ms for samples; returns how many were handled.
+  int poll(int timeout_ms, const std::function<void(const SampleEvent&)>& on_sample);
+  uint64_t samples_lost() const;
+
+  // Removes the pins (and with them the kernel's counts). For tests and `--reset`.
+  void unpin();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace sc::bpf

@@ -1,0 +1,81 @@
+#include "host/cgroup2.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
+
+namespace sc::host {
+namespace {
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape_mountinfo(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() &&
+        s[i + 1] >= '0' && s[i + 1] <= '7' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+        s[i + 3] >= '0' && s[i + 3] <= '7') {
+      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::optional<std::string> cgroup2_mount_from_mountinfo_text(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    // id parent major:minor root mount-point options [optional fields...] - fstype source super
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    std::string w;
+    while (fields >> w) f.push_back(w);
+    size_t dash = 0;
+    for (size_t i = 6; i < f.size(); ++i)
+      if (f[i] == "-") { dash = i; break; }
+    if (dash == 0 || dash + 1 >= f.size() || f.size() < 5) continue;
+    if (f[dash + 1] == "cgroup2") return unescape_mountinfo(f[4]);
+  }
+  return std::nullopt;
+}
+
+std::string cgroup2_mount(const std::string& mountinfo) {
+  auto mount = cgroup2_mount_from_mountinfo_text(read_file(mountinfo));
+  if (!mount) throw std::runtime_error("no cgroup2 file system is mounted (read " + mountinfo + ")");
+  return *mount;
+}
+
+uint64_t cgroup_id(const std::string& directory) {
+  struct stat st {};
+  if (stat(directory.c_str(), &st) != 0)
+    throw std::system_error(errno, std::generic_category(), "stat " + directory);
+  return st.st_ino;
+}
+
+std::optional<std::string> cgroup2_path_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+  if (!in) return std::nullopt;
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("0::", 0) == 0) return line.substr(3);
+  return std::nullopt;
+}
+
+}  // namespace sc::host

@@ -1,0 +1,29 @@
+// cgroup v2 on this host: where it is mounted (from /proc/self/mountinfo, never assumed),
+// the id of a group (the inode of its directory, what bpf_get_current_cgroup_id() returns)
+// and the group of a process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sc::host {
+
+// The cgroup2 mount point ("/sys/fs/cgroup" on pure cgroup2 hosts, "/sys/fs/cgroup/unified"
+// on hybrid ones). `mountinfo` is the file to read (tests pass their own).
+// Throws std::runtime_error when there is none.
+std::string cgroup2_mount(const std::string& mountinfo = "/proc/self/mountinfo");
+
+// Parse mountinfo text; nullopt when no cgroup2 line.
+std::optional<std::string> cgroup2_mount_from_mountinfo_text(const std::string& text);
+
+// Inode of a cgroup directory (absolute path). Throws std::system_error.
+uint64_t cgroup_id(const std::string& directory);
+
+// The cgroup2 path of a process relative to the mount ("/seccomp-companion/abc"), from the
+// "0::" line of /proc/<pid>/cgroup; nullopt when the process is gone or has no such line.
+std::optional<std::string> cgroup2_path_of(pid_t pid);
+
+}  // namespace sc::host

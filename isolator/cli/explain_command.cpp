@@ -1,0 +1,6 @@
+// PLACEHOLDER until the 'explain' subcommand is written: registers nothing.
+#include "isolator/cli/commands.h"
+
+namespace sc::cli {
+Run add_explain_command(CLI::App&) { return [] { return 2; }; }
+}  // namespace sc::cli

@@ -1,0 +1,49 @@
+// The filter compiler: a thin RAII wrapper over libseccomp. Every libseccomp call is
+// checked; a failure throws FilterError carrying the errno and the rule that failed.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <linux/filter.h>
+
+#include "isolator/profile/resolver.h"
+
+namespace sc::compiler {
+
+class FilterError : public std::runtime_error {
+ public:
+  FilterError(const std::string& what, int error) : std::runtime_error(what), error_(error) {}
+  int error() const { return error_; }  // positive errno
+ private:
+  int error_;
+};
+
+struct CompileOptions {
+  bool binary_tree = true;  // SCMP_FLTATR_CTL_OPTIMIZE=2
+  bool log_flag = true;     // SCMP_FLTATR_CTL_LOG (SECCOMP_FILTER_FLAG_LOG)
+  bool no_new_privs = false;// SCMP_FLTATR_CTL_NNP when loading
+};
+
+// Owns a scmp_filter_ctx built from a resolved profile.
+class Filter {
+ public:
+  Filter(const profile::ResolvedProfile& resolved, const CompileOptions& options);
+  ~Filter();
+  Filter(const Filter&) = delete;
+  Filter& operator=(const Filter&) = delete;
+  Filter(Filter&& other) noexcept;
+  Filter& operator=(Filter&& other) noexcept;
+
+  std::vector<sock_filter> bpf() const;   // the cBPF program the kernel gets
+  std::string pfc() const;                // libseccomp's pseudo-filter-code text
+  // Install into the calling thread (seccomp_load). Throws FilterError.
+  void load() const;
+
+ private:
+  void* ctx_ = nullptr;  // scmp_filter_ctx
+};
+
+}  // namespace sc::compiler

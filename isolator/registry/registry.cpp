@@ -1,0 +1,138 @@
+#include "isolator/registry/registry.h"
+
+#include <dirent.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "host/atomic_file.h"
+
+namespace sc::registry {
+namespace {
+using nlohmann::json;
+
+template <typename T>
+T field(const json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end()) throw std::runtime_error(std::string("registry entry: missing '") + name + "'");
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    throw std::runtime_error(std::string("registry entry: '") + name + "' has the wrong type");
+  }
+}
+}  // namespace
+
+std::string to_json_text(const Entry& e) {
+  json j = {
+      {"container_id", e.container_id}, {"pid", e.pid},
+      {"cgroup_path", e.cgroup_path},   {"cgroup_id", e.cgroup_id},
+      {"profile_name", e.profile_name}, {"profile_path", e.profile_path},
+      {"profile_sha256", e.profile_sha256}, {"mode", e.mode},
+      {"capabilities", e.capabilities}, {"command", e.command},
+      {"started_at_ns", e.started_at_ns},
+      {"exited_at_ns", e.exited_at_ns ? json(*e.exited_at_ns) : json(nullptr)},
+      {"exit_status", e.exit_status ? json(*e.exit_status) : json(nullptr)},
+  };
+  return j.dump(2) + "\n";
+}
+
+Entry from_json_text(const std::string& text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error(std::string("registry entry: invalid JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw std::runtime_error("registry entry: not a JSON object");
+  Entry e;
+  e.container_id = field<std::string>(j, "container_id");
+  e.pid = field<pid_t>(j, "pid");
+  e.cgroup_path = field<std::string>(j, "cgroup_path");
+  e.cgroup_id = field<uint64_t>(j, "cgroup_id");
+  e.profile_name = field<std::string>(j, "profile_name");
+  e.profile_path = field<std::string>(j, "profile_path");
+  e.profile_sha256 = field<std::string>(j, "profile_sha256");
+  e.mode = field<std::string>(j, "mode");
+  if (e.mode != "enforce" && e.mode != "audit" && e.mode != "unconfined")
+    throw std::runtime_error("registry entry: 'mode' must be enforce, audit or unconfined");
+  if (j.contains("capabilities")) e.capabilities = field<std::vector<std::string>>(j, "capabilities");
+  if (j.contains("command")) e.command = field<std::vector<std::string>>(j, "command");
+  e.started_at_ns = field<int64_t>(j, "started_at_ns");
+  if (j.contains("exited_at_ns") && !j["exited_at_ns"].is_null()) e.exited_at_ns = field<int64_t>(j, "exited_at_ns");
+  if (j.contains("exit_status") && !j["exit_status"].is_null()) e.exit_status = field<int>(j, "exit_status");
+  if (!valid_container_id(e.container_id))
+    throw std::runtime_error("registry entry: invalid 'container_id'");
+  return e;
+}
+
+bool valid_container_id(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  auto ok = [](char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (!first && (c == '_' || c == '.' || c == '-'));
+  };
+  for (size_t i = 0; i < id.size(); ++i)
+    if (!ok(id[i], i == 0)) return false;
+  return true;
+}
+
+std::string containers_dir(const std::string& runtime_dir) { return runtime_dir + "/containers"; }
+
+std::string entry_path(const std::string& runtime_dir, const std::string& id) {
+  if (!valid_container_id(id)) throw std::invalid_argument("invalid container id '" + id + "'");
+  return containers_dir(runtime_dir) + "/" + id + ".json";
+}
+
+void write(const std::string& runtime_dir, const Entry& entry) {
+  host::make_directories(containers_dir(runtime_dir), 0755);
+  host::write_file_atomically(entry_path(runtime_dir, entry.container_id), to_json_text(entry), 0644);
+}
+
+std::optional<Entry> read(const std::string& runtime_dir, const std::string& id) {
+  std::string path = entry_path(runtime_dir, id);
+  std::ifstream in(path);
+  if (!in) {
+    if (errno == ENOENT) return std::nullopt;
+    throw std::system_error(errno, std::generic_category(), "read " + path);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return from_json_text(ss.str());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+std::vector<Entry> read_all(const std::string& runtime_dir, std::vector<std::string>* errors) {
+  std::vector<Entry> out;
+  std::string dir = containers_dir(runtime_dir);
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
+  if (!d) {
+    if (errno != ENOENT && errors) errors->push_back("cannot read " + dir + ": " + std::strerror(errno));
+    return out;
+  }
+  while (auto* ent = readdir(d.get())) {
+    std::string name = ent->d_name;
+    if (name.size() <= 5 || name.substr(name.size() - 5) != ".json") continue;
+    std::ifstream in(dir + "/" + name);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+      out.push_back(from_json_text(ss.str()));
+    } catch (const std::exception& e) {
+      if (errors) errors->push_back(dir + "/" + name + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace sc::registry

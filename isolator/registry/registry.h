@@ -1,0 +1,50 @@
+// The isolator's registry: one JSON file per container in <runtime_dir>/containers/<id>.json,
+// written atomically by `seccomp-isolator launch` at start and again at exit. The audit
+// daemon, `suggest`/`report` and `inspect` read it to know what each container runs under.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sc::registry {
+
+inline constexpr const char* kDefaultRuntimeDir = "/run/seccomp-companion";
+
+struct Entry {
+  std::string container_id;
+  pid_t pid = 0;                       // the container's init process (as seen from the host)
+  std::string cgroup_path;             // relative to the cgroup2 mount: "/seccomp-companion/<id>"
+  uint64_t cgroup_id = 0;              // inode of the cgroup directory
+  std::string profile_name;            // "" when unconfined
+  std::string profile_path;            // absolute path of the profile file, "" when unconfined
+  std::string profile_sha256;          // hex digest of the profile file's bytes
+  std::string mode;                    // "enforce" | "audit" | "unconfined"
+  std::vector<std::string> capabilities;  // bounding set the rules were resolved against
+  std::vector<std::string> command;
+  int64_t started_at_ns = 0;           // CLOCK_REALTIME, ns since the epoch
+  std::optional<int64_t> exited_at_ns;
+  std::optional<int> exit_status;      // launch's exit code (docker run convention)
+};
+
+std::string to_json_text(const Entry& entry);
+// Throws std::runtime_error naming the field when the text is not a valid entry.
+Entry from_json_text(const std::string& text);
+
+std::string containers_dir(const std::string& runtime_dir);
+std::string entry_path(const std::string& runtime_dir, const std::string& container_id);
+
+// Atomic write (temporary file, fsync, rename). Throws std::system_error.
+void write(const std::string& runtime_dir, const Entry& entry);
+// nullopt when there is no entry for that id. Throws on unreadable/corrupt entries.
+std::optional<Entry> read(const std::string& runtime_dir, const std::string& container_id);
+// Every entry; corrupt ones are skipped and reported through `errors` (never thrown).
+std::vector<Entry> read_all(const std::string& runtime_dir, std::vector<std::string>* errors = nullptr);
+
+// Container ids become file names and cgroup names: [A-Za-z0-9][A-Za-z0-9_.-]{0,127}.
+bool valid_container_id(const std::string& id);
+
+}  // namespace sc::registry
