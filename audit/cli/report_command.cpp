@@ -1,0 +1,6 @@
+// PLACEHOLDER until the 'report' subcommand is written: registers nothing.
+#include "audit/cli/commands.h"
+
+namespace sc::audit::cli {
+Run add_report_command(CLI::App&) { return [] { return 2; }; }
+}  // namespace sc::audit::cli
