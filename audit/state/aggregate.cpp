@@ -99,7 +99,8 @@ std::string to_json_text(const State& state) {
   }
   json sources = json::object();
   for (const auto& [name, s] : state.sources)
-    sources[name] = {{"live", s.live}, {"detail", s.detail}, {"events", s.events}, {"lost", s.lost}};
+    sources[name] = {{"live", s.live}, {"detail", s.detail}, {"events", s.events}, {"lost", s.lost},
+                     {"samples_dropped", s.samples_dropped}};
   json j = {{"version", state.version}, {"last_flush_ns", state.last_flush_ns},
             {"containers", std::move(containers)}, {"sources", std::move(sources)}};
   return j.dump(1) + "\n";
@@ -156,7 +157,8 @@ State from_json_text(const std::string& text) {
     if (j.contains("sources"))
       for (const auto& [name, s] : j["sources"].items())
         st.sources[name] = SourceHealth{s.value("live", false), s.value("detail", ""),
-                                        s.value("events", uint64_t{0}), s.value("lost", uint64_t{0})};
+                                        s.value("events", uint64_t{0}), s.value("lost", uint64_t{0}),
+                                        s.value("samples_dropped", uint64_t{0})};
     return st;
   } catch (const json::exception& e) {
     throw std::runtime_error(where + ": " + e.what());

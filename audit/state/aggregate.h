@@ -65,6 +65,7 @@ struct SourceHealth {
   std::string detail;          // which hooks, or why not
   uint64_t events = 0;
   uint64_t lost = 0;           // events/records the source reports as lost
+  uint64_t samples_dropped = 0;// context samples dropped (ring buffer full / rate limit); counts are unaffected
 };
 
 struct State {

@@ -1,0 +1,38 @@
+// Builds audit::State values for the metrics tests, the way the daemon fills them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "audit/state/aggregate.h"
+
+namespace sc::metrics::testing {
+
+inline constexpr int64_t kSecond = 1000000000;
+
+inline audit::ContainerRecord& add_container(audit::State& st, const std::string& id, const std::string& mode,
+                                             const std::string& profile, int64_t seen_ns) {
+  audit::ContainerRecord& c = st.containers[id];
+  c.container_id = id;
+  c.runtime = "seccomp-companion";
+  c.mode = mode;
+  c.profile_name = profile;
+  c.first_seen_ns = seen_ns;
+  c.last_seen_ns = seen_ns;
+  return c;
+}
+
+inline audit::VerdictStats& add_verdict(audit::ContainerRecord& c, const std::string& arch, int nr,
+                                        const std::string& syscall, const std::string& action, int error,
+                                        uint64_t count, int64_t first_ns, int64_t last_ns,
+                                        const std::string& would_be = "") {
+  audit::VerdictStats& v = c.verdicts[audit::VerdictKey{arch, nr, action, error}];
+  v.syscall = syscall;
+  v.count += count;
+  v.first_seen_ns = first_ns;
+  v.last_seen_ns = last_ns;
+  v.would_be_action = would_be;
+  return v;
+}
+
+}  // namespace sc::metrics::testing
