@@ -25,6 +25,11 @@ struct CompileOptions {
   bool binary_tree = true;  // SCMP_FLTATR_CTL_OPTIMIZE=2
   bool log_flag = true;     // SCMP_FLTATR_CTL_LOG (SECCOMP_FILTER_FLAG_LOG)
   bool no_new_privs = false;// SCMP_FLTATR_CTL_NNP when loading
+  // Action for a syscall made under an arch the filter does not cover. Mesos uses KILL
+  // (kill the thread); we kill the whole process when the kernel supports it (>= 4.14):
+  // a foreign-arch call is an escape attempt, and a process with one thread killed may keep
+  // running half-broken. Set false for Mesos's exact KILL_THREAD.
+  bool kill_process_on_bad_arch = true;
 };
 
 // Owns a scmp_filter_ctx built from a resolved profile.

@@ -35,7 +35,17 @@ struct ResolvedProfile {
   std::vector<std::string> warnings;   // e.g. unknown name skipped, pivot_root not allowed
   bool log_flag = true;                // SECCOMP_FILTER_FLAG_LOG
   bool audit = false;
+  // Additions (engine): what else the compiler and `check` need.
+  uint32_t native_arch = 0;            // the arch resolved for (SCMP_ARCH_*)
+  KernelVersion kernel;                // the kernel version includes/excludes were checked against
+  bool tsync = false;                  // flags: SECCOMP_FILTER_FLAG_TSYNC
+  bool spec_allow = false;             // flags: SECCOMP_FILTER_FLAG_SPEC_ALLOW
+  size_t rules_skipped = 0;            // profile rules dropped by includes/excludes
+  size_t rules_redundant = 0;          // rules dropped because their action equals the default
 };
+
+// The running kernel's version (uname), {0,0} if unreadable.
+KernelVersion running_kernel();
 
 // Throws ParseError (with the rule's JSON path) when the profile cannot be resolved safely,
 // e.g. an unknown syscall name in a deny rule under an ALLOW default.
