@@ -21,7 +21,24 @@ struct TracerOptions {
   // also settable by the environment variable SC_TRACER_HOOKS.
   std::string force_hooks;
   uint32_t sample_rate_per_sec = 100;  // ring-buffer samples per second, at most
+  // Pin the program links too, so the kernel keeps counting while no loader runs (a daemon
+  // restart, even after SIGKILL, loses nothing); a new Tracer adopts them. When false the
+  // programs detach when the Tracer is destroyed (the maps stay pinned).
+  bool pin_links = true;
 };
+
+// Kernel-side counters (the sc_stats array map).
+struct TracerStats {
+  uint64_t samples_ringbuf_full = 0;  // samples dropped: ring buffer full
+  uint64_t samples_rate_limited = 0;  // samples dropped: over sample_rate_per_sec
+  uint64_t counts_map_full = 0;       // verdicts NOT counted: aggregation map full
+  uint64_t learn_out_of_range = 0;    // syscalls not learned: nr beyond the bitmap
+  uint64_t skips_seen = 0;            // seccomp skips seen by the sys_exit pairing
+};
+
+// VerdictCount.action for a skipped syscall whose return value is neither an errno nor the
+// TRAP/KILL rollback (a USER_NOTIF or TRACE answer). Not a kernel SECCOMP_RET_* value.
+inline constexpr uint32_t kActionSkippedOther = 0x7ff80000u;
 
 struct HookStatus {
   std::string name;    // "fentry/audit_seccomp", "kprobe/audit_seccomp", "tp_btf/signal_generate", "raw_tp/sys_enter", ...
@@ -76,7 +93,11 @@ class Tracer {
 
   // Waits up to timeout_ms for samples; returns how many were handled.
   int poll(int timeout_ms, const std::function<void(const SampleEvent&)>& on_sample);
-  uint64_t samples_lost() const;
+  uint64_t samples_lost() const;   // ring buffer full + rate limited
+  TracerStats stats() const;
+
+  // Whether raw_tp/sys_enter and sys_exit are attached right now.
+  bool syscall_hooks_attached() const;
 
   // Removes the pins (and with them the kernel's counts). For tests and `--reset`.
   void unpin();

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel side of the tracer: counts seccomp verdicts per (cgroup, arch, syscall, action,
+ * errno) in a hash map, samples first sightings to a ring buffer, learns which syscalls each
+ * watched cgroup enters and keeps tgid -> cgroup for processes that already exited.
+ *
+ * Hooks (the loader chooses which are loaded and attached, by probing):
+ *  - fentry/audit_seccomp, else kprobe/audit_seccomp: every *logged* verdict (kernels that
+ *    allow them);
+ *  - tp_btf/signal_generate: SIGSYS with si_code SYS_SECCOMP, i.e. TRAP and KILL;
+ *  - tp_btf/sched_process_exit: KILL_THREAD of one thread among several (no signal is sent),
+ *    and the tgid -> cgroup map with sched_process_fork/exec;
+ *  - raw_tp/sys_enter + raw_tp/sys_exit (opt-in): a sys_exit without a sys_enter on the same
+ *    thread is a syscall seccomp skipped (ERRNO: ret = -errno); sys_enter feeds learning.
+ * Every counting program returns at once for cgroups that are not in sc_watched.
+ * x86-64 only for now: compat (int 0x80) calls are seen as AUDIT_ARCH_I386 and x32 calls keep
+ * __X32_SYSCALL_BIT in the number, as seccomp sees them. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "tracer_events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define SIGSYS_NR 31
+#define SYS_SECCOMP_CODE 1
+#define SECCOMP_MODE_DEAD_NR 3 /* kernel/seccomp.c: set on the task before a KILL */
+#define TS_COMPAT_FLAG 0x0002  /* arch/x86/include/asm/thread_info.h */
+#define MARK_FRESH_NS (10ULL * 1000 * 1000)
+#define EEXIST_NR 17
+
+const volatile __u64 sample_rate_per_sec = 100;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u64);
+  __type(value, struct sc_watch_val);
+} sc_watched SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct sc_count_key);
+  __type(value, struct sc_count_val);
+} sc_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 256 * 1024);
+} sc_samples SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, SC_STAT_N);
+  __type(key, __u32);
+  __type(value, __u64);
+} sc_stats SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct sc_rate);
+} sc_rate SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, __u32);
+  __type(value, struct sc_proc_val);
+} sc_procs SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, __u32);
+  __type(value, struct sc_thread_state);
+} sc_threads SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u32);
+  __type(value, struct sc_mark);
+} sc_marks SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct sc_learn_key);
+  __type(value, struct sc_learn_val);
+} sc_learned SEC(".maps");
+
+static __always_inline void stat_inc(__u32 index) {
+  __u64* v = bpf_map_lookup_elem(&sc_stats, &index);
+  if (v) __sync_fetch_and_add(v, 1);
+}
+
+static __always_inline struct sc_watch_val* watched(__u64 cgroup_id) {
+  return bpf_map_lookup_elem(&sc_watched, &cgroup_id);
+}
+
+static __always_inline __u32 task_arch(struct task_struct* task) {
+  __u32 status = BPF_CORE_READ(task, thread_info.status);
+  return (status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
+}
+
+static __always_inline __u64 task_cgroup_id(struct task_struct* task) {
+  return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+}
+
+static __always_inline bool sample_allowed(__u64 now) {
+  __u32 zero = 0;
+  struct sc_rate* r = bpf_map_lookup_elem(&sc_rate, &zero);
+  if (!r) return false;
+  __u64 second = now / 1000000000ULL;
+  // Racy window reset across CPUs: at worst a few extra samples in a second, never a wrong count.
+  if (r->window_s != second) {
+    r->window_s = second;
+    r->used = 0;
+  }
+  if (__sync_fetch_and_add(&r->used, 1) >= sample_rate_per_sec) {
+    stat_inc(SC_STAT_RATE_LIMITED);
+    return false;
+  }
+  return true;
+}
+
+static __always_inline void emit_sample(const struct sc_count_key* key, __u32 arch,
+                                        struct pt_regs* regs, __u64 now) {
+  if (!sample_allowed(now)) return;
+  struct sc_sample* s = bpf_ringbuf_reserve(&sc_samples, sizeof(*s), 0);
+  if (!s) {
+    stat_inc(SC_STAT_RINGBUF_FULL);
+    return;
+  }
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  s->cgroup_id = key->cgroup_id;
+  s->arch = key->arch;
+  s->nr = key->nr;
+  s->action = key->action;
+  s->error = key->error;
+  s->pid = pid_tgid >> 32;
+  s->tid = (__u32)pid_tgid;
+  bpf_get_current_comm(s->comm, sizeof(s->comm));
+  s->ts_ns = now;
+  if (regs) {
+    if (arch == SC_AUDIT_ARCH_I386) {  // int 0x80 / sysenter argument registers
+      s->args[0] = BPF_CORE_READ(regs, bx);
+      s->args[1] = BPF_CORE_READ(regs, cx);
+      s->args[2] = BPF_CORE_READ(regs, dx);
+      s->args[3] = BPF_CORE_READ(regs, si);
+      s->args[4] = BPF_CORE_READ(regs, di);
+      s->args[5] = BPF_CORE_READ(regs, bp);
+    } else {
+      s->args[0] = BPF_CORE_READ(regs, di);
+      s->args[1] = BPF_CORE_READ(regs, si);
+      s->args[2] = BPF_CORE_READ(regs, dx);
+      s->args[3] = BPF_CORE_READ(regs, r10);
+      s->args[4] = BPF_CORE_READ(regs, r8);
+      s->args[5] = BPF_CORE_READ(regs, r9);
+    }
+    s->ip = BPF_CORE_READ(regs, ip);
+  } else {
+    for (int i = 0; i < 6; i++) s->args[i] = 0;
+    s->ip = 0;
+  }
+  bpf_ringbuf_submit(s, 0);
+}
+
+// Exact at any rate: atomic add on an existing entry; the first sighting inserts with
+// BPF_NOEXIST, and the loser of a race for the same new key adds to the winner's entry.
+static __always_inline void count_verdict(__u64 cgroup_id, __u32 arch, __s32 nr, __u32 action,
+                                          __s32 error, struct pt_regs* regs) {
+  struct sc_count_key key;
+  __builtin_memset(&key, 0, sizeof(key));
+  key.cgroup_id = cgroup_id;
+  key.arch = arch;
+  key.nr = nr;
+  key.action = action;
+  key.error = error;
+  __u64 now = bpf_ktime_get_boot_ns();
+  struct sc_count_val* v = bpf_map_lookup_elem(&sc_counts, &key);
+  if (v) {
+    __sync_fetch_and_add(&v->count, 1);
+    v->last_ns = now;
+    return;
+  }
+  struct sc_count_val init = {.count = 1, .first_ns = now, .last_ns = now};
+  long err = bpf_map_update_elem(&sc_counts, &key, &init, BPF_NOEXIST);
+  if (err == 0) {
+    emit_sample(&key, arch, regs, now);
+    return;
+  }
+  if (err == -EEXIST_NR) {
+    v = bpf_map_lookup_elem(&sc_counts, &key);
+    if (v) {
+      __sync_fetch_and_add(&v->count, 1);
+      v->last_ns = now;
+      return;
+    }
+  }
+  stat_inc(SC_STAT_COUNTS_FULL);
+}
+
+static __always_inline void set_mark(__u32 tid, __s32 nr, __u32 by) {
+  struct sc_mark m = {.ts_ns = bpf_ktime_get_boot_ns(), .nr = nr, .by = by};
+  bpf_map_update_elem(&sc_marks, &tid, &m, BPF_ANY);
+}
+
+// True when the audit hook already counted this thread's verdict for `nr` just now.
+static __always_inline bool take_fresh_audit_mark(__u32 tid, __s32 nr) {
+  struct sc_mark* m = bpf_map_lookup_elem(&sc_marks, &tid);
+  if (!m || m->by != SC_MARK_BY_AUDIT || m->nr != nr) return false;
+  bool fresh = bpf_ktime_get_boot_ns() - m->ts_ns < MARK_FRESH_NS;
+  bpf_map_delete_elem(&sc_marks, &tid);
+  return fresh;
+}
+
+/* ---- audit_seccomp: every logged verdict (where the kernel lets us hook it) ---- */
+
+static __always_inline int on_audit_verdict(unsigned long syscall, int code, struct pt_regs* regs) {
+  __u64 cg = bpf_get_current_cgroup_id();
+  if (!watched(cg)) return 0;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  __u32 action = (__u32)code & 0xffff0000U;
+  __s32 error = action == SC_ACTION_ERRNO ? (__s32)((__u32)code & 0xffffU) : -1;
+  count_verdict(cg, task_arch(task), (__s32)syscall, action, error, regs);
+  set_mark((__u32)bpf_get_current_pid_tgid(), (__s32)syscall, SC_MARK_BY_AUDIT);
+  return 0;
+}
+
+SEC("fentry/audit_seccomp")
+int BPF_PROG(sc_fentry_audit, unsigned long syscall, long signr, int code) {
+  return on_audit_verdict(syscall, code, (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf()));
+}
+
+SEC("kprobe/audit_seccomp")
+int BPF_KPROBE(sc_kprobe_audit, unsigned long syscall, long signr, int code) {
+  return on_audit_verdict(syscall, code, 0);  // the kprobe's regs are not the syscall's
+}
+
+/* ---- SIGSYS from seccomp: TRAP and KILL ---- */
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(sc_signal_generate, int sig, struct kernel_siginfo* info, struct task_struct* task,
+             int group, int result) {
+  if (sig != SIGSYS_NR) return 0;
+  if (info->si_code != SYS_SECCOMP_CODE) return 0;
+  // force_sig_seccomp() always signals the current task.
+  struct task_struct* current = bpf_get_current_task_btf();
+  if ((__u64)task != (__u64)current) return 0;
+  __u64 cg = bpf_get_current_cgroup_id();
+  if (!watched(cg)) return 0;
+  // Read through probe_read: the verifier's BTF walk trips over the siginfo unions.
+  __s32 nr = BPF_CORE_READ(info, _sifields._sigsys._syscall);
+  __u32 arch = BPF_CORE_READ(info, _sifields._sigsys._arch);
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  // KILL sets seccomp.mode = SECCOMP_MODE_DEAD before force_sig_seccomp(.., true); TRAP does
+  // not. A KILL with other threads alive is a KILL_PROCESS (KILL_THREAD would have exited the
+  // thread without a signal); with one thread the kernel takes the same path for both and the
+  // effect is the same: it is counted as KILL_PROCESS.
+  bool kill = task->seccomp.mode == SECCOMP_MODE_DEAD_NR;
+  __u32 action = kill ? SC_ACTION_KILL_PROCESS : SC_ACTION_TRAP;
+  if (!take_fresh_audit_mark(tid, nr))
+    count_verdict(cg, arch, nr, action, -1, (struct pt_regs*)bpf_task_pt_regs(current));
+  if (kill) set_mark(tid, nr, SC_MARK_BY_SIGNAL);  // its exit must not count it again
+  return 0;
+}
+
+/* ---- processes: tgid -> cgroup, thread cleanup, KILL_THREAD without a signal ---- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sc_process_fork, struct task_struct* parent, struct task_struct* child) {
+  if (child->pid != child->tgid) return 0;  // a new thread, not a new process
+  __u32 tgid = child->tgid;
+  struct sc_proc_val v = {.cgroup_id = task_cgroup_id(child), .exit_ns = 0};
+  bpf_map_update_elem(&sc_procs, &tgid, &v, BPF_ANY);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sc_process_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
+  __u32 tgid = p->tgid;
+  struct sc_proc_val v = {.cgroup_id = bpf_get_current_cgroup_id(), .exit_ns = 0};
+  bpf_map_update_elem(&sc_procs, &tgid, &v, BPF_ANY);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sc_process_exit, struct task_struct* p) {
+  __u32 tid = p->pid;
+  __u64 cg = task_cgroup_id(p);
+  if (p->seccomp.mode == SECCOMP_MODE_DEAD_NR && watched(cg)) {
+    struct sc_mark* m = bpf_map_lookup_elem(&sc_marks, &tid);
+    // No mark: the thread died of a KILL_THREAD without a signal (other threads alive) and
+    // neither signal_generate nor the audit hook counted it.
+    if (!m) {
+      struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(p);
+      __s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
+      count_verdict(cg, task_arch(p), nr, SC_ACTION_KILL_THREAD, -1, regs);
+    }
+  }
+  bpf_map_delete_elem(&sc_marks, &tid);
+  bpf_map_delete_elem(&sc_threads, &tid);
+  if (p->signal->live.counter == 0) {  // the whole thread group is dead
+    __u32 tgid = p->tgid;
+    struct sc_proc_val v = {.cgroup_id = cg, .exit_ns = bpf_ktime_get_boot_ns()};
+    bpf_map_update_elem(&sc_procs, &tgid, &v, BPF_ANY);
+  }
+  return 0;
+}
+
+/* ---- syscall hooks (opt-in): skip detection and learning ---- */
+
+static __always_inline void learn(__u64 cg, __u32 arch, long nr) {
+  struct sc_learn_key key;
+  __builtin_memset(&key, 0, sizeof(key));
+  key.cgroup_id = cg;
+  key.arch = arch;
+  key.x32 = (nr & SC_X32_SYSCALL_BIT) ? 1 : 0;
+  __u64 n = (__u64)nr & ~(__u64)SC_X32_SYSCALL_BIT;
+  if (nr < 0 || n >= SC_LEARN_MAX_NR) {
+    stat_inc(SC_STAT_LEARN_RANGE);
+    return;
+  }
+  struct sc_learn_val* v = bpf_map_lookup_elem(&sc_learned, &key);
+  if (!v) {
+    struct sc_learn_val zero;
+    __builtin_memset(&zero, 0, sizeof(zero));
+    bpf_map_update_elem(&sc_learned, &key, &zero, BPF_NOEXIST);
+    v = bpf_map_lookup_elem(&sc_learned, &key);
+    if (!v) return;
+  }
+  __u64 bit = 1ULL << (n & 63);
+  __u64* word = &v->bits[(n >> 6) & (SC_LEARN_WORDS - 1)];
+  if (!(*word & bit)) __sync_fetch_and_or(word, bit);
+}
+
+SEC("raw_tp/sys_enter")
+int sc_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
+  __u64 cg = bpf_get_current_cgroup_id();
+  struct sc_watch_val* w = watched(cg);
+  if (!w) return 0;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  __u64 start = BPF_CORE_READ(task, start_time);
+  __u32 gen = w->gen;
+  struct sc_thread_state* st = bpf_map_lookup_elem(&sc_threads, &tid);
+  if (st && st->start_ns == start && st->gen == gen) {
+    st->in_syscall = 1;
+  } else {
+    struct sc_thread_state fresh = {.start_ns = start, .gen = gen, .in_syscall = 1};
+    bpf_map_update_elem(&sc_threads, &tid, &fresh, BPF_ANY);
+  }
+  learn(cg, task_arch(task), (long)ctx->args[1]);
+  return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int sc_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
+  __u64 cg = bpf_get_current_cgroup_id();
+  struct sc_watch_val* w = watched(cg);
+  if (!w) return 0;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  __u64 start = BPF_CORE_READ(task, start_time);
+  __u32 gen = w->gen;
+  struct sc_thread_state* st = bpf_map_lookup_elem(&sc_threads, &tid);
+  if (!st || st->start_ns != start || st->gen != gen) {
+    // Unknown history (a new thread returning from clone, a syscall entered before we
+    // watched): trust nothing, start pairing from here.
+    struct sc_thread_state fresh = {.start_ns = start, .gen = gen, .in_syscall = 0};
+    bpf_map_update_elem(&sc_threads, &tid, &fresh, BPF_ANY);
+    return 0;
+  }
+  if (st->in_syscall) {
+    st->in_syscall = 0;
+    return 0;
+  }
+  // sys_exit without sys_enter: seccomp skipped this syscall.
+  stat_inc(SC_STAT_SKIP_SEEN);
+  struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
+  long ret = (long)ctx->args[1];
+  __s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
+  if (nr == -1) return 0;  // a ptracer cancelled it, not seccomp
+  if (take_fresh_audit_mark(tid, nr)) return 0;
+  if (ret == nr) return 0;  // TRAP/KILL roll back to ax = nr: signal_generate counts those
+  __u32 arch = task_arch(task);
+  if (ret < 0 && ret >= -4095)
+    count_verdict(cg, arch, nr, SC_ACTION_ERRNO, (__s32)-ret, regs);
+  else
+    count_verdict(cg, arch, nr, SC_ACTION_SKIPPED_OTHER, -1, regs);
+  return 0;
+}

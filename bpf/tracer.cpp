@@ -1,0 +1,409 @@
+// The loader: plans the hooks (hook_probe), loads tracer.bpf.c with its maps pinned under the
+// pin dir (reusing existing pins, so counts survive restarts), attaches or adopts pinned
+// links, attaches the syscall hooks on demand, and reads the aggregates.
+#include "bpf/tracer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+
+#include "bpf/bpffs.h"
+#include "bpf/hook_probe.h"
+#include "bpf/libbpf_log.h"
+#include "bpf/tracer_events.h"
+#include "host/cgroup2.h"
+#include "tracer.skel.h"
+
+namespace sc::bpf {
+namespace {
+
+std::string errno_text(int err) {
+  if (err < 0) err = -err;
+  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
+}
+
+[[noreturn]] void fail(const std::string& step, int err) {
+  std::string tail = libbpf_log_tail();
+  throw std::runtime_error("tracer: " + step + ": " + errno_text(err) + (tail.empty() ? "" : "\nlibbpf: " + tail));
+}
+
+uint32_t random_generation() {
+  static std::mt19937 rng{std::random_device{}()};
+  return static_cast<uint32_t>(rng());
+}
+
+bool prog_tag_of_fd(int prog_fd, uint8_t tag[BPF_TAG_SIZE]) {
+  bpf_prog_info info{};
+  uint32_t len = sizeof info;
+  if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) != 0) return false;
+  std::memcpy(tag, info.tag, BPF_TAG_SIZE);
+  return true;
+}
+
+// The tag of the program behind a pinned link.
+bool prog_tag_of_link(int link_fd, uint8_t tag[BPF_TAG_SIZE]) {
+  bpf_link_info info{};
+  uint32_t len = sizeof info;
+  if (bpf_obj_get_info_by_fd(link_fd, &info, &len) != 0) return false;
+  int prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
+  if (prog_fd < 0) return false;
+  bool ok = prog_tag_of_fd(prog_fd, tag);
+  close(prog_fd);
+  return ok;
+}
+
+// One attached program: our own bpf_link, or a pinned link of an earlier loader we adopted.
+struct LiveLink {
+  std::string pin;          // "" when not pinned
+  bpf_link* link = nullptr;
+  int adopted_fd = -1;
+
+  void close_keep_pin() {  // the kernel keeps a pinned link attached
+    if (link) bpf_link__destroy(link);
+    if (adopted_fd >= 0) close(adopted_fd);
+    link = nullptr;
+    adopted_fd = -1;
+  }
+  void detach() {
+    if (!pin.empty()) unlink(pin.c_str());
+    close_keep_pin();
+  }
+};
+
+}  // namespace
+
+struct Tracer::Impl {
+  TracerOptions options;
+  HookPlan plan;
+  tracer_bpf* skel = nullptr;
+  std::map<std::string, LiveLink> links;  // by hook name
+  std::map<std::string, std::string> adopted_note;
+  ring_buffer* rb = nullptr;
+  const std::function<void(const SampleEvent&)>* on_sample = nullptr;
+  int handled = 0;
+
+  std::string link_pin(const char* prog_name) const { return options.pin_dir + "/link_" + prog_name; }
+
+  // Attach `prog` as hook `name`, or adopt the pinned link of an earlier loader running the
+  // same program (same tag): re-attaching would count twice or leave a gap.
+  void attach(const std::string& name, bpf_program* prog) {
+    std::string pin = options.pin_links ? link_pin(bpf_program__name(prog)) : "";
+    if (!pin.empty()) {
+      int fd = bpf_obj_get(pin.c_str());
+      if (fd >= 0) {
+        uint8_t old_tag[BPF_TAG_SIZE], new_tag[BPF_TAG_SIZE];
+        if (prog_tag_of_link(fd, old_tag) && prog_tag_of_fd(bpf_program__fd(prog), new_tag) &&
+            std::memcmp(old_tag, new_tag, BPF_TAG_SIZE) == 0) {
+          links[name] = LiveLink{pin, nullptr, fd};
+          adopted_note[name] = " (adopted the pinned link)";
+          return;
+        }
+        // A different program version: replace it (a short gap rather than double counts).
+        unlink(pin.c_str());
+        close(fd);
+      }
+    }
+    clear_libbpf_log();
+    bpf_link* link = bpf_program__attach(prog);
+    if (!link) fail("attach " + name, errno);
+    if (!pin.empty()) {
+      if (int err = bpf_link__pin(link, pin.c_str()); err != 0) {
+        bpf_link__destroy(link);
+        fail("pin link " + pin, err);
+      }
+    }
+    links[name] = LiveLink{pin, link, -1};
+    adopted_note.erase(name);
+  }
+
+  void detach(const std::string& name) {
+    auto it = links.find(name);
+    if (it == links.end()) return;
+    it->second.detach();
+    links.erase(it);
+  }
+
+  bool attached(const std::string& name) const { return links.count(name) != 0; }
+
+  bool any_exact_watch() const {
+    int fd = bpf_map__fd(skel->maps.sc_watched);
+    uint64_t key = 0, next = 0;
+    uint64_t* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+      sc_watch_val v{};
+      if (bpf_map_lookup_elem(fd, &next, &v) == 0 && (v.flags & SC_WATCH_EXACT)) return true;
+      key = next;
+      prev = &key;
+    }
+    return false;
+  }
+
+  // New generation for every watched cgroup: per-thread pairing state recorded before the
+  // syscall hooks were (re)attached must not be trusted.
+  void bump_generations() {
+    int fd = bpf_map__fd(skel->maps.sc_watched);
+    uint64_t key = 0, next = 0;
+    uint64_t* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+      sc_watch_val v{};
+      if (bpf_map_lookup_elem(fd, &next, &v) == 0) {
+        v.gen = random_generation();
+        bpf_map_update_elem(fd, &next, &v, BPF_EXIST);
+      }
+      key = next;
+      prev = &key;
+    }
+  }
+
+  bool syscall_hooks_pinned() const {
+    struct stat st{};
+    return options.pin_links && ::stat(link_pin("sc_sys_exit").c_str(), &st) == 0;
+  }
+
+  // Attach the syscall hooks when wanted, detach them when not. Order matters: sys_enter
+  // before sys_exit (an exit seen without the enter hook would look like a skip), and the
+  // reverse when detaching.
+  void reconcile_syscall_hooks() {
+    if (!plan.syscall_hooks) return;
+    bool want = options.syscall_hooks == SyscallHooks::On ||
+                (options.syscall_hooks == SyscallHooks::Auto && any_exact_watch());
+    const std::string enter = hook_name(Hook::SysEnter), exit = hook_name(Hook::SysExit);
+    if (want && !attached(exit)) {
+      if (!syscall_hooks_pinned()) bump_generations();  // adopting keeps the pairing state
+      attach(enter, skel->progs.sc_sys_enter);
+      attach(exit, skel->progs.sc_sys_exit);
+    } else if (!want) {
+      if (!attached(exit) && syscall_hooks_pinned()) {  // left by an earlier loader
+        attach(enter, skel->progs.sc_sys_enter);
+        attach(exit, skel->progs.sc_sys_exit);
+      }
+      detach(exit);
+      detach(enter);
+    }
+  }
+
+  uint64_t kernel_stat(uint32_t index) const {
+    uint64_t v = 0;
+    bpf_map_lookup_elem(bpf_map__fd(skel->maps.sc_stats), &index, &v);
+    return v;
+  }
+
+  static int handle_sample(void* ctx, void* data, size_t size) {
+    auto* self = static_cast<Impl*>(ctx);
+    if (size < sizeof(sc_sample) || !self->on_sample) return 0;
+    const auto* s = static_cast<const sc_sample*>(data);
+    SampleEvent e;
+    e.cgroup_id = s->cgroup_id;
+    e.audit_arch = s->arch;
+    e.nr = s->nr;
+    e.action = s->action;
+    e.error = s->error;
+    e.pid = s->pid;
+    e.tid = s->tid;
+    e.comm.assign(s->comm, strnlen(s->comm, sizeof s->comm));
+    for (int i = 0; i < 6; ++i) e.args[i] = s->args[i];
+    e.instruction_pointer = s->ip;
+    e.ts_ns = s->ts_ns;
+    (*self->on_sample)(e);
+    ++self->handled;
+    return 0;
+  }
+
+  ~Impl() {
+    if (rb) ring_buffer__free(rb);
+    for (auto& [name, link] : links) link.close_keep_pin();
+    if (skel) tracer_bpf__destroy(skel);
+  }
+};
+
+Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
+  try {
+    install_libbpf_log();
+    impl_->options = options;
+    ensure_pin_dir(options.pin_dir);
+    impl_->plan = plan_hooks(options.force_hooks);
+    const HookPlan& plan = impl_->plan;
+    if (!plan.signal_generate && !plan.fentry_audit && !plan.kprobe_audit)
+      throw std::runtime_error("tracer: no hook that sees seccomp verdicts is usable on this kernel");
+
+    clear_libbpf_log();
+    impl_->skel = tracer_bpf__open();
+    if (!impl_->skel) fail("open BPF object", errno);
+    tracer_bpf* skel = impl_->skel;
+    skel->rodata->sample_rate_per_sec = options.sample_rate_per_sec;
+    bpf_program__set_autoload(skel->progs.sc_fentry_audit, plan.fentry_audit);
+    bpf_program__set_autoload(skel->progs.sc_kprobe_audit, plan.kprobe_audit);
+    bpf_program__set_autoload(skel->progs.sc_signal_generate, plan.signal_generate);
+    bpf_program__set_autoload(skel->progs.sc_process_fork, plan.process_events);
+    bpf_program__set_autoload(skel->progs.sc_process_exec, plan.process_events);
+    bpf_program__set_autoload(skel->progs.sc_process_exit, plan.process_events);
+    bpf_program__set_autoload(skel->progs.sc_sys_enter, plan.syscall_hooks);
+    bpf_program__set_autoload(skel->progs.sc_sys_exit, plan.syscall_hooks);
+    // Every map but .rodata is pinned by name: libbpf reuses a compatible pin, else creates
+    // and pins the map.
+    bpf_map* map = nullptr;
+    bpf_object__for_each_map(map, skel->obj) {
+      if (bpf_map__is_internal(map)) continue;
+      std::string pin = options.pin_dir + "/" + bpf_map__name(map);
+      if (int err = bpf_map__set_pin_path(map, pin.c_str()); err != 0) fail("set pin path " + pin, err);
+    }
+    if (int err = tracer_bpf__load(skel); err != 0) fail("load BPF programs (pins in " + options.pin_dir + ")", err);
+
+    if (plan.fentry_audit) impl_->attach(hook_name(Hook::FentryAudit), skel->progs.sc_fentry_audit);
+    if (plan.kprobe_audit) impl_->attach(hook_name(Hook::KprobeAudit), skel->progs.sc_kprobe_audit);
+    if (plan.signal_generate) impl_->attach(hook_name(Hook::SignalGenerate), skel->progs.sc_signal_generate);
+    if (plan.process_events) {
+      impl_->attach("tp_btf/sched_process_fork", skel->progs.sc_process_fork);
+      impl_->attach("tp_btf/sched_process_exec", skel->progs.sc_process_exec);
+      impl_->attach("tp_btf/sched_process_exit", skel->progs.sc_process_exit);
+    }
+    impl_->reconcile_syscall_hooks();
+  } catch (...) {
+    delete impl_;
+    throw;
+  }
+}
+
+Tracer::~Tracer() { delete impl_; }
+
+std::vector<HookStatus> Tracer::hooks() const {
+  std::vector<HookStatus> out = impl_->plan.statuses;
+  for (auto& status : out) {
+    bool attached = impl_->attached(status.name);
+    auto note = impl_->adopted_note.find(status.name);
+    if (status.name == hook_name(Hook::SysEnter) || status.name == hook_name(Hook::SysExit)) {
+      if (!impl_->plan.syscall_hooks) continue;  // the probe's failure stays the reason
+      status.live = attached;
+      status.reason = attached ? "seccomp skips (ERRNO) exactly; learning"
+                      : impl_->options.syscall_hooks == SyscallHooks::Off
+                          ? "off (TracerOptions.syscall_hooks = Off)"
+                          : "attachable; attached only while a watched cgroup asks for exact counting";
+    } else if (status.live && !attached) {
+      status.live = false;
+      status.reason = "probed fine but not attached";
+    }
+    if (attached && note != impl_->adopted_note.end()) status.reason += note->second;
+  }
+  return out;
+}
+
+void Tracer::watch(uint64_t cgroup_id, bool exact) {
+  int fd = bpf_map__fd(impl_->skel->maps.sc_watched);
+  sc_watch_val v{};
+  bool known = bpf_map_lookup_elem(fd, &cgroup_id, &v) == 0;
+  if (!known) v.gen = random_generation();
+  v.flags = SC_WATCH | (exact ? SC_WATCH_EXACT : 0u);
+  if (int err = bpf_map_update_elem(fd, &cgroup_id, &v, BPF_ANY); err != 0)
+    fail("watch cgroup " + std::to_string(cgroup_id), err);
+  impl_->reconcile_syscall_hooks();
+}
+
+void Tracer::unwatch(uint64_t cgroup_id) {
+  int fd = bpf_map__fd(impl_->skel->maps.sc_watched);
+  if (bpf_map_delete_elem(fd, &cgroup_id) != 0 && errno != ENOENT)
+    fail("unwatch cgroup " + std::to_string(cgroup_id), errno);
+  impl_->reconcile_syscall_hooks();
+}
+
+std::vector<VerdictCount> Tracer::counts() const {
+  std::vector<VerdictCount> out;
+  int fd = bpf_map__fd(impl_->skel->maps.sc_counts);
+  sc_count_key key{}, next{};
+  sc_count_key* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    sc_count_val v{};
+    if (bpf_map_lookup_elem(fd, &next, &v) == 0) {
+      out.push_back(VerdictCount{next.cgroup_id, next.arch, next.nr, next.action, next.error,
+                                 v.count, v.first_ns, v.last_ns});
+    }
+    key = next;
+    prev = &key;
+  }
+  return out;
+}
+
+std::optional<uint64_t> Tracer::cgroup_of_tgid(int32_t tgid) const {
+  uint32_t key = static_cast<uint32_t>(tgid);
+  sc_proc_val v{};
+  if (bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.sc_procs), &key, &v) == 0) return v.cgroup_id;
+  // Started before the tracer and still running: ask /proc.
+  try {
+    auto path = sc::host::cgroup2_path_of(tgid);
+    if (!path) return std::nullopt;
+    return sc::host::cgroup_id(sc::host::cgroup2_mount() + *path);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::map<uint32_t, std::vector<int32_t>> Tracer::learned(uint64_t cgroup_id) const {
+  std::map<uint32_t, std::vector<int32_t>> out;
+  int fd = bpf_map__fd(impl_->skel->maps.sc_learned);
+  sc_learn_key key{}, next{};
+  sc_learn_key* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    sc_learn_val v{};
+    if (next.cgroup_id == cgroup_id && bpf_map_lookup_elem(fd, &next, &v) == 0) {
+      auto& nrs = out[next.arch];
+      for (int word = 0; word < SC_LEARN_WORDS; ++word)
+        for (int bit = 0; bit < 64; ++bit)
+          if (v.bits[word] & (1ULL << bit))
+            nrs.push_back((word * 64 + bit) | (next.x32 ? static_cast<int32_t>(SC_X32_SYSCALL_BIT) : 0));
+    }
+    key = next;
+    prev = &key;
+  }
+  return out;
+}
+
+int Tracer::poll(int timeout_ms, const std::function<void(const SampleEvent&)>& on_sample) {
+  if (!impl_->rb) {
+    impl_->rb = ring_buffer__new(bpf_map__fd(impl_->skel->maps.sc_samples), &Impl::handle_sample, impl_, nullptr);
+    if (!impl_->rb) fail("open the sample ring buffer", errno);
+  }
+  impl_->on_sample = &on_sample;
+  impl_->handled = 0;
+  int rc = ring_buffer__poll(impl_->rb, timeout_ms);
+  impl_->on_sample = nullptr;
+  if (rc < 0 && rc != -EINTR) fail("poll the sample ring buffer", rc);
+  return impl_->handled;
+}
+
+uint64_t Tracer::samples_lost() const {
+  return impl_->kernel_stat(SC_STAT_RINGBUF_FULL) + impl_->kernel_stat(SC_STAT_RATE_LIMITED);
+}
+
+TracerStats Tracer::stats() const {
+  TracerStats s;
+  s.samples_ringbuf_full = impl_->kernel_stat(SC_STAT_RINGBUF_FULL);
+  s.samples_rate_limited = impl_->kernel_stat(SC_STAT_RATE_LIMITED);
+  s.counts_map_full = impl_->kernel_stat(SC_STAT_COUNTS_FULL);
+  s.learn_out_of_range = impl_->kernel_stat(SC_STAT_LEARN_RANGE);
+  s.skips_seen = impl_->kernel_stat(SC_STAT_SKIP_SEEN);
+  return s;
+}
+
+bool Tracer::syscall_hooks_attached() const { return impl_->attached(hook_name(Hook::SysExit)); }
+
+void Tracer::unpin() {
+  // Links first (programs stop), then the maps; then the directory, if now empty.
+  for (auto& [name, link] : impl_->links) link.detach();
+  impl_->links.clear();
+  bpf_map* map = nullptr;
+  bpf_object__for_each_map(map, impl_->skel->obj) {
+    if (bpf_map__is_internal(map)) continue;
+    bpf_map__unpin(map, nullptr);
+  }
+  for (const char* prog : {"sc_fentry_audit", "sc_kprobe_audit", "sc_signal_generate", "sc_process_fork",
+                           "sc_process_exec", "sc_process_exit", "sc_sys_enter", "sc_sys_exit"})
+    unlink(impl_->link_pin(prog).c_str());
+  rmdir(impl_->options.pin_dir.c_str());
+}
+
+}  // namespace sc::bpf

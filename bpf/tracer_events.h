@@ -1,0 +1,115 @@
+/* Structures and constants shared by the kernel side (tracer.bpf.c) and the loader
+ * (tracer.cpp). Plain C with fixed-size fields and no implicit padding, so both compilers lay
+ * them out identically. The BPF side gets __u64 & co. from vmlinux.h, user space from
+ * <linux/types.h>. */
+#ifndef SC_TRACER_EVENTS_H
+#define SC_TRACER_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* SECCOMP_RET_* action values (data bits masked off), as in <linux/seccomp.h>. */
+#define SC_ACTION_KILL_PROCESS 0x80000000U
+#define SC_ACTION_KILL_THREAD 0x00000000U
+#define SC_ACTION_TRAP 0x00030000U
+#define SC_ACTION_ERRNO 0x00050000U
+#define SC_ACTION_USER_NOTIF 0x7fc00000U
+#define SC_ACTION_TRACE 0x7ff00000U
+#define SC_ACTION_LOG 0x7ffc0000U
+/* Not a kernel value: a syscall that seccomp skipped (sys_exit without sys_enter) whose return
+ * value is neither an errno nor the TRAP/KILL rollback, i.e. a USER_NOTIF or TRACE answer. */
+#define SC_ACTION_SKIPPED_OTHER 0x7ff80000U
+
+#define SC_AUDIT_ARCH_X86_64 0xc000003eU
+#define SC_AUDIT_ARCH_I386 0x40000003U
+#define SC_X32_SYSCALL_BIT 0x40000000U
+
+/* Watched-cgroup flags. */
+#define SC_WATCH 0x1U
+#define SC_WATCH_EXACT 0x2U /* wants the syscall hooks (exact ERRNO counting, learning) */
+
+struct sc_watch_val {
+  __u32 flags;
+  __u32 gen; /* bumped when a cgroup becomes watched or the syscall hooks are attached:
+                per-thread pairing state from an older generation is not trusted */
+};
+
+struct sc_count_key {
+  __u64 cgroup_id;
+  __u32 arch; /* AUDIT_ARCH_* */
+  __s32 nr;   /* as seccomp sees it: x32 calls keep __X32_SYSCALL_BIT */
+  __u32 action;
+  __s32 error; /* errno for ERRNO, else -1 */
+};
+
+struct sc_count_val {
+  __u64 count;
+  __u64 first_ns; /* bpf_ktime_get_boot_ns */
+  __u64 last_ns;
+};
+
+struct sc_sample {
+  __u64 cgroup_id;
+  __u32 arch;
+  __s32 nr;
+  __u32 action;
+  __s32 error;
+  __s32 pid;
+  __s32 tid;
+  char comm[16];
+  __u64 args[6];
+  __u64 ip;
+  __u64 ts_ns;
+};
+
+/* Learning bitmaps: one per (cgroup, arch, x32?); syscall numbers below SC_LEARN_MAX_NR. */
+#define SC_LEARN_MAX_NR 1024
+#define SC_LEARN_WORDS (SC_LEARN_MAX_NR / 64)
+struct sc_learn_key {
+  __u64 cgroup_id;
+  __u32 arch;
+  __u32 x32;
+};
+struct sc_learn_val {
+  __u64 bits[SC_LEARN_WORDS];
+};
+
+/* tgid -> cgroup, kept after exit (LRU) so late audit records can be attributed. */
+struct sc_proc_val {
+  __u64 cgroup_id;
+  __u64 exit_ns; /* 0 while alive */
+};
+
+/* Per-thread sys_enter/sys_exit pairing state. */
+struct sc_thread_state {
+  __u64 start_ns; /* task->start_time: guards against tid reuse */
+  __u32 gen;      /* sc_watch_val.gen when recorded */
+  __u32 in_syscall;
+};
+
+/* "This thread's verdict was already counted" marks, so that two hooks seeing the same
+ * verdict (audit_seccomp and signal_generate, signal_generate and the exit of a killed
+ * thread, audit_seccomp and sys_exit) count it once. */
+#define SC_MARK_BY_AUDIT 1U
+#define SC_MARK_BY_SIGNAL 2U
+struct sc_mark {
+  __u64 ts_ns;
+  __s32 nr;
+  __u32 by;
+};
+
+/* Kernel-side counters (array map sc_stats). */
+#define SC_STAT_RINGBUF_FULL 0  /* samples dropped: ring buffer full */
+#define SC_STAT_RATE_LIMITED 1  /* samples dropped: over sample_rate_per_sec */
+#define SC_STAT_COUNTS_FULL 2   /* verdicts not counted: aggregation map full */
+#define SC_STAT_LEARN_RANGE 3   /* syscalls not learned: nr >= SC_LEARN_MAX_NR */
+#define SC_STAT_SKIP_SEEN 4     /* seccomp skips seen by sys_exit */
+#define SC_STAT_N 8
+
+struct sc_rate {
+  __u64 window_s;
+  __u64 used;
+};
+
+#endif

@@ -1,0 +1,160 @@
+// A test workload for the tracer tests: joins a cgroup, loads a REAL libseccomp filter that
+// gives one syscall one action, then makes that syscall N times (or a known set of syscalls
+// for learning). Run with argv only: hostile comm strings never pass through a shell.
+//
+//   seccomp_workload --cgroup=DIR --action=errno|trap|kill_process|kill_thread|none
+//                    [--syscall=NR] [--count=N] [--errno=E] [--threads=K] [--comm-hex=HEX]
+//                    [--learn]
+// Exit: 0 when every call behaved as the filter says, 2 usage, 3 unexpected behaviour,
+// 4 setup failed; killed by SIGSYS for the KILL actions.
+#include <pthread.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Options {
+  std::string cgroup;
+  std::string action = "none";
+  long nr = SYS_acct;
+  long count = 1;
+  int error = 13;
+  int threads = 0;
+  std::string comm;
+  bool learn = false;
+};
+
+std::atomic<long> traps{0};
+long trap_nr = -1;
+
+void on_sigsys(int, siginfo_t* info, void*) {
+  if (info->si_code == 1 /* SYS_SECCOMP */ && info->si_syscall == trap_nr) traps.fetch_add(1);
+}
+
+[[noreturn]] void die(int code, const char* what) {
+  std::fprintf(stderr, "seccomp_workload: %s: %s\n", what, std::strerror(errno));
+  std::_Exit(code);
+}
+
+std::string unhex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return out;
+}
+
+long denied_call(long nr) { return syscall(nr, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66); }
+
+void* thread_call(void* arg) {
+  denied_call(*static_cast<long*>(arg));
+  return nullptr;
+}
+
+void* thread_sleep(void*) {
+  for (;;) pause();
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto val = [&](const char* key) -> const char* {
+      size_t n = std::strlen(key);
+      return a.compare(0, n, key) == 0 ? argv[i] + n : nullptr;
+    };
+    if (auto v = val("--cgroup=")) o.cgroup = v;
+    else if (auto v = val("--action=")) o.action = v;
+    else if (auto v = val("--syscall=")) o.nr = std::atol(v);
+    else if (auto v = val("--count=")) o.count = std::atol(v);
+    else if (auto v = val("--errno=")) o.error = std::atoi(v);
+    else if (auto v = val("--threads=")) o.threads = std::atoi(v);
+    else if (auto v = val("--comm-hex=")) o.comm = unhex(v);
+    else if (a == "--learn") o.learn = true;
+    else { std::fprintf(stderr, "seccomp_workload: unknown argument %s\n", argv[i]); return 2; }
+  }
+  if (!o.cgroup.empty()) {
+    std::ofstream procs(o.cgroup + "/cgroup.procs");
+    procs << "0\n";
+    procs.flush();
+    if (!procs) die(4, "join cgroup");
+  }
+  // Kills are expected: never dump core (RLIMIT_CORE alone does not stop a core_pattern pipe).
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!o.comm.empty() && prctl(PR_SET_NAME, o.comm.c_str(), 0, 0, 0) != 0) die(4, "PR_SET_NAME");
+
+  uint32_t action = SCMP_ACT_ALLOW;
+  if (o.action == "errno") action = SCMP_ACT_ERRNO(o.error);
+  else if (o.action == "trap") action = SCMP_ACT_TRAP;
+  else if (o.action == "kill_process") action = SCMP_ACT_KILL_PROCESS;
+  else if (o.action == "kill_thread") action = SCMP_ACT_KILL_THREAD;
+  else if (o.action != "none") { std::fprintf(stderr, "seccomp_workload: bad --action\n"); return 2; }
+
+  if (o.action == "trap") {
+    trap_nr = o.nr;
+    struct sigaction sa{};
+    sa.sa_sigaction = on_sigsys;
+    sa.sa_flags = SA_SIGINFO;
+    if (sigaction(SIGSYS, &sa, nullptr) != 0) die(4, "sigaction");
+  }
+  if (action != SCMP_ACT_ALLOW) {
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (!ctx) die(4, "seccomp_init");
+    if (int rc = seccomp_rule_add(ctx, action, static_cast<int>(o.nr), 0); rc != 0) { errno = -rc; die(4, "seccomp_rule_add"); }
+    if (int rc = seccomp_load(ctx); rc != 0) { errno = -rc; die(4, "seccomp_load"); }
+    seccomp_release(ctx);
+  }
+
+  if (o.learn) {  // a known set of syscalls (made directly: libc may cache some)
+    struct utsname u;
+    syscall(SYS_uname, &u);
+    syscall(SYS_getppid);
+    syscall(SYS_sched_yield);
+    syscall(SYS_getpgid, 0);
+    return 0;
+  }
+
+  if (o.action == "kill_thread" && o.threads > 0) {
+    // Each new thread makes the denied call and is killed alone (no signal); main survives.
+    for (int t = 0; t < o.threads; ++t) {
+      pthread_t th;
+      if (pthread_create(&th, nullptr, thread_call, &o.nr) != 0) die(4, "pthread_create");
+      pthread_join(th, nullptr);
+    }
+    return 0;
+  }
+  if (o.threads > 0) {  // other threads alive while the main thread is denied
+    for (int t = 0; t < o.threads; ++t) {
+      pthread_t th;
+      if (pthread_create(&th, nullptr, thread_sleep, nullptr) != 0) die(4, "pthread_create");
+    }
+  }
+  long unexpected = 0;
+  for (long i = 0; i < o.count; ++i) {
+    long rc = denied_call(o.nr);
+    if (o.action == "errno" && !(rc == -1 && errno == o.error)) ++unexpected;
+  }
+  if (o.action == "trap" && traps.load() != o.count) {
+    std::fprintf(stderr, "seccomp_workload: %ld SIGSYS for %ld calls\n", traps.load(), o.count);
+    return 3;
+  }
+  if (unexpected) {
+    std::fprintf(stderr, "seccomp_workload: %ld calls did not fail with errno %d\n", unexpected, o.error);
+    return 3;
+  }
+  return 0;
+}
