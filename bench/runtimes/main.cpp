@@ -1,0 +1,273 @@
+// sc-bench-runtimes: per-syscall cost and launch latency of the Docker default profile as
+// applied by us (compiler API, binary tree and linear; `seccomp-isolator launch`), by runc
+// and by crun, beside no filter and a plain fork+exec. Contenders alternate run by run
+// (round robin, the order rotated every round) so that noise from a shared machine falls on
+// all of them alike; the tables give medians and ratios. scripts/bench.sh runs it.
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "bench/runtimes/bench_output.h"
+#include "bench/runtimes/contenders.h"
+#include "bench/runtimes/oci_seccomp.h"
+#include "bench/runtimes/report.h"
+#include "isolator/compiler/filter.h"
+#include "isolator/profile/parser.h"
+#include "isolator/profile/resolver.h"
+
+namespace fs = std::filesystem;
+using namespace sc::bench;
+
+namespace {
+
+struct Options {
+  std::string profile;
+  std::string syscall_bench;
+  std::string busybox = "/bin/busybox";
+  std::string runc = find_program("runc");
+  std::string crun = find_program("crun");
+  std::string isolator;
+  std::vector<std::string> launch_flags;
+  std::string out;
+  bool quick = false;
+  long iterations = 500000;
+  int rounds = 11;
+  int launch_rounds = 41;
+};
+
+// A private temporary directory, removed with everything in it when the run ends.
+class WorkDir {
+ public:
+  WorkDir() {
+    std::string pattern = (fs::temp_directory_path() / "sc-bench-runtimes.XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern + " failed");
+    path_ = pattern;
+  }
+  ~WorkDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+double monotonic_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
+sc::compiler::CompileOptions compile_options(bool tree) {
+  sc::compiler::CompileOptions o;
+  o.binary_tree = tree;
+  o.log_flag = false;  // like runc/crun/dockerd: denials are not audit-logged
+  o.no_new_privs = false;
+  return o;
+}
+
+// Installs an already generated program with seccomp(2) itself: the kernel's share of a
+// launch. (libseccomp's seccomp_load regenerates the program from its rule database first,
+// which costs about as much as compiling.)
+void load_program(const std::vector<sock_filter>& program) {
+  sock_fprog prog{};
+  prog.len = static_cast<unsigned short>(program.size());
+  prog.filter = const_cast<sock_filter*>(program.data());
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+    throw std::runtime_error(std::string("seccomp(SECCOMP_SET_MODE_FILTER): ") +
+                             std::strerror(errno));
+}
+
+// Runs every available contender once per round, starting at a different one each round.
+void round_robin(std::vector<Contender*>& contenders, std::vector<Series>& series, int rounds,
+                 const std::vector<std::string>& argv, bool syscall_figures,
+                 const char* section) {
+  size_t n = contenders.size();
+  for (int r = 0; r < rounds; ++r) {
+    std::fprintf(stderr, "%s%d", r == 0 ? section : " ", r + 1);
+    for (size_t k = 0; k < n; ++k) {
+      size_t i = (k + static_cast<size_t>(r)) % n;
+      Contender& c = *contenders[i];
+      if (!c.unavailable.empty()) continue;
+      ProcessResult result = c.run(argv);
+      if (!result.exited_ok())
+        throw std::runtime_error(c.label + ": " + argv[0] + " failed: " + result.describe());
+      if (syscall_figures) {
+        BenchOutput output = parse_bench_output(result.out);
+        check_bench_output(output, c.label, c.filtered);
+        for (const auto& [name, figure] : output.calls)
+          series[i].samples[name].push_back(figure.ns);
+      } else {
+        series[i].samples["launch"].push_back(result.seconds * 1e3);
+      }
+    }
+  }
+  std::fprintf(stderr, "\n");
+}
+
+std::vector<Series> series_for(const std::vector<Contender*>& contenders) {
+  std::vector<Series> series;
+  for (const Contender* c : contenders) series.push_back({c->label, c->unavailable, {}});
+  return series;
+}
+
+int run(const Options& opt) {
+  namespace profile = sc::profile;
+  namespace compiler = sc::compiler;
+
+  // The profile, resolved once for a container with Docker's default capabilities; runc and
+  // crun get exactly these rules as linux.seccomp.
+  profile::ResolveContext context;
+  context.capabilities = docker_default_capabilities();
+  profile::ResolvedProfile resolved = profile::resolve(profile::load_profile(opt.profile), context);
+  auto tree = std::make_shared<compiler::Filter>(resolved, compile_options(true));
+  auto linear = std::make_shared<compiler::Filter>(resolved, compile_options(false));
+  size_t tree_len = tree->bpf().size(), linear_len = linear->bpf().size();
+
+  // parse + resolve + compile + generate, in-process: part of what a launch pays.
+  std::vector<double> compile_ms;
+  for (int i = 0; i < (opt.quick ? 3 : 21); ++i) {
+    double start = monotonic_ms();
+    compiler::Filter f(profile::resolve(profile::load_profile(opt.profile), context),
+                       compile_options(true));
+    (void)f.bpf();
+    compile_ms.push_back(monotonic_ms() - start);
+  }
+
+  WorkDir work;
+  Rootfs rootfs = make_rootfs(work.path(), opt.syscall_bench, opt.busybox);
+  std::string state = work.path() + "/runtime-state";
+  fs::create_directories(state);
+  nlohmann::json seccomp = oci_seccomp(resolved);
+
+  Contender none = host_contender("no filter", rootfs, false);
+  Contender ours_tree = host_contender("ours: tree", rootfs, true, [tree] { tree->load(); });
+  Contender ours_linear =
+      host_contender("ours: linear", rootfs, true, [linear] { linear->load(); });
+  Contender ours_launch =
+      isolator_contender("ours: seccomp-isolator launch", opt.isolator, opt.launch_flags, rootfs);
+  Contender runc = oci_contender("runc", opt.runc, state, work.path() + "/bundle-runc", rootfs,
+                                 seccomp);
+  Contender runc_plain = oci_contender("runc, no seccomp", opt.runc, state,
+                                       work.path() + "/bundle-runc-plain", rootfs, std::nullopt);
+  Contender crun = oci_contender("crun", opt.crun, state + "/crun",
+                                 work.path() + "/bundle-crun", rootfs, seccomp);
+  for (Contender* c : {&none, &ours_tree, &ours_linear, &ours_launch, &runc, &runc_plain, &crun})
+    probe(*c, {rootfs.true_program});
+
+  // 1. per-syscall cost
+  std::vector<Contender*> syscall_contenders = {&none,  &ours_tree,  &ours_linear, &ours_launch,
+                                                &runc, &runc_plain, &crun};
+  std::vector<Series> syscall_series = series_for(syscall_contenders);
+  round_robin(syscall_contenders, syscall_series, opt.rounds,
+              {rootfs.bench, std::to_string(opt.iterations), "5"}, true, "per-syscall rounds: ");
+
+  // 2. launch latency of /bin/true (busybox, static, the same file for every contender)
+  Contender fork_exec = host_contender("fork+exec", rootfs, false);
+  auto program = std::make_shared<std::vector<sock_filter>>(tree->bpf());
+  Contender fork_load = host_contender("fork + seccomp(2) load of our tree + exec", rootfs, true,
+                                       [program] { load_program(*program); });
+  Contender launch_isolator = ours_launch;
+  std::vector<Contender*> launch_contenders = {&fork_exec, &fork_load, &launch_isolator,
+                                               &runc, &runc_plain, &crun};
+  std::vector<Series> launch_series = series_for(launch_contenders);
+  round_robin(launch_contenders, launch_series, opt.launch_rounds, {rootfs.true_program}, false,
+              "launch rounds: ");
+
+  // The report.
+  std::string md;
+  md += "### Per-syscall cost (ns per call)\n\n";
+  md += "Median over " + std::to_string(opt.rounds) + " runs per contender, each run timing " +
+        std::to_string(opt.iterations) +
+        " calls of each kind (median of 5 interleaved batches); contenders alternate run by "
+        "run. \"ours\" in the ratios is the binary tree.\n\n";
+  md += syscall_table(syscall_series, ours_tree.label, runc.label, none.label,
+                      ours_linear.label);
+  md += "\n### Launch latency of /bin/true (ms)\n\n";
+  md += "Median over " + std::to_string(opt.launch_rounds) +
+        " launches per contender, fork to reaped, alternating.\n\n";
+  md += launch_table(launch_series, runc.label, fork_exec.label);
+  md += "\n### Notes\n\n";
+  md += "- Profile: `" + markdown_cell(fs::path(opt.profile).filename().string()) +
+        "`, resolved for Docker's default capabilities: " + std::to_string(resolved.rules.size()) +
+        " rules; our BPF: " + std::to_string(tree_len) + " instructions as a binary tree, " +
+        std::to_string(linear_len) + " linear. runc and crun get the same resolved rules as "
+        "`linux.seccomp`.\n";
+  md += "- Parse + resolve + compile + generate BPF in-process (part of every launch): " +
+        format_number(median(compile_ms), 2) + " ms median.\n";
+  for (const Contender* c : {&ours_launch, &runc, &crun})
+    if (!c->unavailable.empty())
+      md += "- " + markdown_cell(c->label) + " not measured: " + markdown_cell(c->unavailable) +
+            "\n";
+
+  if (opt.out.empty()) {
+    std::cout << md;
+  } else {
+    std::ofstream out(opt.out, std::ios::trunc);
+    out << md;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + opt.out);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  CLI::App app{"sc-bench-runtimes: per-syscall cost and launch latency, ours vs runc/crun"};
+  app.add_option("--profile", opt.profile, "Docker-format profile to apply")->required();
+  app.add_option("--syscall-bench", opt.syscall_bench, "the static syscall_bench binary")
+      ->required();
+  app.add_option("--busybox", opt.busybox, "a static busybox (its true applet)")->capture_default_str();
+  app.add_option("--runc", opt.runc, "runc binary (\"\" to skip)")->capture_default_str();
+  app.add_option("--crun", opt.crun, "crun binary (\"\" to skip)")->capture_default_str();
+  app.add_option("--isolator", opt.isolator, "seccomp-isolator binary (\"\" to skip)");
+  app.add_option("--launch-flag", opt.launch_flags,
+                 "a flag passed to `seccomp-isolator launch` (repeatable)");
+  app.add_option("--out", opt.out, "write the Markdown here instead of stdout");
+  app.add_flag("--quick", opt.quick, "few iterations: checks the harness, not the figures");
+  app.add_option("--iterations", opt.iterations, "calls per kind per run")->capture_default_str();
+  app.add_option("--rounds", opt.rounds, "runs per contender (per-syscall)")->capture_default_str();
+  app.add_option("--launch-rounds", opt.launch_rounds, "launches per contender")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (opt.quick) {
+    if (app.count("--iterations") == 0) opt.iterations = 20000;
+    if (app.count("--rounds") == 0) opt.rounds = 3;
+    if (app.count("--launch-rounds") == 0) opt.launch_rounds = 5;
+  }
+  if (opt.iterations <= 0 || opt.rounds <= 0 || opt.launch_rounds <= 0) {
+    std::fprintf(stderr, "sc-bench-runtimes: --iterations, --rounds, --launch-rounds must be > 0\n");
+    return 2;
+  }
+  try {
+    return run(opt);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\nsc-bench-runtimes: %s\n", e.what());
+    return 1;
+  }
+}
