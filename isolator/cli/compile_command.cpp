@@ -1,6 +1,113 @@
-// PLACEHOLDER until the 'compile' subcommand is written: registers nothing.
+// `seccomp-isolator compile PROFILE`: resolve and compile a profile, write the cBPF program
+// (raw struct sock_filter array, as the kernel takes it) or libseccomp's PFC text.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+
 #include "isolator/cli/commands.h"
+#include "isolator/compiler/filter.h"
+#include "isolator/profile/context_options.h"
+#include "isolator/profile/parser.h"
+#include "isolator/profile/resolver.h"
 
 namespace sc::cli {
-Run add_compile_command(CLI::App&) { return [] { return 2; }; }
+
+namespace {
+struct CompileFlags {
+  std::string profile;
+  std::string arch;
+  std::string caps;
+  CLI::Option* caps_option = nullptr;
+  std::string kernel;
+  std::string format = "bpf";
+  std::string output;
+  bool audit = false;
+  bool linear = false;
+};
+
+bool write_all(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+int run_compile(const CompileFlags& f) {
+  std::optional<std::string> caps;
+  if (f.caps_option && f.caps_option->count()) caps = f.caps == "none" ? std::string() : f.caps;
+  profile::ResolveContext context;
+  try {
+    context = profile::make_context(f.arch, caps, f.kernel, f.audit);
+  } catch (const profile::UsageError& e) {
+    std::fprintf(stderr, "seccomp-isolator compile: %s\n", e.what());
+    return 2;
+  }
+  std::string data;
+  try {
+    profile::ResolvedProfile resolved = profile::resolve(profile::load_profile(f.profile), context);
+    for (const auto& w : resolved.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    compiler::CompileOptions options;
+    options.binary_tree = !f.linear;
+    compiler::Filter filter(resolved, options);
+    if (f.format == "pfc") {
+      data = filter.pfc();
+    } else {
+      auto program = filter.bpf();
+      data.assign(reinterpret_cast<const char*>(program.data()), program.size() * sizeof(sock_filter));
+    }
+  } catch (const profile::ParseError& e) {
+    std::fprintf(stderr, "seccomp-isolator compile: invalid: %s\n", e.what());
+    return 1;
+  } catch (const compiler::FilterError& e) {
+    std::fprintf(stderr, "seccomp-isolator compile: %s\n", e.what());
+    return 1;
+  }
+  if (f.output.empty() || f.output == "-") {
+    if (!write_all(STDOUT_FILENO, data)) {
+      std::fprintf(stderr, "seccomp-isolator compile: writing stdout: %s\n", std::strerror(errno));
+      return 1;
+    }
+    return 0;
+  }
+  int fd = ::open(f.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || !write_all(fd, data) || ::fsync(fd) != 0) {
+    int error = errno;
+    if (fd >= 0) ::close(fd);
+    std::fprintf(stderr, "seccomp-isolator compile: writing '%s': %s\n", f.output.c_str(), std::strerror(error));
+    return 1;
+  }
+  if (::close(fd) != 0) {
+    std::fprintf(stderr, "seccomp-isolator compile: closing '%s': %s\n", f.output.c_str(), std::strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+}  // namespace
+
+Run add_compile_command(CLI::App& app) {
+  auto flags = std::make_shared<CompileFlags>();
+  CLI::App* sub = app.add_subcommand("compile", "Compile a seccomp profile into the BPF program the kernel gets");
+  sub->add_option("PROFILE", flags->profile, "The profile (JSON file)")->required();
+  sub->add_flag("--audit", flags->audit, "Audit mode: every non-ALLOW action becomes LOG");
+  flags->caps_option = sub->add_option("--caps", flags->caps,
+                  "The container's capability set, comma-separated; default: this process's "
+                  "bounding set; 'none' for none");
+  sub->add_option("--arch", flags->arch, "Compile for this arch as native; default: this host");
+  sub->add_option("--kernel", flags->kernel, "Kernel version X.Y for minKernel; default: the running kernel");
+  sub->add_option("--format", flags->format, "bpf: raw struct sock_filter array; pfc: libseccomp's text")
+      ->check(CLI::IsMember({"bpf", "pfc"}))->capture_default_str();
+  sub->add_option("--output", flags->output, "Write here instead of stdout");
+  sub->add_flag("--linear", flags->linear, "Linear syscall chain instead of the binary tree");
+  return [flags] { return run_compile(*flags); };
+}
+
 }  // namespace sc::cli

@@ -198,6 +198,11 @@ ResolvedProfile resolve(const Profile& profile, const ResolveContext& context) {
   for (auto& rule : candidates) {
     auto decided = unconditional.find(rule.name);
     if (decided != unconditional.end() && decided->second != rule.json_path) {
+      // The same verdict listed twice is harmless; a different one is a rule that never fires.
+      const ResolvedRule* winner = nullptr;
+      for (const auto& c : candidates)
+        if (c.name == rule.name && c.json_path == decided->second && c.args.empty()) winner = &c;
+      if (winner && winner->action == rule.action) continue;
       out.warnings.push_back(rule.json_path + ": '" + rule.name + "' is already decided without "
                              "argument checks by " + decided->second + "; this rule never matches it");
       continue;

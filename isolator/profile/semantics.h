@@ -1,0 +1,32 @@
+// What a resolved profile means for one syscall, computed from the rules themselves, with no
+// BPF involved: the reference the compiled filter is checked against (differential tests),
+// and how `explain` names the rule that decided a verdict.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "isolator/profile/resolver.h"
+
+namespace sc::profile {
+
+struct Verdict {
+  Action action;
+  const ResolvedRule* rule = nullptr;  // the deciding rule; nullptr for default / bad arch
+  bool bad_arch = false;               // the arch is not covered: the bad-arch action applies
+};
+
+// `arch` is the SCMP_ARCH_* token the call runs under (SCMP_ARCH_X32 for x32; its nr carries
+// kX32SyscallBit). Semantics, as libseccomp compiles them:
+//  - an arch the filter does not cover gets `bad_arch_action`;
+//  - the first rule without argument checks for the syscall decides it;
+//  - otherwise the first rule (in profile order) whose every condition holds decides it;
+//  - otherwise the default action.
+// On 32-bit arches only the low 32 bits of arguments and values are compared.
+Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const uint64_t args[6],
+                   const Action& bad_arch_action = Action{ActionKind::KillProcess, std::nullopt});
+
+// True when the condition holds for the argument value (on an arch with `bits` 32 or 64).
+bool condition_holds(const ArgCondition& condition, uint64_t arg, bool arch_32bit);
+
+}  // namespace sc::profile
