@@ -1,6 +1,62 @@
-// PLACEHOLDER until the 'launch' subcommand is written: registers nothing.
+// `seccomp-isolator launch [FLAGS] -- CMD [ARG...]`: run CMD as a container under its
+// seccomp profile (Mesos's linux/seccomp semantics). Exit codes follow `docker run`.
 #include "isolator/cli/commands.h"
+#include "isolator/launch/launcher.h"
+#include "isolator/registry/registry.h"
 
 namespace sc::cli {
-Run add_launch_command(CLI::App&) { return [] { return 2; }; }
+
+Run add_launch_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("launch", "Run a command as a container under a seccomp profile (Mesos semantics)");
+  auto request = std::make_shared<launch::LaunchRequest>();
+  request->runtime_dir = registry::kDefaultRuntimeDir;
+  auto config_dir = std::make_shared<std::string>();
+  auto profile_name = std::make_shared<std::string>();
+  auto container_info = std::make_shared<std::string>();
+  auto container_id = std::make_shared<std::string>();
+  auto rootfs = std::make_shared<std::string>();
+  auto user = std::make_shared<std::string>();
+  auto working_dir = std::make_shared<std::string>();
+
+  sub->add_option("--isolation", request->flags.isolation,
+                  "Comma-separated isolators; the filter applies only with linux/seccomp")
+      ->capture_default_str();
+  auto* dir_opt = sub->add_option("--seccomp_config_dir", *config_dir, "Directory of seccomp profiles");
+  auto* name_opt = sub->add_option("--seccomp_profile_name", *profile_name,
+                                   "Default profile, relative to --seccomp_config_dir (none: no default)");
+  auto* info_opt = sub->add_option("--container_info", *container_info,
+                                   "Mesos ContainerInfo as JSON, or @FILE (linux_info.seccomp, capabilities, rlimit_info)");
+  auto* id_opt = sub->add_option("--container_id", *container_id, "Container id (generated when absent)");
+  sub->add_flag("--audit", request->audit, "Audit mode: every non-ALLOW action becomes LOG");
+  auto* rootfs_opt = sub->add_option("--rootfs", *rootfs, "Root filesystem: new mount namespace, pivot_root, /proc");
+  sub->add_option("--runtime_dir", request->runtime_dir, "Where the registry entries live")->capture_default_str();
+  auto* user_opt = sub->add_option("--user", *user, "Run as NAME|UID[:GROUP|GID] (looked up on the host)");
+  auto* wd_opt = sub->add_option("--working_dir", *working_dir, "Working directory (inside the rootfs)");
+  sub->add_option("--rlimit", request->rlimits, "NAME=SOFT:HARD or NAME=LIMIT (e.g. nofile=1024:4096); repeatable");
+  auto command = std::make_shared<std::vector<std::string>>();
+  sub->add_option("command", *command, "CMD [ARG...] (put -- before it)");
+  sub->prefix_command();
+  sub->footer(
+      "The command follows the flags (after --).\n"
+      "Exit codes: 125 isolator failure (nothing ran), 126 cannot invoke, 127 not found,\n"
+      "else the command's status, 128+N when it died of signal N.");
+
+  return [=] {
+    if (*dir_opt) request->flags.seccomp_config_dir = *config_dir;
+    if (*name_opt) request->flags.seccomp_profile_name = *profile_name;
+    if (*info_opt) request->container_info = *container_info;
+    if (*id_opt) request->container_id = *container_id;
+    if (*rootfs_opt) request->rootfs = *rootfs;
+    if (*user_opt) request->user = *user;
+    if (*wd_opt) request->working_dir = *working_dir;
+    // With "--", CLI11 gives every word to `command` and leaves a "--" in remaining();
+    // without it, the first word lands in `command` and the rest in remaining().
+    request->command = *command;
+    auto rest = sub->remaining();
+    if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
+    request->command.insert(request->command.end(), rest.begin(), rest.end());
+    return launch::launch(*request);
+  };
+}
+
 }  // namespace sc::cli

@@ -1,0 +1,210 @@
+#include "isolator/launch/launcher.h"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "host/cgroup2.h"
+#include "isolator/launch/capability_plan.h"
+#include "isolator/launch/child_setup.h"
+#include "isolator/launch/container_cgroup.h"
+#include "isolator/launch/container_filter.h"
+#include "isolator/launch/container_info.h"
+#include "isolator/launch/exit_codes.h"
+#include "isolator/launch/launch_error.h"
+#include "isolator/launch/seccomp_plan.h"
+#include "isolator/launch/supervisor.h"
+#include "isolator/registry/registry.h"
+
+namespace sc::launch {
+namespace {
+
+void say(const std::string& line) { std::fprintf(stderr, "seccomp-isolator launch: %s\n", line.c_str()); }
+
+int64_t now_ns() {
+  struct timespec ts {};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+struct Pipe {
+  int read = -1, write = -1;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw LaunchError(std::string("pipe2 failed: ") + std::strerror(errno));
+    read = fds[0];
+    write = fds[1];
+  }
+  ~Pipe() {
+    close_read();
+    close_write();
+  }
+  void close_read() {
+    if (read >= 0) ::close(read);
+    read = -1;
+  }
+  void close_write() {
+    if (write >= 0) ::close(write);
+    write = -1;
+  }
+};
+
+int run(const LaunchRequest& request) {
+  if (request.command.empty()) throw LaunchError("No command given (launch [FLAGS] -- CMD [ARG...])");
+  std::string id = request.container_id ? *request.container_id : generate_container_id();
+  if (!registry::valid_container_id(id))
+    throw LaunchError("Invalid --container_id '" + id + "': expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+  ContainerInfo info;
+  if (request.container_info) info = load_container_info_flag(*request.container_info);
+  std::vector<Rlimit> rlimits = info.rlimits;
+  for (const auto& value : request.rlimits) rlimits.push_back(parse_rlimit_flag(value));
+
+  PlanInput input;
+  input.flags = request.flags;
+  input.task = info.seccomp;
+  input.audit_flag = request.audit;
+  input.container_id = id;
+  SeccompPlan plan = plan_seccomp(input, probe_host());
+  for (const auto& notice : plan.notices) say(notice);
+
+  CapabilityPlan capabilities = plan_capabilities(info);
+  std::optional<ContainerFilter> filter;
+  if (plan.profile) {
+    filter.emplace(build_container_filter(plan.profile->profile, capabilities.bounding_names(),
+                                          plan.mode == Mode::Audit));
+    // The details belong to `check`; the container's stderr gets one line.
+    if (!filter->resolved.warnings.empty())
+      say(std::to_string(filter->resolved.warnings.size()) + " warning(s) about profile '" + plan.profile->path +
+          "'; see `seccomp-isolator check " + plan.profile->path + "`");
+  }
+
+  std::optional<UserSpec> user;
+  if (request.user) user = resolve_user(*request.user);
+  if (request.rootfs) {
+    struct stat st {};
+    if (::stat(request.rootfs->c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw LaunchError("Invalid --rootfs '" + *request.rootfs + "': not a directory");
+  }
+
+  ContainerCgroup cgroup(host::cgroup2_mount(), id);
+  // Orphans of the container come back to us, so the cgroup can be emptied and removed.
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    throw LaunchError(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") + std::strerror(errno));
+
+  ChildSetup setup;
+  setup.rootfs = request.rootfs ? request.rootfs->c_str() : nullptr;
+  setup.rlimits = rlimits;
+  setup.working_dir = request.working_dir ? request.working_dir->c_str() : nullptr;
+  setup.filter = filter ? &filter->filter : nullptr;
+  setup.user = user;
+  setup.capabilities = capabilities;
+  for (const auto& arg : request.command) setup.argv.push_back(const_cast<char*>(arg.c_str()));
+  setup.argv.push_back(nullptr);
+
+  setup.signal_mask = block_supervised_signals();
+  Supervisor supervisor;
+  Pipe go, report;
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) throw LaunchError(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::close(go.write);
+    ::close(report.read);
+    run_child(setup, go.read, report.write);
+  }
+  go.close_read();
+  report.close_write();
+
+  registry::Entry entry;
+  entry.container_id = id;
+  entry.pid = pid;
+  entry.cgroup_path = cgroup.relative_path();
+  entry.cgroup_id = cgroup.id();
+  entry.mode = mode_name(plan.mode);
+  if (plan.profile) {
+    entry.profile_name = plan.profile_name;
+    entry.profile_path = plan.profile->path;
+    entry.profile_sha256 = plan.profile->sha256;
+  }
+  for (const auto& cap : capabilities.bounding_names()) entry.capabilities.push_back(cap);
+  entry.command = request.command;
+  entry.started_at_ns = now_ns();
+  try {
+    // In its cgroup and registered before it runs a single instruction of its own, so the
+    // companion attributes it from its first syscall.
+    cgroup.add(pid);
+    registry::write(request.runtime_dir, entry);
+  } catch (const std::exception& e) {
+    go.close_write();  // EOF: the child exits without running anything
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw LaunchError(std::string(e.what()).rfind("Failed", 0) == 0
+                          ? e.what()
+                          : std::string("Failed to write the registry entry: ") + e.what());
+  }
+  char byte = 1;
+  if (::write(go.write, &byte, 1) != 1) say(std::string("could not signal the child: ") + std::strerror(errno));
+  go.close_write();
+
+  Supervisor::Outcome outcome = supervisor.supervise(pid, report.read);
+  report.read = -1;  // owned and closed by the supervisor
+
+  int code = exit_code_from_wait_status(outcome.wait_status);
+  if (outcome.report) {
+    say(outcome.report->message);
+    code = outcome.report->stage == ChildStage::Exec ? exit_code_for_exec_error(outcome.report->error)
+                                                     : kExitIsolatorFailure;
+  }
+  std::string cgroup_problem = cgroup.remove();
+  if (!cgroup_problem.empty()) say("warning: " + cgroup_problem);
+  entry.exited_at_ns = now_ns();
+  entry.exit_status = code;
+  try {
+    registry::write(request.runtime_dir, entry);
+  } catch (const std::exception& e) {
+    say(std::string("warning: failed to record the exit in the registry: ") + e.what());
+  }
+  return code;
+}
+
+}  // namespace
+
+std::string generate_container_id() {
+  unsigned char bytes[8];
+  size_t got = 0;
+  while (got < sizeof bytes) {
+    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw LaunchError(std::string("getrandom failed: ") + std::strerror(errno));
+    got += static_cast<size_t>(n);
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string id = "sc-";
+  for (unsigned char b : bytes) {
+    id += hex[b >> 4];
+    id += hex[b & 0xf];
+  }
+  return id;
+}
+
+int launch(const LaunchRequest& request) {
+  try {
+    return run(request);
+  } catch (const std::exception& e) {
+    say(e.what());
+    return kExitIsolatorFailure;
+  }
+}
+
+}  // namespace sc::launch

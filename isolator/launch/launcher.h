@@ -1,0 +1,33 @@
+// `seccomp-isolator launch`: run one command as a container under its seccomp profile, with
+// Mesos's configuration semantics, and supervise it to the end.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "isolator/launch/agent_flags.h"
+
+namespace sc::launch {
+
+struct LaunchRequest {
+  AgentFlags flags;
+  std::optional<std::string> container_info;  // JSON or @FILE
+  std::optional<std::string> container_id;    // generated when absent
+  bool audit = false;
+  std::optional<std::string> rootfs;
+  std::string runtime_dir;                    // registry location
+  std::optional<std::string> user;
+  std::optional<std::string> working_dir;
+  std::vector<std::string> rlimits;           // --rlimit values
+  std::vector<std::string> command;
+};
+
+// Returns the exit code (docker run's convention, see exit_codes.h). Diagnostics go to
+// stderr prefixed "seccomp-isolator launch: ". Never throws.
+int launch(const LaunchRequest& request);
+
+// "sc-" + 16 random hex digits.
+std::string generate_container_id();
+
+}  // namespace sc::launch
