@@ -195,6 +195,15 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
   return out;
 }
 
+size_t series_bound(size_t containers, size_t sources, size_t arches, const ExporterOptions& options) {
+  // Per container: verdicts, first and last seen (3 per verdict series, at most M' of them);
+  // would-be denials (one per kept logged series, plus one per would-be action folded into
+  // "other": at most M' + 7); info, first/last seen, exited, last would-be, folded (6);
+  // learned (one per arch). Global: 5 per source, 8 by mode/state, flush, build, snapshot errors.
+  const size_t m = std::max(options.max_series_per_container, kActionCount);
+  return containers * (4 * m + arches + 13) + 5 * sources + 11;
+}
+
 const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = [] {
     Families f;

@@ -1,0 +1,360 @@
+// End to end with a real Prometheus: real processes under real seccomp filters produce errno,
+// kill and audit-mode log verdicts; the kernel's audit records of them (AUDIT_SECCOMP, read
+// from the audit netlink multicast group) become the State the Exporter serves; Prometheus
+// scrapes it (basic auth) and evaluates the shipped alert rules. Every dashboard panel,
+// variable and rule expression then runs through the HTTP API; the kill alert must fire.
+// Also: a churn of short-lived containers stays within the documented series bound.
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "audit/sources/audit_netlink.h"
+#include "audit/sources/seccomp_record.h"
+#include "metrics/exporter.h"
+#include "metrics/families.h"
+#include "metrics/label_value.h"
+#include "metrics/verdict_series.h"
+#include "tests/metrics/dashboard_check.h"
+#include "tests/metrics/dashboard_files.h"
+#include "tests/metrics/filtered_child.h"
+#include "tests/metrics/prometheus_server.h"
+#include "tests/support/privileges.h"
+
+namespace sc::metrics {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FilteredChild;
+using testing::PrometheusServer;
+
+int64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// The daemon's State, shared with the Exporter's scrapes.
+struct SharedState {
+  std::mutex mu;
+  audit::State state;
+  audit::State snapshot() {
+    std::lock_guard lock(mu);
+    return state;
+  }
+};
+
+// Polls `condition` until it holds or `timeout` passes.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(200ms);
+  }
+  return condition();
+}
+
+double scalar_value(const nlohmann::json& reply) {
+  if (reply.value("status", "") != "success" || reply["data"]["result"].empty()) return -1;
+  return std::stod(reply["data"]["result"][0]["value"][1].get<std::string>());
+}
+
+// Folds one kernel AUDIT_SECCOMP record into a container's aggregate, as the daemon does.
+void record_verdict(audit::ContainerRecord& c, const audit::SeccompRecord& r, const std::string& would_be) {
+  std::string action = audit::seccomp_action_name(r.code);
+  // The kernel prints the action without its data (kernel.md): the errno is not in the record.
+  int32_t error = action == "errno" && (r.code & 0xFFFF) ? static_cast<int32_t>(r.code & 0xFFFF) : -1;
+  std::string arch = r.arch == seccomp_arch_native() ? native_arch() : "audit-arch-" + std::to_string(r.arch);
+  audit::VerdictStats& v = c.verdicts[audit::VerdictKey{arch, r.syscall, action, error}];
+  v.syscall = testing::syscall_name(r.arch, r.syscall);
+  v.count++;
+  int64_t ts = r.timestamp_ns ? r.timestamp_ns : now_ns();
+  if (!v.first_seen_ns) v.first_seen_ns = ts;
+  v.last_seen_ns = ts;
+  if (action == "log") v.would_be_action = would_be;
+  c.last_seen_ns = std::max(c.last_seen_ns, ts);
+}
+
+audit::ContainerRecord new_container(const std::string& id, const std::string& mode, const std::string& profile) {
+  audit::ContainerRecord c;
+  c.container_id = id;
+  c.runtime = "seccomp-companion";
+  c.mode = mode;
+  c.profile_name = profile;
+  c.first_seen_ns = c.last_seen_ns = now_ns();
+  return c;
+}
+
+bool prometheus_available() { return std::filesystem::exists("/usr/bin/prometheus"); }
+
+TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(prometheus_available(), "/usr/bin/prometheus (Debian package prometheus)");
+
+  audit::AuditNetlink audit_stream;  // bound before the children run: no record missed
+
+  // Three containers, each a real process under a real filter.
+  struct Run {
+    std::string container, mode, profile, would_be;
+    std::vector<testing::FilterRule> rules;
+    std::function<int()> body;
+    int expected_records;
+    pid_t pid = 0;
+    int status = 0;
+  };
+  std::vector<Run> runs = {
+      {"e2e-enforce", "enforce", "deny-uname", "", {{"uname", SCMP_ACT_ERRNO(EPERM)}},
+       [] {
+         utsname u{};
+         for (int i = 0; i < 3; ++i)
+           if (uname(&u) == 0 || errno != EPERM) return 1;
+         return 0;
+       },
+       3},
+      {"e2e-kill", "enforce", "kill-ptrace", "", {{"ptrace", SCMP_ACT_KILL_PROCESS}},
+       [] {
+         syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0);
+         return 3;  // not reached: killed by SIGSYS
+       },
+       1},
+      {"e2e-audit", "audit", "deny-uname", "errno", {{"uname", SCMP_ACT_LOG}},
+       [] {
+         utsname u{};
+         for (int i = 0; i < 2; ++i)
+           if (uname(&u) != 0) return 1;  // audit mode: the call runs
+         return 0;
+       },
+       2},
+  };
+  for (auto& r : runs) {
+    FilteredChild child(r.rules, r.body);
+    r.pid = child.pid();
+    r.status = child.wait();
+  }
+  ASSERT_TRUE(WIFEXITED(runs[0].status) && WEXITSTATUS(runs[0].status) == 0) << "uname was not denied with EPERM";
+  ASSERT_TRUE(WIFSIGNALED(runs[1].status) && WTERMSIG(runs[1].status) == SIGSYS) << "ptrace did not kill";
+  ASSERT_TRUE(WIFEXITED(runs[2].status) && WEXITSTATUS(runs[2].status) == 0) << "logged uname did not run";
+
+  SharedState shared;
+  {
+    std::lock_guard lock(shared.mu);
+    for (const auto& r : runs) shared.state.containers[r.container] = new_container(r.container, r.mode, r.profile);
+    shared.state.containers["e2e-unconfined"] = new_container("e2e-unconfined", "unconfined", "");
+    // An operator-chosen id with everything a label must survive.
+    const std::string hostile = "e2e-hostile\"\\\n\xFF";
+    shared.state.containers[hostile] = new_container(hostile, "enforce", "p\"\\\n\xFE");
+  }
+  int got = 0, expected = 0;
+  for (const auto& r : runs) expected += r.expected_records;
+  eventually(
+      [&] {
+        audit_stream.poll(100, [&](int type, std::string_view text) {
+          if (type != audit::kAuditSeccompType) return;
+          auto rec = audit::parse_seccomp_record(text);
+          if (!rec) return;
+          for (const auto& r : runs)
+            if (rec->pid == r.pid) {
+              std::lock_guard lock(shared.mu);
+              record_verdict(shared.state.containers[r.container], *rec, r.would_be);
+              ++got;
+            }
+        });
+        return got >= expected;
+      },
+      5000ms);
+  ASSERT_EQ(got, expected) << "kernel audit records of the children's verdicts";
+  for (const auto& r : runs) {
+    std::lock_guard lock(shared.mu);
+    shared.state.containers[r.container].exited_at_ns = now_ns();
+  }
+  {
+    std::lock_guard lock(shared.mu);
+    shared.state.sources["audit"] = {true, "netlink AUDIT_NLGRP_READLOG", static_cast<uint64_t>(got),
+                                     audit_stream.lost(), 0};
+    shared.state.last_flush_ns = now_ns();
+  }
+
+  ExporterOptions options;
+  options.listen = "127.0.0.1:0";
+  options.basic_auth_user = "prometheus";
+  options.basic_auth_password = "e2e \"pass\" word";
+  Exporter exporter(options, [&] { return shared.snapshot(); });
+  PrometheusServer prometheus({exporter.address(), options.basic_auth_user, options.basic_auth_password},
+                              testing::alert_rules_path());
+
+  // Scraped (through basic auth), and long enough for rate() windows to hold two samples.
+  ASSERT_TRUE(eventually([&] { return scalar_value(prometheus.query("up{job=\"seccomp-companion\"}")) == 1; }, 15000ms))
+      << prometheus.query("up").dump() << prometheus.log();
+  ASSERT_TRUE(eventually(
+      [&] { return scalar_value(prometheus.query("count_over_time(seccomp_build_info[1m])")) >= 3; }, 15000ms));
+
+  // The numbers Prometheus holds are the kernel's.
+  EXPECT_EQ(scalar_value(prometheus.query(
+                "seccomp_verdicts_total{container=\"e2e-enforce\",syscall=\"uname\",action=\"errno\"}")),
+            3);
+  EXPECT_EQ(scalar_value(prometheus.query(
+                "seccomp_verdicts_total{container=\"e2e-kill\",syscall=\"ptrace\",action=\"kill_process\"}")),
+            1);
+  EXPECT_EQ(scalar_value(prometheus.query(
+                "seccomp_would_be_denials_total{container=\"e2e-audit\",syscall=\"uname\",would_be_action=\"errno\"}")),
+            2);
+  EXPECT_EQ(scalar_value(prometheus.query("seccomp_verdicts_total{container=\"e2e-audit\",action=\"log\"}")), 2);
+  // The hostile id arrived intact (escaped on the wire, valid UTF-8).
+  auto info = prometheus.query("seccomp_container_info{mode=\"enforce\"}");
+  bool hostile_found = false;
+  for (const auto& s : info["data"]["result"])
+    if (s["metric"]["container"] == utf8_label_value("e2e-hostile\"\\\n\xFF") &&
+        s["metric"]["profile"] == utf8_label_value("p\"\\\n\xFE"))
+      hostile_found = true;
+  EXPECT_TRUE(hostile_found) << info.dump();
+
+  // Every dashboard and rule expression runs; panels show data.
+  std::vector<testing::Substitution> subs;
+  for (const char* c : {"e2e-enforce", "e2e-kill", "e2e-audit"})
+    subs.push_back({{"container", c}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
+  subs.push_back({{"container", ".*"}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
+  auto report = testing::run_dashboard_and_rule_expressions(prometheus, subs);
+  for (const auto& e : report.errors) ADD_FAILURE() << e;
+  // The tracer's learning bitmaps are not part of this run (audit records only).
+  const std::set<std::string> may_be_empty = {"seccomp-companion / Container / Syscalls learned"};
+  for (const auto& p : report.empty_panels)
+    if (!may_be_empty.count(p)) ADD_FAILURE() << "no data: " << p;
+  EXPECT_GT(report.queries_run, 100u);
+
+  // Rules: evaluated without error; the kill and the would-be denial alerts fire.
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto rules = prometheus.api("/api/v1/rules");
+        size_t ok = 0, total = 0;
+        for (const auto& g : rules["data"]["groups"])
+          for (const auto& r : g["rules"]) {
+            ++total;
+            if (r.value("health", "") == "ok") ++ok;
+          }
+        return total >= 6 && ok == total;
+      },
+      10000ms))
+      << prometheus.api("/api/v1/rules").dump();
+  auto firing = [&](const std::string& alert, const std::string& container) {
+    auto alerts = prometheus.api("/api/v1/alerts");
+    for (const auto& a : alerts["data"]["alerts"])
+      if (a["labels"].value("alertname", "") == alert && a["labels"].value("container", "") == container &&
+          a.value("state", "") == "firing")
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(eventually([&] { return firing("SeccompKill", "e2e-kill"); }, 10000ms))
+      << prometheus.api("/api/v1/alerts").dump();
+  EXPECT_TRUE(eventually([&] { return firing("SeccompNewWouldBeDenial", "e2e-audit"); }, 10000ms))
+      << prometheus.api("/api/v1/alerts").dump();
+  EXPECT_FALSE(firing("SeccompKill", "e2e-enforce")) << "an errno denial is not a kill";
+  EXPECT_TRUE(eventually(
+      [&] {
+        return scalar_value(prometheus.query("ALERTS{alertname=\"SeccompKill\",alertstate=\"firing\",container=\"e2e-kill\"}")) == 1;
+      },
+      5000ms));
+}
+
+// Many short-lived containers, each a real process denied a dozen syscalls. With a 2 s
+// retention and a cap of 8 verdict series per container, the series Prometheus sees stay
+// within series_bound() while containers churn, and the exited ones leave.
+TEST(EndToEnd, ContainerChurnStaysWithinTheDocumentedSeriesBound) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(prometheus_available(), "/usr/bin/prometheus (Debian package prometheus)");
+  const std::vector<std::string> denied = {"uname",   "getcwd",  "getppid", "getpgrp", "getuid", "getgid",
+                                           "geteuid", "getegid", "sysinfo", "times",   "umask",  "getpriority"};
+  std::vector<testing::FilterRule> rules;
+  for (const auto& s : denied) rules.push_back({s, SCMP_ACT_ERRNO(EPERM)});
+
+  SharedState shared;
+  {
+    std::lock_guard lock(shared.mu);
+    shared.state.containers["steady-a"] = new_container("steady-a", "enforce", "p");
+    shared.state.containers["steady-b"] = new_container("steady-b", "audit", "p");
+    shared.state.sources["audit"] = {true, "", 0, 0, 0};
+    shared.state.sources["bpf"] = {true, "", 0, 0, 0};
+  }
+  ExporterOptions options;
+  options.listen = "127.0.0.1:0";
+  options.retention_seconds = 2;
+  options.max_series_per_container = 8;
+  Exporter exporter(options, [&] { return shared.snapshot(); });
+  PrometheusServer prometheus({exporter.address(), "", ""}, "");
+  // Prometheus applies new targets every 5 s: wait for the first scrape before churning.
+  ASSERT_TRUE(eventually([&] { return scalar_value(prometheus.query("up{job=\"seccomp-companion\"}")) == 1; }, 15000ms))
+      << prometheus.log();
+
+  const size_t bound_idle = series_bound(2, 2, 1, options);
+  const int kContainers = 60;
+  size_t peak_retained = 0;
+  double peak_series = 0;
+  for (int i = 0; i < kContainers; ++i) {
+    const std::string id = "churn-" + std::to_string(i);
+    std::vector<int> nrs;
+    for (const auto& s : denied) nrs.push_back(testing::syscall_number(s));
+    FilteredChild child(rules, [&nrs] {
+      int denied_ok = 0;
+      for (int nr : nrs)
+        if (syscall(nr, 0, 0, 0) == -1 && errno == EPERM) ++denied_ok;
+      return denied_ok;
+    });
+    int status = child.wait();
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == static_cast<int>(denied.size())) << id;
+    {
+      std::lock_guard lock(shared.mu);
+      audit::ContainerRecord c = new_container(id, "enforce", "churn");
+      int64_t t = now_ns();
+      for (size_t k = 0; k < denied.size(); ++k) {
+        auto& v = c.verdicts[audit::VerdictKey{native_arch(), nrs[k], "errno", EPERM}];
+        v.syscall = denied[k];
+        v.count = 1 + k;
+        v.first_seen_ns = v.last_seen_ns = t;
+      }
+      c.exited_at_ns = t;
+      shared.state.containers[id] = std::move(c);
+      size_t retained_now = 0;
+      for (const auto& [cid, cr] : shared.state.containers) retained_now += retained(cr, options, t) ? 1 : 0;
+      peak_retained = std::max(peak_retained, retained_now);
+    }
+    if (i % 10 == 9) {
+      double now_series = scalar_value(prometheus.query("count({__name__=~\"seccomp_.+\"})"));
+      peak_series = std::max(peak_series, now_series);
+      double max_per_container =
+          scalar_value(prometheus.query("max(count by (container) (seccomp_verdicts_total))"));
+      EXPECT_LE(max_per_container, 8) << "per-container cap";
+    }
+    std::this_thread::sleep_for(50ms);  // ~20 containers per second
+  }
+  EXPECT_GT(peak_series, static_cast<double>(bound_idle)) << "churning containers were exported while retained";
+  EXPECT_LE(peak_series, static_cast<double>(series_bound(peak_retained, 2, 1, options)));
+  // After the retention period (and Prometheus's staleness marking at the next scrape) only
+  // the steady containers remain, within the bound for 2 containers.
+  EXPECT_TRUE(eventually(
+      [&] {
+        return prometheus.query("seccomp_container_info{container=~\"churn-.*\"}")["data"]["result"].empty();
+      },
+      8000ms))
+      << "exited containers still exported after the retention period";
+  double series = scalar_value(prometheus.query("count({__name__=~\"seccomp_.+\"})"));
+
+  EXPECT_GT(series, 0);
+  EXPECT_LE(series, static_cast<double>(bound_idle));
+  EXPECT_EQ(scalar_value(prometheus.query("count(seccomp_container_info)")), 2);
+  // The folded series summed what was folded: each churn container exported its 12 verdicts as
+  // 8 series (7 kept, 1 "other").
+}
+
+}  // namespace
+}  // namespace sc::metrics
