@@ -200,7 +200,7 @@ ResolvedProfile resolve(const Profile& profile, const ResolveContext& context) {
     if (decided != unconditional.end() && decided->second != rule.json_path) {
       // The same verdict listed twice is harmless; a different one is a rule that never fires.
       const ResolvedRule* winner = nullptr;
-      for (const auto& c : candidates)
+      for (const auto& c : out.rules)  // the winner came first and is already kept
         if (c.name == rule.name && c.json_path == decided->second && c.args.empty()) winner = &c;
       if (winner && winner->action == rule.action) continue;
       out.warnings.push_back(rule.json_path + ": '" + rule.name + "' is already decided without "
