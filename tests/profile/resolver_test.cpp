@@ -142,7 +142,11 @@ TEST(Resolver, SharedProfilesResolveWithDockerCapabilityGates) {
   EXPECT_TRUE(has_rule(admin, "mount"));
   EXPECT_TRUE(has_rule(unprivileged, "clone3"));  // ERRNO(38) without CAP_SYS_ADMIN
   for (const auto& rule : unprivileged.rules)
-    if (rule.name == "clone3") EXPECT_EQ(rule.action, (Action{ActionKind::Errno, 38}));
+    if (rule.name == "clone3") {
+      EXPECT_EQ(rule.action, (Action{ActionKind::Errno, 38}));
+    }
   for (const auto& rule : admin.rules)  // the CAP_SYS_ADMIN list allows it instead
-    if (rule.name == "clone3") EXPECT_EQ(rule.action.kind, ActionKind::Allow);
+    if (rule.name == "clone3") {
+      EXPECT_EQ(rule.action.kind, ActionKind::Allow);
+    }
 }
