@@ -43,6 +43,8 @@ BenchOutput parse_bench_output(const std::string& text) {
       if (kind == "seccomp") {
         out.seccomp_mode = std::stoi(need(f, "mode", line));
         out.seccomp_filters = std::stoi(need(f, "filters", line));
+      } else if (kind == "clock") {
+        out.clock = need(f, "name", line);
       } else if (kind == "call") {
         CallFigure figure;
         figure.ns = std::stod(need(f, "ns", line));

@@ -18,6 +18,7 @@ struct CallFigure {
 struct BenchOutput {
   int seccomp_mode = -1;     // /proc/self/status Seccomp (2 = filter)
   int seccomp_filters = -1;  // Seccomp_filters
+  std::string clock;         // "cpu" (thread CPU time) or "wall"
   std::map<std::string, CallFigure> calls;  // "getppid", "personality", "denied"
 };
 

@@ -179,7 +179,7 @@ int run(const Options& opt) {
                                                 &runc, &runc_plain, &crun};
   std::vector<Series> syscall_series = series_for(syscall_contenders);
   round_robin(syscall_contenders, syscall_series, opt.rounds,
-              {rootfs.bench, std::to_string(opt.iterations), "5"}, true, "per-syscall rounds: ");
+              {rootfs.bench, std::to_string(opt.iterations), "5", "cpu"}, true, "per-syscall rounds: ");
 
   // 2. launch latency of /bin/true (busybox, static, the same file for every contender)
   Contender fork_exec = host_contender("fork+exec", rootfs, false);
@@ -198,8 +198,9 @@ int run(const Options& opt) {
   md += "### Per-syscall cost (ns per call)\n\n";
   md += "Median over " + std::to_string(opt.rounds) + " runs per contender, each run timing " +
         std::to_string(opt.iterations) +
-        " calls of each kind (median of 5 interleaved batches); contenders alternate run by "
-        "run. \"ours\" in the ratios is the binary tree.\n\n";
+        " calls of each kind (median of 5 interleaved batches, timed in the thread's CPU time so "
+        "that other load does not count); contenders alternate run by run. \"ours\" in the "
+        "ratios is the binary tree.\n\n";
   md += syscall_table(syscall_series, ours_tree.label, runc.label, none.label,
                       ours_linear.label);
   md += "\n### Launch latency of /bin/true (ms)\n\n";
