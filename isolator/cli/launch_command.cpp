@@ -1,5 +1,7 @@
 // `seccomp-isolator launch [FLAGS] -- CMD [ARG...]`: run CMD as a container under its
 // seccomp profile (Mesos's linux/seccomp semantics). Exit codes follow `docker run`.
+#include <cstdio>
+
 #include "isolator/cli/commands.h"
 #include "isolator/launch/launcher.h"
 #include "isolator/registry/registry.h"
@@ -32,7 +34,9 @@ Run add_launch_command(CLI::App& app) {
   sub->add_option("--runtime_dir", request->runtime_dir, "Where the registry entries live")->capture_default_str();
   auto* user_opt = sub->add_option("--user", *user, "Run as NAME|UID[:GROUP|GID] (looked up on the host)");
   auto* wd_opt = sub->add_option("--working_dir", *working_dir, "Working directory (inside the rootfs)");
-  sub->add_option("--rlimit", request->rlimits, "NAME=SOFT:HARD or NAME=LIMIT (e.g. nofile=1024:4096); repeatable");
+  // allow_extra_args(false): one value per --rlimit, else CLI11 swallows the "--" after it.
+  sub->add_option("--rlimit", request->rlimits, "NAME=SOFT:HARD or NAME=LIMIT (e.g. nofile=1024:4096); repeatable")
+      ->allow_extra_args(false);
   auto command = std::make_shared<std::vector<std::string>>();
   sub->add_option("command", *command, "CMD [ARG...] (put -- before it)");
   sub->prefix_command();
@@ -50,11 +54,15 @@ Run add_launch_command(CLI::App& app) {
     if (*user_opt) request->user = *user;
     if (*wd_opt) request->working_dir = *working_dir;
     // With "--", CLI11 gives every word to `command` and leaves a "--" in remaining();
-    // without it, the first word lands in `command` and the rest in remaining().
+    // without it, words starting with '-' land in remaining() out of order: refuse those.
     request->command = *command;
     auto rest = sub->remaining();
     if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
-    request->command.insert(request->command.end(), rest.begin(), rest.end());
+    if (!rest.empty()) {
+      std::fprintf(stderr, "seccomp-isolator launch: put -- before the command when it has options: "
+                           "launch [FLAGS] -- CMD [ARG...]\n");
+      return 2;
+    }
     return launch::launch(*request);
   };
 }

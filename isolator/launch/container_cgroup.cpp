@@ -43,6 +43,16 @@ void sleep_ms(long ms) {
   ::nanosleep(&ts, nullptr);
 }
 
+// Killed leftovers were reparented to us (a child subreaper): reap them, so that none
+// outlives launch even as a zombie. Bounded, in case one escaped the group.
+void reap_orphans() {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    pid_t pid = ::waitpid(-1, nullptr, WNOHANG | __WALL);
+    if (pid < 0) return;  // ECHILD: none left
+    if (pid == 0) sleep_ms(5);
+  }
+}
+
 }  // namespace
 
 ContainerCgroup::ContainerCgroup(const std::string& mount, const std::string& container_id) {
@@ -85,8 +95,10 @@ std::string ContainerCgroup::remove() {
   bool killed = write_text(directory_ + "/cgroup.kill", "1", &error);
   for (int attempt = 0; attempt < 200; ++attempt) {  // up to ~2 s
     auto left = procs(directory_);
-    if (left.empty() && ::rmdir(directory_.c_str()) == 0) return "";
-    if (left.empty() && errno == ENOENT) return "";
+    if (left.empty() && (::rmdir(directory_.c_str()) == 0 || errno == ENOENT)) {
+      reap_orphans();
+      return "";
+    }
     if (!killed)
       for (pid_t pid : left) ::kill(pid, SIGKILL);
     // Leftovers reparented to us (we are a child subreaper) must be reaped to go away.
