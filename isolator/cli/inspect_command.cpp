@@ -3,7 +3,10 @@
 // size and verdict per syscall, and, for a registered container, whether they match what its
 // profile compiles to. Exit 0 when read (and matching, if compared), 3 on drift, 1 on error.
 #include <cstdio>
+#include <map>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -96,10 +99,24 @@ void print_text(const launch::Inspection& r) {
                 r.comparison->identical ? ", identical programs" : "");
     return;
   }
-  std::printf("drift: %zu syscall(s) differ from the profile:\n", r.comparison->differences.size());
-  for (const auto& d : r.comparison->differences)
-    std::printf("  %s %s (nr %d): installed %s, profile %s\n", d.arch.c_str(), d.syscall.c_str(), d.nr,
-                d.installed.c_str(), d.expected.c_str());
+  std::printf("drift: %zu syscall number(s) differ from the profile:\n", r.comparison->differences.size());
+  // Grouped by (arch, installed, profile): a foreign filter can differ on a whole arch.
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::string>> groups;
+  std::vector<std::tuple<std::string, std::string, std::string>> order;
+  for (const auto& d : r.comparison->differences) {
+    auto key = std::make_tuple(d.arch, d.installed, d.expected);
+    auto [it, added] = groups.try_emplace(key);
+    if (added) order.push_back(key);
+    it->second.push_back(d.syscall + "(" + std::to_string(d.nr) + ")");
+  }
+  for (const auto& key : order) {
+    const auto& names = groups[key];
+    std::printf("  %s: installed %s, profile %s: %zu:", std::get<0>(key).c_str(), std::get<1>(key).c_str(),
+                std::get<2>(key).c_str(), names.size());
+    for (size_t i = 0; i < names.size() && i < 20; ++i) std::printf(" %s", names[i].c_str());
+    if (names.size() > 20) std::printf(" ... (--format=json lists all)");
+    std::printf("\n");
+  }
 }
 
 }  // namespace
