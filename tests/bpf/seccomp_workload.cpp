@@ -3,7 +3,7 @@
 // for learning). Run with argv only: hostile comm strings never pass through a shell.
 //
 //   seccomp_workload --cgroup=DIR --action=errno|trap|kill_process|kill_thread|none
-//                    [--syscall=NR] [--count=N] [--errno=E] [--threads=K] [--comm-hex=HEX]
+//                    [--syscall=NR[,NR...]] [--count=N] [--errno=E] [--threads=K] [--comm-hex=HEX]
 //                    [--learn]
 // Exit: 0 when every call behaved as the filter says, 2 usage, 3 unexpected behaviour,
 // 4 setup failed; killed by SIGSYS for the KILL actions.
@@ -29,7 +29,7 @@ namespace {
 struct Options {
   std::string cgroup;
   std::string action = "none";
-  long nr = SYS_acct;
+  std::vector<long> nrs{SYS_acct};  // --syscall=NR[,NR...]: each gets the action
   long count = 1;
   int error = 13;
   int threads = 0;
@@ -79,7 +79,15 @@ int main(int argc, char** argv) {
     };
     if (auto v = val("--cgroup=")) o.cgroup = v;
     else if (auto v = val("--action=")) o.action = v;
-    else if (auto v = val("--syscall=")) o.nr = std::atol(v);
+    else if (auto v = val("--syscall=")) {
+      o.nrs.clear();
+      for (const char* p = v; *p;) {
+        char* end = nullptr;
+        o.nrs.push_back(std::strtol(p, &end, 10));
+        p = *end == ',' ? end + 1 : end;
+        if (end == p && *p) break;
+      }
+    }
     else if (auto v = val("--count=")) o.count = std::atol(v);
     else if (auto v = val("--errno=")) o.error = std::atoi(v);
     else if (auto v = val("--threads=")) o.threads = std::atoi(v);
@@ -105,7 +113,7 @@ int main(int argc, char** argv) {
   else if (o.action != "none") { std::fprintf(stderr, "seccomp_workload: bad --action\n"); return 2; }
 
   if (o.action == "trap") {
-    trap_nr = o.nr;
+    trap_nr = o.nrs.at(0);
     struct sigaction sa{};
     sa.sa_sigaction = on_sigsys;
     sa.sa_flags = SA_SIGINFO;
@@ -114,7 +122,8 @@ int main(int argc, char** argv) {
   if (action != SCMP_ACT_ALLOW) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) die(4, "seccomp_init");
-    if (int rc = seccomp_rule_add(ctx, action, static_cast<int>(o.nr), 0); rc != 0) { errno = -rc; die(4, "seccomp_rule_add"); }
+    for (long nr : o.nrs)
+      if (int rc = seccomp_rule_add(ctx, action, static_cast<int>(nr), 0); rc != 0) { errno = -rc; die(4, "seccomp_rule_add"); }
     if (int rc = seccomp_load(ctx); rc != 0) { errno = -rc; die(4, "seccomp_load"); }
     seccomp_release(ctx);
   }
@@ -132,7 +141,7 @@ int main(int argc, char** argv) {
     // Each new thread makes the denied call and is killed alone (no signal); main survives.
     for (int t = 0; t < o.threads; ++t) {
       pthread_t th;
-      if (pthread_create(&th, nullptr, thread_call, &o.nr) != 0) die(4, "pthread_create");
+      if (pthread_create(&th, nullptr, thread_call, &o.nrs[0]) != 0) die(4, "pthread_create");
       pthread_join(th, nullptr);
     }
     return 0;
@@ -144,11 +153,12 @@ int main(int argc, char** argv) {
     }
   }
   long unexpected = 0;
-  for (long i = 0; i < o.count; ++i) {
-    long rc = denied_call(o.nr);
-    if (o.action == "errno" && !(rc == -1 && errno == o.error)) ++unexpected;
-  }
-  if (o.action == "trap" && traps.load() != o.count) {
+  for (long nr : o.nrs)
+    for (long i = 0; i < o.count; ++i) {
+      long rc = denied_call(nr);
+      if (o.action == "errno" && !(rc == -1 && errno == o.error)) ++unexpected;
+    }
+  if (o.action == "trap" && traps.load() != o.count * static_cast<long>(o.nrs.size())) {
     std::fprintf(stderr, "seccomp_workload: %ld SIGSYS for %ld calls\n", traps.load(), o.count);
     return 3;
   }

@@ -155,7 +155,8 @@ TEST_F(TracerTest, RestartMidStormLosesNoCount) {
   bool storm_running = waitpid(storm, &status, WNOHANG) == 0;
 
   auto& tracer = start(SyscallHooks::Auto);  // re-attaches to the pins
-  const HookStatus* exit_hook = find_hook(tracer.hooks(), "raw_tp/sys_exit");
+  const auto hooks = tracer.hooks();
+  const HookStatus* exit_hook = find_hook(hooks, "raw_tp/sys_exit");
   ASSERT_NE(exit_hook, nullptr);
   EXPECT_TRUE(exit_hook->live);
   EXPECT_NE(exit_hook->reason.find("adopted"), std::string::npos) << exit_hook->reason;

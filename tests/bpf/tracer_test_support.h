@@ -121,9 +121,34 @@ inline void remove_pin_dir(const std::string& dir) {
   rmdir(dir.c_str());
 }
 
+// Pins and cgroups left by an earlier test process that crashed (its pid is gone): a pinned
+// link keeps its program attached, so remove them before anything else.
+inline void remove_leftovers_of_dead_runs() {
+  auto dead_owner = [](const std::string& name) {
+    const std::string prefix = "sc-test-";
+    if (name.rfind(prefix, 0) != 0) return false;
+    pid_t pid = std::atoi(name.c_str() + prefix.size());
+    return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+  };
+  for (const std::string& root : {std::string("/sys/fs/bpf"), sc::host::cgroup2_mount()}) {
+    DIR* d = opendir(root.c_str());
+    if (!d) continue;
+    std::vector<std::string> stale;
+    while (dirent* e = readdir(d))
+      if (dead_owner(e->d_name)) stale.push_back(root + "/" + e->d_name);
+    closedir(d);
+    for (const auto& dir : stale) {
+      if (root == "/sys/fs/bpf") remove_pin_dir(dir);
+      else rmdir(dir.c_str());
+    }
+  }
+}
+
 class TracerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    static bool swept = (remove_leftovers_of_dead_runs(), true);
+    (void)swept;
     static int serial = 0;
     pin_dir_ = "/sys/fs/bpf/sc-test-" + std::to_string(getpid()) + "-" + std::to_string(++serial);
   }
