@@ -56,6 +56,26 @@ TEST_F(Container, DockerDefaultProfileRunsBusyboxInARootfs) {
   EXPECT_EQ(r.out, "ok\n") << r.err;
 }
 
+TEST_F(Container, NestedRootfsLaunchUnderAProfileWithoutPivotRootFailsClearly) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::exists("/bin/busybox"), "busybox-static is not installed");
+  std::string root = make_rootfs();
+  // Docker's default profile does not allow pivot_root: a launch inside it cannot enter a rootfs.
+  auto r = run(agent({"--seccomp_profile_name=docker-default.json"}),
+               {kIsolator, "launch", "--seccomp_config_dir=" + config_dir_, "--runtime_dir=" + runtime_dir_,
+                "--rootfs=" + root, "--", "/bin/probe", "touch", "/marker"});
+  EXPECT_EQ(r.code, 125) << r.err;
+  EXPECT_NE(r.err.find("Failed to enter the rootfs: pivot_root (does the inherited seccomp profile allow pivot_root?)"),
+            std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(root + "/marker"));
+  // With pivot_root allowed (Mesos's documented requirement), the nested launch works.
+  r = run(agent({"--seccomp_profile_name=uname-errno.json"}),
+          {kIsolator, "launch", "--seccomp_config_dir=" + config_dir_, "--runtime_dir=" + runtime_dir_,
+           "--rootfs=" + root, "--", "/bin/probe", "touch", "/marker"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(root + "/marker"));
+}
+
 TEST_F(Container, DockerDefaultProfileRunsCoreutilsOnTheHostRoot) {
   SC_REQUIRE_ROOT();
   auto r = run(agent({"--seccomp_profile_name=docker-default.json"}), {"/bin/sh", "-c", "ls / >/dev/null && date +%Y && uname -s"});
