@@ -56,6 +56,9 @@ ProbeResult probe_hook(Hook hook) {
   bpf_program* wanted = program_for(skel.get(), hook);
   bpf_program* prog = nullptr;
   bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, prog == wanted);
+  // Only the syscall-hook probes need the task storage map (kernels >= 5.11).
+  bool syscall_hook = hook == Hook::SysEnter || hook == Hook::SysExit;
+  bpf_map__set_autocreate(skel->maps.probe_threads, syscall_hook);
   if (int err = probe_bpf__load(skel.get()); err != 0) return {false, "load: " + errno_text(err)};
   bpf_link* link = bpf_program__attach(wanted);
   if (!link) return {false, "attach: " + errno_text(errno)};

@@ -73,10 +73,12 @@ struct {
   __type(value, struct sc_proc_val);
 } sc_procs SEC(".maps");
 
+// Per-thread pairing state in task-local storage: no tid hashing, freed with the task (so no
+// tid-reuse confusion), cheaper on the hot path than a hash map.
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 65536);
-  __type(key, __u32);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct sc_thread_state);
 } sc_threads SEC(".maps");
 
@@ -305,7 +307,6 @@ int BPF_PROG(sc_process_exit, struct task_struct* p) {
     }
   }
   bpf_map_delete_elem(&sc_marks, &tid);
-  bpf_map_delete_elem(&sc_threads, &tid);
   if (p->signal->live.counter == 0) {  // the whole thread group is dead
     __u32 tgid = p->tgid;
     struct sc_proc_val v = {.cgroup_id = cg, .exit_ns = bpf_ktime_get_boot_ns()};
@@ -345,18 +346,19 @@ int sc_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   __u64 cg = bpf_get_current_cgroup_id();
   struct sc_watch_val* w = watched(cg);
   if (!w) return 0;
-  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  __u64 start = BPF_CORE_READ(task, start_time);
-  __u32 gen = w->gen;
-  struct sc_thread_state* st = bpf_map_lookup_elem(&sc_threads, &tid);
-  if (st && st->start_ns == start && st->gen == gen) {
-    st->in_syscall = 1;
-  } else {
-    struct sc_thread_state fresh = {.start_ns = start, .gen = gen, .in_syscall = 1};
-    bpf_map_update_elem(&sc_threads, &tid, &fresh, BPF_ANY);
-  }
-  learn(cg, task_arch(task), (long)ctx->args[1]);
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct sc_thread_state* st = bpf_task_storage_get(&sc_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!st) return 0;
+  st->gen = w->gen;
+  st->in_syscall = 1;
+  long nr = (long)ctx->args[1];
+  __u32 arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
+  // Tight loops repeat one syscall: skip the bitmap when this thread just learned it.
+  __u64 learned_key = (__u64)(__u32)nr | ((__u64)(arch == SC_AUDIT_ARCH_I386) << 32) | (1ULL << 33);
+  if (st->learned_key == learned_key && st->learned_cg == cg) return 0;
+  learn(cg, arch, nr);
+  st->learned_key = learned_key;
+  st->learned_cg = cg;
   return 0;
 }
 
@@ -365,16 +367,14 @@ int sc_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   __u64 cg = bpf_get_current_cgroup_id();
   struct sc_watch_val* w = watched(cg);
   if (!w) return 0;
-  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  __u64 start = BPF_CORE_READ(task, start_time);
-  __u32 gen = w->gen;
-  struct sc_thread_state* st = bpf_map_lookup_elem(&sc_threads, &tid);
-  if (!st || st->start_ns != start || st->gen != gen) {
+  struct task_struct* task = bpf_get_current_task_btf();
+  struct sc_thread_state* st = bpf_task_storage_get(&sc_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!st) return 0;
+  if (st->gen != w->gen) {
     // Unknown history (a new thread returning from clone, a syscall entered before we
-    // watched): trust nothing, start pairing from here.
-    struct sc_thread_state fresh = {.start_ns = start, .gen = gen, .in_syscall = 0};
-    bpf_map_update_elem(&sc_threads, &tid, &fresh, BPF_ANY);
+    // watched or attached): trust nothing, pair from the next syscall on.
+    st->gen = w->gen;
+    st->in_syscall = 0;
     return 0;
   }
   if (st->in_syscall) {
@@ -387,9 +387,10 @@ int sc_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   long ret = (long)ctx->args[1];
   __s32 nr = (__s32)BPF_CORE_READ(regs, orig_ax);
   if (nr == -1) return 0;  // a ptracer cancelled it, not seccomp
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
   if (take_fresh_audit_mark(tid, nr)) return 0;
   if (ret == nr) return 0;  // TRAP/KILL roll back to ax = nr: signal_generate counts those
-  __u32 arch = task_arch(task);
+  __u32 arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
   if (ret < 0 && ret >= -4095)
     count_verdict(cg, arch, nr, SC_ACTION_ERRNO, (__s32)-ret, regs);
   else

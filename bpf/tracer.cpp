@@ -35,7 +35,7 @@ std::string errno_text(int err) {
 
 uint32_t random_generation() {
   static std::mt19937 rng{std::random_device{}()};
-  return static_cast<uint32_t>(rng());
+  return static_cast<uint32_t>(rng()) | 1u;  // never 0: the value of fresh thread storage
 }
 
 bool prog_tag_of_fd(int prog_fd, uint8_t tag[BPF_TAG_SIZE]) {

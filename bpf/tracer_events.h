@@ -81,11 +81,12 @@ struct sc_proc_val {
   __u64 exit_ns; /* 0 while alive */
 };
 
-/* Per-thread sys_enter/sys_exit pairing state. */
+/* Per-thread sys_enter/sys_exit pairing state (task-local storage). */
 struct sc_thread_state {
-  __u64 start_ns; /* task->start_time: guards against tid reuse */
-  __u32 gen;      /* sc_watch_val.gen when recorded */
+  __u32 gen; /* sc_watch_val.gen when recorded (0: never) */
   __u32 in_syscall;
+  __u64 learned_key; /* the last (nr, compat) this thread put in the learning bitmap ... */
+  __u64 learned_cg;  /* ... of this cgroup */
 };
 
 /* "This thread's verdict was already counted" marks, so that two hooks seeing the same
