@@ -32,6 +32,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define EEXIST_NR 17
 
 const volatile __u64 sample_rate_per_sec = 100;
+// Set by the loader when fentry/kprobe on audit_seccomp is live: only then can another hook
+// have counted a verdict already (the verifier drops the dead mark lookups otherwise).
+const volatile bool audit_hook_live = false;
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -215,6 +218,7 @@ static __always_inline void set_mark(__u32 tid, __s32 nr, __u32 by) {
 
 // True when the audit hook already counted this thread's verdict for `nr` just now.
 static __always_inline bool take_fresh_audit_mark(__u32 tid, __s32 nr) {
+  if (!audit_hook_live) return false;
   struct sc_mark* m = bpf_map_lookup_elem(&sc_marks, &tid);
   if (!m || m->by != SC_MARK_BY_AUDIT || m->nr != nr) return false;
   bool fresh = bpf_ktime_get_boot_ns() - m->ts_ns < MARK_FRESH_NS;

@@ -237,6 +237,7 @@ Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
     if (!impl_->skel) fail("open BPF object", errno);
     tracer_bpf* skel = impl_->skel;
     skel->rodata->sample_rate_per_sec = options.sample_rate_per_sec;
+    skel->rodata->audit_hook_live = plan.fentry_audit || plan.kprobe_audit;
     bpf_program__set_autoload(skel->progs.sc_fentry_audit, plan.fentry_audit);
     bpf_program__set_autoload(skel->progs.sc_kprobe_audit, plan.kprobe_audit);
     bpf_program__set_autoload(skel->progs.sc_signal_generate, plan.signal_generate);
