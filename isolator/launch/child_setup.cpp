@@ -33,7 +33,11 @@ void report(int fd, ChildStage stage, int error, const char* what, const char* d
 
 }  // namespace
 
-void run_child(const ChildSetup& setup, int go_fd, int report_fd) {
+void run_child(const ChildSetup& setup, int go_fd, int report_fd, pid_t parent) {
+  // If launch itself is killed (SIGKILL cannot be forwarded), the container goes too rather
+  // than running on unsupervised. The kernel clears this on a switch to another user.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (::getppid() != parent) ::_exit(kExitIsolatorFailure);  // launch died before we got here
   char go = 0;
   ssize_t n;
   do n = ::read(go_fd, &go, 1);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/types.h>
 
 #include <optional>
 #include <vector>
@@ -40,6 +41,7 @@ struct ChildSetup {
 
 // Never returns. `go_fd`: the parent writes one byte when the child may proceed (after the
 // child is in its cgroup and registered); EOF means abort.
-[[noreturn]] void run_child(const ChildSetup& setup, int go_fd, int report_fd);
+// `parent` is launch's pid (the child dies with it).
+[[noreturn]] void run_child(const ChildSetup& setup, int go_fd, int report_fd, pid_t parent);
 
 }  // namespace sc::launch

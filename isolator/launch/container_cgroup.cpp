@@ -61,7 +61,11 @@ ContainerCgroup::ContainerCgroup(const std::string& mount, const std::string& co
     throw LaunchError("Failed to create cgroup '" + parent + "': " + std::strerror(errno));
   relative_ = std::string("/") + kCgroupParent + "/" + container_id;
   directory_ = mount + relative_;
-  if (::mkdir(directory_.c_str(), 0755) != 0) {
+  // A group left behind empty (its launch was SIGKILLed) is stale: remove and reuse it.
+  int made = ::mkdir(directory_.c_str(), 0755);
+  if (made != 0 && errno == EEXIST && procs(directory_).empty() && ::rmdir(directory_.c_str()) == 0)
+    made = ::mkdir(directory_.c_str(), 0755);
+  if (made != 0) {
     int e = errno;
     if (e == EEXIST)
       throw LaunchError("Failed to create cgroup '" + directory_ + "': it exists (is container id '" +

@@ -115,12 +115,13 @@ int run(const LaunchRequest& request) {
   Supervisor supervisor;
   Pipe go, report;
   std::fflush(nullptr);
+  pid_t self = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) throw LaunchError(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(go.write);
     ::close(report.read);
-    run_child(setup, go.read, report.write);
+    run_child(setup, go.read, report.write, self);
   }
   go.close_read();
   report.close_write();

@@ -173,6 +173,29 @@ TEST_F(Container, LeftoverProcessesAreKilledWithTheCgroup) {
   EXPECT_FALSE(std::filesystem::exists(host::cgroup2_mount() + "/seccomp-companion/" + id));
 }
 
+TEST_F(Container, KillingLaunchKillsTheContainerAndTheIdCanBeReused) {
+  SC_REQUIRE_ROOT();
+  std::string id = unique_id("sigkill");
+  auto argv = agent({"--container_id=" + id});
+  argv.insert(argv.end(), {"--", kProbe, "wait"});
+  auto launcher = std::make_unique<Process>(argv, dir_ + "/stderr");
+  ASSERT_NE(launcher->read_until("ready\n", 10000).find("ready"), std::string::npos);
+  auto entry = registry::read(runtime_dir_, id);
+  ASSERT_TRUE(entry.has_value());
+  ::kill(launcher->pid(), SIGKILL);
+  launcher->wait();
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = ::kill(entry->pid, 0) != 0 || read_file("/proc/" + std::to_string(entry->pid) + "/stat").find(") Z") != std::string::npos;
+    if (!gone) ::usleep(10000);
+  }
+  EXPECT_TRUE(gone) << "the container outlived its SIGKILLed launcher";
+  // The group it left behind is empty: a new launch with that id reuses it, and removes it.
+  auto r = run(agent({"--container_id=" + id}), {kProbe, "uname"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(host::cgroup2_mount() + "/seccomp-companion/" + id));
+}
+
 TEST_F(Container, UnconfinedAndAuditModesAreRegistered) {
   SC_REQUIRE_ROOT();
   std::string id = unique_id("modes");

@@ -58,8 +58,21 @@ class Process {
   }
   ~Process() {
     if (pid_ > 0 && !waited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      // SIGTERM first: launch forwards it and removes the container's cgroup; SIGKILL
+      // only if it does not end within 5 s.
+      ::kill(pid_, SIGTERM);
+      for (int i = 0; i < 500; ++i) {
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+          waited_ = true;
+          break;
+        }
+        struct timespec ts {0, 10000000};
+        ::nanosleep(&ts, nullptr);
+      }
+      if (!waited_) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+      }
     }
     if (out_ >= 0) ::close(out_);
   }
