@@ -163,5 +163,32 @@ TEST_F(MesosBehaviour, WithoutTheIsolatorNoFilterAndNoSilentDowngrade) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/marker"));
 }
 
+TEST_F(MesosBehaviour, ContainerInfoFromAFileAndBadInputRunNothing) {
+  SC_REQUIRE_ROOT();
+  write_file(dir_ + "/container_info.json", R"({"linux_info":{"seccomp":{"profile_name":"uname-errno.json"}}})");
+  auto r = run(agent({"--container_info=@" + dir_ + "/container_info.json"}), {kProbe, "uname"});
+  EXPECT_EQ(r.out, "errno=1\n") << r.err;
+  struct Case {
+    std::string flag, message;
+  };
+  for (const Case& c : {Case{R"(--container_info={"linux_info":{"seccomp":{"unconfined":"yes"}}})",
+                             "Invalid ContainerInfo: linux_info.seccomp.unconfined: expected a boolean"},
+                        Case{"--container_info=@" + dir_ + "/absent.json", "Failed to read --container_info file"},
+                        Case{"--container_id=../evil", "Invalid --container_id '../evil'"},
+                        Case{"--rlimit=nofile=9:8", "Invalid --rlimit 'nofile=9:8': soft limit above hard limit"},
+                        Case{"--user=no-such-user-here", "Unknown user 'no-such-user-here'"},
+                        Case{"--rootfs=" + dir_ + "/absent", "Invalid --rootfs"}}) {
+    r = run(agent({c.flag}), {kProbe, "touch", dir_ + "/marker"});
+    EXPECT_EQ(r.code, 125) << c.flag;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.flag << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/marker")) << c.flag;
+  }
+  // Options after the command without "--" are a usage error, not a guess.
+  Process p({kIsolator, "launch", "--seccomp_config_dir=" + config_dir_, "--runtime_dir=" + runtime_dir_,
+             kProbe, "touch", "-x"}, dir_ + "/stderr");
+  EXPECT_EQ(p.wait(), 2);
+  EXPECT_NE(read_file(dir_ + "/stderr").find("put -- before the command"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sc::testing
