@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -237,6 +238,45 @@ TEST(Render, PromtoolCheckMetricsIsClean) {
   auto r = testing::run_command({"promtool", "check", "metrics"}, text);
   EXPECT_EQ(r.exit_code, 0) << r.output << "\n--- exposition ---\n" << text;
   EXPECT_EQ(r.output, "") << "promtool lint findings";
+}
+
+}  // namespace
+}  // namespace sc::metrics
+
+namespace sc::metrics {
+namespace {
+
+// The documented bound holds in the worst case the folding allows: every action, would-be
+// denials of every kind folded into "other", several arches, all per-container gauges.
+TEST(Render, SeriesCountWithinDocumentedBound) {
+  audit::State st;
+  const int64_t now = testing::kSecond * 1764300000;
+  ExporterOptions o;
+  o.max_series_per_container = 10;
+  const std::vector<std::string> would_be = {"errno", "kill_process", "kill_thread", "trap", "user_notif", "trace", "bogus"};
+  for (int c = 0; c < 5; ++c) {
+    auto& rec = testing::add_container(st, "c" + std::to_string(c), c % 2 ? "audit" : "enforce", "p", now);
+    if (c == 4) rec.exited_at_ns = now - testing::kSecond;
+    rec.learned["x86_64"] = {1, 2};
+    rec.learned["x86"] = {3};
+    rec.learned["x32"] = {4};
+    int nr = 0;
+    for (const char* action : kActions)
+      for (int k = 0; k < 30; ++k, ++nr)
+        testing::add_verdict(rec, k % 2 ? "x86" : native_arch(), nr, "s" + std::to_string(nr), action, 1, 1 + k, now,
+                             now, std::string(action) == "log" ? would_be[static_cast<size_t>(k) % would_be.size()] : "");
+  }
+  auto& gone = testing::add_container(st, "gone", "audit", "p", now);
+  gone.exited_at_ns = now - 4000 * testing::kSecond;  // beyond retention: not counted
+  testing::add_verdict(gone, native_arch(), 1, "write", "errno", 1, 1, now, now);
+  st.sources["bpf"] = {true, "", 1, 0, 0};
+  st.sources["audit"] = {true, "", 1, 0, 0};
+  auto e = testing::parse_exposition(render(st, o, now));
+  const size_t bound = series_bound(5, 2, 3, o);
+  EXPECT_LE(e.samples.size() + 1, bound) << "(+1: the exporter's snapshot error counter)";
+  // And the bound is not vacuous: the verdict series hit the cap exactly.
+  EXPECT_EQ(e.find("seccomp_verdicts_total", {{"container", "c0"}}).size(), 10u);
+  EXPECT_GT(e.samples.size(), bound / 3);
 }
 
 }  // namespace
