@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <seccomp.h>
+
 #include "isolator/profile/arch.h"
 
 namespace sc::profile {
@@ -25,6 +27,23 @@ bool condition_holds(const ArgCondition& c, uint64_t arg, bool arch_32bit) {
   return false;
 }
 
+namespace {
+// libseccomp's multiplexed calls: on arches where socket(2) & co. go through socketcall(2)
+// (i386, s390, ...), libseccomp names them with pseudo numbers __PNR_socket = -101 ... and
+// ipc(2)'s subcalls -2xx. A rule for such a name is compiled twice: for the direct syscall
+// with its conditions, and for socketcall/ipc with only `a0 == subcall` (the real arguments
+// are in user memory, out of the filter's reach).
+int mux_subcall(uint32_t arch, const std::string& rule_name, int base) {
+  const ArchInfo* info = nullptr;
+  for (const auto& a : known_arches())
+    if (a.value == arch && a.libseccomp_knows) info = &a;
+  if (!info) return -1;
+  int pseudo = seccomp_syscall_resolve_name_arch(arch, rule_name.c_str());
+  if (pseudo <= -base && pseudo > -(base + 100)) return -pseudo - base;
+  return -1;
+}
+}  // namespace
+
 Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const uint64_t args[6],
                    const Action& bad_arch_action) {
   Verdict verdict{resolved.default_action, nullptr, false};
@@ -34,10 +53,19 @@ Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const
     return verdict;
   }
   const bool narrow = arch_is_32bit(arch);
+  const std::string name = syscall_name(arch, nr);
+  int mux_base = 0;
+  if (syscall_number(arch, "socketcall") == std::optional<int>(nr)) mux_base = 100;
+  if (syscall_number(arch, "ipc") == std::optional<int>(nr)) mux_base = 200;
   const ResolvedRule* first_match = nullptr;
   for (const auto& rule : resolved.rules) {
-    auto number = syscall_number(arch, rule.name);
-    if (!number || *number != nr) continue;
+    if (rule.name != name) {
+      if (!mux_base) continue;
+      int subcall = mux_base ? mux_subcall(arch, rule.name, mux_base) : -1;
+      if (subcall < 0) continue;
+      if (!first_match && (args[0] & 0xffffffffu) == static_cast<uint64_t>(subcall)) first_match = &rule;
+      continue;
+    }
     if (rule.args.empty()) {
       verdict.action = rule.action;
       verdict.rule = &rule;

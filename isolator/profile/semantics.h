@@ -23,6 +23,9 @@ struct Verdict {
 //  - otherwise the first rule (in profile order) whose every condition holds decides it;
 //  - otherwise the default action.
 // On 32-bit arches only the low 32 bits of arguments and values are compared.
+// Multiplexed calls (i386 socketcall/ipc): a rule for socket, shmget, ... also matches
+// socketcall/ipc when a0 is its subcall number, with the rule's own argument conditions
+// dropped, exactly as libseccomp compiles it.
 Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const uint64_t args[6],
                    const Action& bad_arch_action = Action{ActionKind::KillProcess, std::nullopt});
 

@@ -1,0 +1,171 @@
+// Differential test: the profile's own semantics (profile/semantics.h, computed from the
+// resolved rules with no BPF) against the compiled filter run in the evaluator, for every
+// x86_64 syscall number 0-460, every x86 (i386) number and every x32 number, with argument
+// values around each condition in the profile. Binary tree and linear filters both.
+#include <linux/audit.h>
+#include <seccomp.h>
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "isolator/compiler/action_codes.h"
+#include "isolator/compiler/evaluator.h"
+#include "isolator/compiler/filter.h"
+#include "isolator/profile/arch.h"
+#include "isolator/profile/parser.h"
+#include "isolator/profile/resolver.h"
+#include "isolator/profile/semantics.h"
+
+using namespace sc;
+using namespace sc::profile;
+
+namespace {
+
+struct Stats {
+  size_t cases = 0;
+  size_t mismatches = 0;
+  std::set<std::string> verdicts;
+  std::ostringstream report;
+};
+
+// Argument vectors worth trying for a syscall: all zero, and values on both sides of every
+// condition any rule puts on it.
+std::vector<std::array<uint64_t, 6>> argument_cases(const ResolvedProfile& r, const std::string& name, bool narrow) {
+  std::vector<std::array<uint64_t, 6>> cases{{0, 0, 0, 0, 0, 0}};
+  if (name == "socketcall" || name == "ipc")  // every subcall number in a0
+    for (uint64_t sub = 1; sub <= 25; ++sub) cases.push_back({sub, 0, 0, 0, 0, 0});
+  for (const auto& rule : r.rules) {
+    if (rule.name != name) continue;
+    std::array<uint64_t, 6> all_hold{0, 0, 0, 0, 0, 0};
+    for (const auto& c : rule.args) {
+      const uint64_t v = c.value, two = c.value_two;
+      for (uint64_t x : {v, v - 1, v + 1, two, two | ~v, two ^ (v & (~v + 1)), uint64_t{0}, ~uint64_t{0},
+                         (uint64_t{1} << 32) | v, v & 0xffffffffu, (uint64_t{1} << 63) | two}) {
+        if (narrow) x &= 0xffffffffu;  // compat args are zero-extended by the kernel
+        std::array<uint64_t, 6> a{0, 0, 0, 0, 0, 0};
+        a[c.index] = x;
+        cases.push_back(a);
+      }
+      all_hold[c.index] = c.op == CmpOp::MaskedEqual ? two : c.op == CmpOp::NotEqual ? v + 1
+                          : c.op == CmpOp::LessThan ? v - 1 : c.op == CmpOp::GreaterThan ? v + 1 : v;
+    }
+    cases.push_back(all_hold);
+  }
+  return cases;
+}
+
+void compare(const ResolvedProfile& r, const std::vector<sock_filter>& bpf, uint32_t arch,
+             std::vector<int> numbers, Stats& stats) {
+  const bool narrow = arch_is_32bit(arch);
+  for (int nr : numbers) {
+    const std::string name = syscall_name(arch, nr);
+    for (const auto& args : argument_cases(r, name, narrow)) {
+      compiler::SyscallData d;
+      d.nr = nr;
+      d.arch = audit_arch_of(arch);
+      for (int i = 0; i < 6; ++i) d.args[i] = args[i];
+      const uint32_t got = compiler::evaluate(bpf, d).ret;
+      const Verdict want = verdict_of(r, arch, nr, args.data());
+      ++stats.cases;
+      stats.verdicts.insert(compiler::describe_ret(got));
+      if (compiler::seccomp_ret(want.action) != got && ++stats.mismatches <= 20)
+        stats.report << arch_name(arch) << " " << name << " (" << nr << ") args[0]=0x" << std::hex << args[0]
+                     << " args[1]=0x" << args[1] << std::dec << ": BPF " << compiler::describe_ret(got)
+                     << ", profile " << describe(want.action)
+                     << (want.rule ? " by " + want.rule->json_path : std::string(" by default")) << "\n";
+    }
+  }
+}
+
+std::vector<int> range(int from, int to, int bit = 0) {
+  std::vector<int> v;
+  for (int i = from; i <= to; ++i) v.push_back(i | bit);
+  return v;
+}
+
+Stats run(const Profile& profile, const ResolveContext& context, bool tree) {
+  ResolvedProfile r = resolve(profile, context);
+  compiler::CompileOptions options;
+  options.binary_tree = tree;
+  std::vector<sock_filter> bpf = compiler::Filter(r, options).bpf();
+  Stats stats;
+  compare(r, bpf, SCMP_ARCH_X86_64, range(0, 460), stats);
+  compare(r, bpf, SCMP_ARCH_X86, range(0, 460), stats);
+  std::vector<int> x32 = range(0, 460, kX32SyscallBit);
+  for (int nr : range(512, 547, kX32SyscallBit)) x32.push_back(nr);  // x32's own compat entries
+  compare(r, bpf, SCMP_ARCH_X32, x32, stats);
+  compare(r, bpf, SCMP_ARCH_AARCH64, range(0, 5), stats);  // not covered: the bad-arch action
+  return stats;
+}
+
+ResolveContext x86_64_context(std::set<std::string> caps, bool audit) {
+  ResolveContext c;
+  c.native_arch = SCMP_ARCH_X86_64;
+  c.capabilities = std::move(caps);
+  c.kernel = {6, 1};
+  c.audit = audit;
+  return c;
+}
+
+}  // namespace
+
+class SharedProfileDifferential : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SharedProfileDifferential, CompiledFilterAgreesWithTheProfile) {
+  Profile profile = load_profile(std::string(SC_SHARED_DIR) + "/profiles/" + GetParam());
+  for (bool audit : {false, true})
+    for (const auto& caps : {std::set<std::string>{}, std::set<std::string>{"CAP_SYS_ADMIN", "CAP_SYS_PTRACE"}})
+      for (bool tree : {true, false}) {
+        Stats stats = run(profile, x86_64_context(caps, audit), tree);
+        SCOPED_TRACE(std::string(audit ? "audit" : "enforce") + (caps.empty() ? ", no caps" : ", admin caps") +
+                     (tree ? ", tree" : ", linear"));
+        EXPECT_GT(stats.cases, 3 * 461u);
+        EXPECT_EQ(stats.mismatches, 0u) << stats.report.str();
+        // The filter really discriminates: allowed, denied and bad-arch verdicts all occur.
+        EXPECT_TRUE(stats.verdicts.count("ALLOW"));
+        EXPECT_TRUE(stats.verdicts.count("KILL_PROCESS"));
+        EXPECT_TRUE(stats.verdicts.count(audit ? "LOG" : "ERRNO(1)"));
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, SharedProfileDifferential,
+                         ::testing::Values("docker-default.json", "docker-default-2023.json", "mesos-default.json"),
+                         [](const auto& info) {
+                           std::string n = info.param.substr(0, info.param.find('.'));
+                           for (auto& ch : n) if (ch == '-') ch = '_';
+                           return n;
+                         });
+
+TEST(Differential, EveryActionAndOperatorUnderAnAllowDefault) {
+  Profile profile = parse_profile(R"({"defaultAction":"SCMP_ACT_ALLOW",
+    "archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"]}],
+    "syscalls":[
+      {"names":["uname"],"action":"SCMP_ACT_ERRNO","errnoRet":13},
+      {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":97,"args":[{"index":0,"value":16,"op":"SCMP_CMP_EQ"}]},
+      {"names":["shmget"],"action":"SCMP_ACT_ERRNO","errnoRet":12},
+      {"names":["mount"],"action":"SCMP_ACT_TRAP"},
+      {"names":["kexec_load"],"action":"SCMP_ACT_KILL_PROCESS"},
+      {"names":["reboot"],"action":"SCMP_ACT_KILL"},
+      {"names":["ptrace"],"action":"SCMP_ACT_TRACE","errnoRet":7},
+      {"names":["getpgid"],"action":"SCMP_ACT_LOG"},
+      {"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":8,"op":"SCMP_CMP_NE"}]},
+      {"names":["setns"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":4096,"op":"SCMP_CMP_LE"}]},
+      {"names":["unshare"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":268435456,"op":"SCMP_CMP_GE"}]},
+      {"names":["ioctl"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":21522,"op":"SCMP_CMP_EQ"}]},
+      {"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":4294967296,"op":"SCMP_CMP_GT"}]},
+      {"names":["clone"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":2080505856,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"},
+                                                          {"index":2,"value":5,"op":"SCMP_CMP_LT"}]}
+    ]})");
+  for (bool audit : {false, true})
+    for (bool tree : {true, false}) {
+      Stats stats = run(profile, x86_64_context({}, audit), tree);
+      SCOPED_TRACE(std::string(audit ? "audit" : "enforce") + (tree ? ", tree" : ", linear"));
+      EXPECT_EQ(stats.mismatches, 0u) << stats.report.str();
+      if (!audit) {
+        for (const char* v : {"ERRNO(97)", "ERRNO(12)", "ERRNO(13)", "TRAP", "KILL_PROCESS", "KILL_THREAD", "TRACE(7)", "LOG", "ERRNO(1)", "ALLOW"})
+          EXPECT_TRUE(stats.verdicts.count(v)) << v;
+      }
+    }
+}
