@@ -1,6 +1,84 @@
-// PLACEHOLDER until the 'report' subcommand is written: registers nothing.
+// `seccomp-audit report`: per profile and container, what was recorded, what would break if
+// enforced, the suggested patch and a readiness verdict, as Markdown or one self-contained
+// HTML file.
+#include <cstdio>
+#include <string>
+
 #include "audit/cli/commands.h"
+#include "audit/refine/report_model.h"
+#include "audit/refine/state_input.h"
+#include "host/atomic_file.h"
+#include "isolator/registry/registry.h"
 
 namespace sc::audit::cli {
-Run add_report_command(CLI::App&) { return [] { return 2; }; }
+namespace {
+
+struct ReportFlags {
+  std::string container;
+  std::string profile;
+  std::string state_dir = refine::kDefaultStateDir;
+  std::string runtime_dir = registry::kDefaultRuntimeDir;
+  std::string profile_file;
+  std::string format = "md";
+  std::string output;
+  std::string ready_after = "24h";
+};
+
+// "24h", "90m", "30s", "2d", or a bare number of hours.
+int64_t parse_duration_ns(const std::string& text) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  double scale = unit == "" || unit == "h" ? 3600 : unit == "m" ? 60 : unit == "s" ? 1 : unit == "d" ? 86400 : -1;
+  if (used == 0 || scale < 0 || value < 0)
+    throw CLI::ValidationError("--ready_after", "'" + text + "' is not a duration (e.g. 24h, 90m, 2d)");
+  return static_cast<int64_t>(value * scale * 1e9);
+}
+
+int run_report(const ReportFlags& flags) {
+  State state = refine::load_state(flags.state_dir);
+  std::vector<refine::ContainerGroup> groups;
+  if (!flags.container.empty()) groups.push_back(refine::select_container(state, flags.container));
+  else if (!flags.profile.empty()) groups.push_back(refine::select_profile(state, flags.profile));
+  else groups = refine::group_by_profile(state);
+  refine::ReportOptions options;
+  options.ready_after_ns = parse_duration_ns(flags.ready_after);
+  options.suggest = {flags.runtime_dir, flags.profile_file};
+  refine::Report report = refine::build_report(state, groups, options);
+  std::string text = flags.format == "html" ? refine::render_html(report) : refine::render_markdown(report);
+  if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
+  else host::write_file_atomically(flags.output, text);
+  return 0;
+}
+
+}  // namespace
+
+Run add_report_command(CLI::App& app) {
+  auto flags = std::make_shared<ReportFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "report", "Report per profile and container: verdicts, what would break if enforced, the suggested patch, readiness");
+  auto* container = sub->add_option("--container", flags->container, "Only this container");
+  auto* profile = sub->add_option("--profile", flags->profile, "Only the containers that ran this profile name");
+  container->excludes(profile);
+  profile->excludes(container);
+  sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")->capture_default_str();
+  sub->add_option("--runtime_dir", flags->runtime_dir, "The isolator's registry (containers' capabilities)")
+      ->capture_default_str();
+  sub->add_option("--profile_file", flags->profile_file, "Judge against this file instead of the recorded profile path");
+  sub->add_option("--format", flags->format, "md (Markdown) or html (one self-contained file)")
+      ->check(CLI::IsMember({"md", "html"}))
+      ->capture_default_str();
+  sub->add_option("--output", flags->output, "Write to this file (atomically) instead of stdout");
+  sub->add_option("--ready_after", flags->ready_after,
+                  "Readiness window: observed this long with no new would-be denial (24h, 90m, 2d)")
+      ->capture_default_str();
+  sub->callback([flags] { (void)parse_duration_ns(flags->ready_after); });
+  return [flags] { return run_report(*flags); };
+}
+
 }  // namespace sc::audit::cli

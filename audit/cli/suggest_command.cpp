@@ -1,6 +1,112 @@
-// PLACEHOLDER until the 'suggest' subcommand is written: registers nothing.
+// `seccomp-audit suggest`: an RFC 6902 JSON Patch against the profile a container (or every
+// container of a profile) ran under, that allows exactly what was recorded being denied;
+// or, with --tighten, a separate patch removing what was never used. The patch goes to
+// stdout (or --output); what it does and why goes to stderr.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
 #include "audit/cli/commands.h"
+#include "audit/refine/launch_essentials.h"
+#include "audit/refine/profile_document.h"
+#include "audit/refine/state_input.h"
+#include "audit/refine/suggestion.h"
+#include "host/atomic_file.h"
+#include "isolator/registry/registry.h"
 
 namespace sc::audit::cli {
-Run add_suggest_command(CLI::App&) { return [] { return 2; }; }
+namespace {
+
+struct SuggestFlags {
+  std::string container;
+  std::string profile;
+  std::string state_dir = refine::kDefaultStateDir;
+  std::string runtime_dir = registry::kDefaultRuntimeDir;
+  std::string profile_file;
+  std::string format = "patch";
+  std::string output;
+  bool tighten = false;
+};
+
+void emit(const SuggestFlags& flags, const std::string& text) {
+  if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
+  else host::write_file_atomically(flags.output, text);
+}
+
+int run_suggest(const SuggestFlags& flags) {
+  State state = refine::load_state(flags.state_dir);
+  refine::ContainerGroup group = flags.container.empty() ? refine::select_profile(state, flags.profile)
+                                                         : refine::select_container(state, flags.container);
+  refine::SuggestOptions options{flags.runtime_dir, flags.profile_file};
+  refine::GroupContext context = refine::prepare(group, options);
+  const size_t n = group.containers.size();
+  std::cerr << "seccomp-audit suggest: " << (flags.tighten ? "tightening" : "loosening") << " '"
+            << context.document.path << "' from " << n << " container" << (n == 1 ? "" : "s") << "\n";
+
+  std::vector<std::string> notes;
+  refine::ordered_json patch, patched;
+  bool empty = true;
+  if (flags.tighten) {
+    refine::Tightening t = refine::suggest_tighten(context);
+    notes = t.notes;
+    patch = refine::to_json(t.result.ops);
+    patched = t.result.patched;
+    empty = t.result.ops.empty();
+    std::cerr << "  FOR REVIEW: removes " << t.result.removed.size() << " allowed syscall"
+              << (t.result.removed.size() == 1 ? "" : "s") << " no container made:";
+    for (const auto& name : t.result.removed) std::cerr << " " << name;
+    std::cerr << "\n  kept although unused (launch essentials):";
+    for (const auto& name : t.result.kept_essential) std::cerr << " " << name;
+    std::cerr << "\n  kept (not a syscall on the learned arches): " << t.result.kept_other_arches.size() << "\n";
+  } else {
+    refine::Suggestion s = refine::suggest_loosen(context);
+    notes = s.notes;
+    patch = refine::to_json(s.loosen.ops);
+    patched = s.loosen.patched;
+    empty = s.loosen.ops.empty();
+    for (const auto& d : s.denied)
+      std::cerr << "  " << refine::observation_summary(d.call, n) << "\n";
+    for (const auto& d : s.loosen.decisions) std::cerr << "  -> " << d.name << ": " << d.how << "\n";
+    for (const auto& u : s.unresolved) std::cerr << "  WARNING: not resolved by the patch: " << u << "\n";
+    if (empty) std::cerr << "  nothing to loosen: the profile allows everything that was recorded\n";
+  }
+  for (const auto& note : notes) std::cerr << "  note: " << note << "\n";
+  if (!empty) std::cerr << "  validated: the patched profile parses, resolves and compiles (enforce and audit)\n";
+
+  if (flags.format == "profile") emit(flags, refine::dump(empty ? context.document.json : patched, context.document.formatting));
+  else emit(flags, patch.dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace
+
+Run add_suggest_command(CLI::App& app) {
+  auto flags = std::make_shared<SuggestFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "suggest",
+      "Suggest an RFC 6902 JSON Patch to the profile that allows what was recorded being denied (or, with "
+      "--tighten, removes what was never used)");
+  auto* container = sub->add_option("--container", flags->container, "The container whose recording to use");
+  auto* profile = sub->add_option("--profile", flags->profile,
+                                   "Merge every container that ran this profile name (the fleet view)");
+  container->excludes(profile);
+  profile->excludes(container);
+  sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")->capture_default_str();
+  sub->add_option("--runtime_dir", flags->runtime_dir, "The isolator's registry (containers' capabilities)")
+      ->capture_default_str();
+  sub->add_option("--profile_file", flags->profile_file, "Patch this file instead of the recorded profile path");
+  sub->add_option("--format", flags->format, "patch: the JSON Patch; profile: the whole patched profile")
+      ->check(CLI::IsMember({"patch", "profile"}))
+      ->capture_default_str();
+  sub->add_option("--output", flags->output, "Write to this file (atomically) instead of stdout");
+  sub->add_flag("--tighten", flags->tighten,
+                "Instead: a patch, for review, removing allowed syscalls no container made (needs learning data)");
+  sub->callback([sub, flags] {
+    if (flags->container.empty() && flags->profile.empty())
+      throw CLI::RequiredError("--container or --profile");
+    (void)sub;
+  });
+  return [flags] { return run_suggest(*flags); };
+}
+
 }  // namespace sc::audit::cli

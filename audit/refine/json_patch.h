@@ -1,0 +1,32 @@
+// RFC 6902 JSON Patch operations as `suggest` emits them, and the small applier `suggest`
+// uses to produce `--format=profile` (tests check it against nlohmann's own json::patch).
+// Every op may carry a "comment" member: RFC 6902 section 4 says members an operation does
+// not define are ignored, so standard tools apply the patch unchanged.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sc::refine {
+
+using ordered_json = nlohmann::ordered_json;
+
+struct PatchOp {
+  std::string op;        // "add" | "remove" | "test"
+  std::string path;      // JSON Pointer (RFC 6901)
+  ordered_json value;    // for add/test
+  std::string comment;   // why; "" for none
+};
+
+// RFC 6901 escaping of one reference token ("~" -> "~0", "/" -> "~1").
+std::string pointer_token(const std::string& token);
+
+ordered_json to_json(const std::vector<PatchOp>& ops);
+
+// Applies ops in order to `doc`, with RFC 6902 semantics for add (object member, array index
+// or "-"), remove and test. Throws std::runtime_error naming the op index and path.
+void apply_patch(ordered_json& doc, const std::vector<PatchOp>& ops);
+
+}  // namespace sc::refine

@@ -1,0 +1,43 @@
+// The loosening patch: allow exactly what was observed being denied (or what would have been
+// denied, in audit mode), touching nothing else in the profile and never the default action.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "audit/refine/json_patch.h"
+#include "audit/refine/observations.h"
+
+namespace sc::refine {
+
+// A rule of the profile that applies to (at least one of) the containers and names the call.
+struct ApplicableRule {
+  int index = -1;                 // syscalls[index] in the profile file
+  bool allow = false;             // its action is SCMP_ACT_ALLOW
+  std::vector<unsigned> arg_indexes;  // argument indexes it compares; empty: unconditional
+};
+
+// A syscall the profile denies (or would deny) and the workload made.
+struct DeniedCall {
+  MergedCall call;
+  std::vector<ApplicableRule> rules;  // rules naming it, in profile order
+};
+
+struct LoosenDecision {
+  std::string name;
+  std::string how;                // "added to syscalls[0].names", "new rule syscalls[33]", ...
+};
+
+struct LoosenResult {
+  std::vector<PatchOp> ops;
+  ordered_json patched;           // the profile with ops applied
+  std::vector<LoosenDecision> decisions;
+};
+
+// `total_containers`: how many containers the observation covers (for the comments).
+LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& denied, size_t total_containers);
+
+// "uname: errno x3 in 2 of 3 containers" — the text each op's comment starts with.
+std::string observation_summary(const MergedCall& call, size_t total_containers);
+
+}  // namespace sc::refine

@@ -1,0 +1,53 @@
+// What a profile does with a syscall, as the engine decides it: the profile parsed, resolved
+// for one container context (capabilities, this host's arch and kernel) and compiled in
+// enforce mode; verdicts come from the evaluator running the real cBPF program, so `suggest`
+// and `report` agree with what `seccomp-isolator launch` would enforce.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <linux/filter.h>
+
+#include "isolator/profile/resolver.h"
+
+namespace sc::refine {
+
+// Verdict word of a raw SECCOMP_RET_* value: "allow", "errno", "kill_process", ...
+std::string verdict_word(uint32_t ret);
+
+// "syscalls[12]" -> 12; -1 when the path is not a rule's.
+int rule_index(const std::string& json_path);
+
+class ProfileOracle {
+ public:
+  // Throws sc::profile::ParseError / sc::compiler::FilterError (what `check` would report).
+  ProfileOracle(const std::string& profile_text, const std::set<std::string>& capabilities);
+
+  const profile::ResolvedProfile& resolved() const { return resolved_; }
+  const std::set<std::string>& capabilities() const { return capabilities_; }
+  // Enforcing verdict for one call. `arch` is a SCMP_ARCH_* / AUDIT_ARCH_* value.
+  std::string verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args = {}) const;
+  // The rules that apply to this container and name the syscall, in profile order.
+  std::vector<const profile::ResolvedRule*> rules_for(const std::string& name) const;
+
+ private:
+  std::set<std::string> capabilities_;
+  profile::ResolvedProfile resolved_;
+  std::vector<sock_filter> program_;
+};
+
+// Parse + resolve + compile in enforce and audit mode, exactly the steps of
+// `seccomp-isolator check`. Throws with the engine's message (JSON path included).
+void check_profile(const std::string& profile_text, const std::set<std::string>& capabilities);
+
+// The bounding capability set of this process ("CAP_CHOWN", ...): what `launch` resolves
+// against when a container's registry entry does not say.
+std::set<std::string> own_bounding_capabilities();
+// "chown" / "CHOWN" / "CAP_CHOWN" -> "CAP_CHOWN".
+std::string normalize_capability(const std::string& name);
+
+}  // namespace sc::refine

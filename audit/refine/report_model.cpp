@@ -1,0 +1,72 @@
+#include "audit/refine/report_model.h"
+
+#include "audit/refine/time_text.h"
+
+namespace sc::refine {
+namespace {
+
+// Without a usable profile file the recorded data still tells most of the story: the
+// daemon's own would-be verdict (audit mode), or the enforced denial itself.
+std::vector<Assessment> assess_from_record(const ContainerGroup& group) {
+  std::vector<Assessment> out;
+  for (const auto& v : recorded_verdicts(group)) {
+    Assessment a{v, v.stats->would_be_action, false, "judged from the recording only (no profile file)"};
+    const std::string& action = v.key.action;
+    if (action == "log") a.denial = !a.would_be.empty() && a.would_be != "allow" && a.would_be != "log";
+    else a.denial = action != "trace" && action != "user_notif";
+    if (a.would_be.empty() && action != "log") a.would_be = action;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
+Report build_report(const audit::State& state, const std::vector<ContainerGroup>& groups, const ReportOptions& options) {
+  Report report;
+  report.generated_at_ns = options.generated_at_ns ? options.generated_at_ns : now_ns();
+  report.last_flush_ns = state.last_flush_ns;
+  report.ready_after_ns = options.ready_after_ns;
+  report.sources = state.sources;
+  for (const auto& group : groups) {
+    ProfileSection p;
+    p.profile_name = group.profile_name;
+    p.profile_path = group.profile_path;
+    std::vector<Assessment> rows;
+    try {
+      GroupContext context = prepare(group, options.suggest);
+      Suggestion s = suggest_loosen(context);
+      rows = s.assessments;
+      p.notes = s.notes;
+      for (const auto& u : s.unresolved) p.notes.push_back("not resolved by the patch: " + u);
+      p.decisions = s.loosen.decisions;
+      if (!s.loosen.ops.empty()) p.patch_json = to_json(s.loosen.ops).dump(2);
+      p.profile_path = context.document.path;
+    } catch (const std::exception& e) {
+      p.error = e.what();
+      rows = assess_from_record(group);
+    }
+    std::vector<Readiness> readiness;
+    for (const auto* c : group.containers) {
+      ContainerSection cs;
+      cs.container = c;
+      std::set<std::string> breaks;
+      for (const auto& a : rows) {
+        if (a.verdict.container != c) continue;
+        cs.rows.push_back(a);
+        cs.counts_by_action[a.verdict.key.action] += a.verdict.stats->count;
+        if (a.denial && c->mode == "audit") breaks.insert(a.verdict.name.empty() ? "#" + std::to_string(a.verdict.key.nr) : a.verdict.name);
+      }
+      cs.would_break.assign(breaks.begin(), breaks.end());
+      for (const auto& [arch, nrs] : c->learned) cs.learned_syscalls += nrs.size();
+      cs.readiness = container_readiness(*c, cs.rows, state, options.ready_after_ns, state.last_flush_ns);
+      readiness.push_back(cs.readiness);
+      p.containers.push_back(std::move(cs));
+    }
+    p.readiness = profile_readiness(readiness);
+    report.profiles.push_back(std::move(p));
+  }
+  return report;
+}
+
+}  // namespace sc::refine

@@ -1,0 +1,55 @@
+// What `seccomp-audit report` shows, computed once and rendered as Markdown or HTML.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/refine/readiness.h"
+#include "audit/refine/suggestion.h"
+#include "audit/state/aggregate.h"
+
+namespace sc::refine {
+
+struct ReportOptions {
+  int64_t ready_after_ns = 24LL * 3600 * 1000000000;
+  SuggestOptions suggest;
+  int64_t generated_at_ns = 0;   // 0 = now
+};
+
+struct ContainerSection {
+  const audit::ContainerRecord* container = nullptr;
+  std::vector<Assessment> rows;                  // every recorded key, judged against the profile
+  std::map<std::string, uint64_t> counts_by_action;
+  std::vector<std::string> would_break;          // audit mode: what enforcing would deny
+  Readiness readiness;
+  size_t learned_syscalls = 0;
+};
+
+struct ProfileSection {
+  std::string profile_name;
+  std::string profile_path;
+  std::vector<ContainerSection> containers;
+  std::string patch_json;                        // the loosening patch (pretty JSON), "" when none
+  std::vector<LoosenDecision> decisions;
+  std::vector<std::string> notes;
+  std::string error;                             // why there is no patch (profile unreadable, ...)
+  Readiness readiness;
+};
+
+struct Report {
+  int64_t generated_at_ns = 0;
+  int64_t last_flush_ns = 0;
+  int64_t ready_after_ns = 0;
+  std::map<std::string, audit::SourceHealth> sources;
+  std::vector<ProfileSection> profiles;
+};
+
+Report build_report(const audit::State& state, const std::vector<ContainerGroup>& groups, const ReportOptions& options);
+
+std::string render_markdown(const Report& report);
+std::string render_html(const Report& report);
+
+}  // namespace sc::refine

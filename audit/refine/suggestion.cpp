@@ -1,0 +1,264 @@
+#include "audit/refine/suggestion.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include "audit/refine/profile_oracle.h"
+#include "audit/refine/syscall_names.h"
+#include "audit/refine/time_text.h"
+#include "isolator/registry/registry.h"
+
+namespace sc::refine {
+namespace {
+
+// One oracle (parse, resolve, compile) per distinct capability set.
+class Oracles {
+ public:
+  Oracles(const GroupContext& context, const std::string& text) : context_(context) {
+    for (const auto& caps : context.capability_sets) by_set_.push_back(std::make_unique<ProfileOracle>(text, caps));
+  }
+  const ProfileOracle& of(const std::string& container_id) const {
+    const auto& caps = context_.capabilities.at(container_id);
+    auto it = std::find(context_.capability_sets.begin(), context_.capability_sets.end(), caps);
+    return *by_set_.at(static_cast<size_t>(it - context_.capability_sets.begin()));
+  }
+  const std::vector<std::unique_ptr<ProfileOracle>>& all() const { return by_set_; }
+
+ private:
+  const GroupContext& context_;
+  std::vector<std::unique_ptr<ProfileOracle>> by_set_;
+};
+
+std::array<uint64_t, 6> args_of(const RecordedVerdict& v) {
+  if (v.stats->sample && v.stats->sample->has_args) return v.stats->sample->args;
+  return {};
+}
+
+void check_all(const GroupContext& context, const std::string& text, const std::string& what) {
+  for (const auto& caps : context.capability_sets) {
+    try {
+      check_profile(text, caps);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(what + " does not pass check: " + e.what());
+    }
+  }
+}
+
+std::string period_of(const ContainerGroup& group) {
+  int64_t first = 0, last = 0;
+  for (const auto* c : group.containers) {
+    if (first == 0 || (c->first_seen_ns && c->first_seen_ns < first)) first = c->first_seen_ns;
+    int64_t end = c->exited_at_ns ? *c->exited_at_ns : c->last_seen_ns;
+    last = std::max(last, end);
+  }
+  return utc_time(first) + " .. " + utc_time(last);
+}
+
+}  // namespace
+
+GroupContext prepare(const ContainerGroup& group, const SuggestOptions& options) {
+  GroupContext context;
+  context.group = group;
+  context.notes = group.warnings;
+  std::string path = options.profile_file.empty() ? group.profile_path : options.profile_file;
+  if (path.empty())
+    throw std::runtime_error("no profile file is recorded for " +
+                             (group.containers.size() == 1 ? "container '" + group.containers[0]->container_id + "'"
+                                                           : "profile '" + group.profile_name + "'") +
+                             " (unconfined, or started by another runtime); name it with --profile_file=FILE");
+  context.document = load_document(path);
+  std::string digest = sha256_hex(context.document.text);
+  if (options.profile_file.empty() && !group.profile_sha256.empty() && group.profile_sha256 != digest)
+    context.notes.push_back("'" + path + "' changed since the containers ran it (recorded sha256 " +
+                            group.profile_sha256.substr(0, 12) + "..., now " + digest.substr(0, 12) +
+                            "...): the recorded calls are judged against the file as it is now");
+  bool used_own = false;
+  for (const auto* c : group.containers) {
+    std::optional<registry::Entry> entry;
+    if (!options.runtime_dir.empty()) {
+      try {
+        entry = registry::read(options.runtime_dir, c->container_id);
+      } catch (const std::exception& e) {
+        context.notes.push_back("registry entry of '" + c->container_id + "' unreadable: " + e.what());
+      }
+    }
+    std::set<std::string> caps;
+    if (entry) {
+      for (const auto& cap : entry->capabilities) caps.insert(normalize_capability(cap));
+    } else {
+      caps = own_bounding_capabilities();
+      used_own = true;
+    }
+    context.capabilities[c->container_id] = caps;
+    if (std::find(context.capability_sets.begin(), context.capability_sets.end(), caps) == context.capability_sets.end())
+      context.capability_sets.push_back(caps);
+  }
+  if (used_own)
+    context.notes.push_back("some containers have no registry entry (runtime dir '" + options.runtime_dir +
+                            "'): their rules are resolved against this process's bounding capability set");
+  check_all(context, context.document.text, "profile '" + path + "'");
+  return context;
+}
+
+std::vector<Assessment> assess(const GroupContext& context) {
+  Oracles oracles(context, context.document.text);
+  std::vector<Assessment> out;
+  for (const auto& v : recorded_verdicts(context.group)) {
+    Assessment a{v, "", false, ""};
+    const std::string& action = v.key.action;
+    auto token = arch_token(v.key.arch);
+    if (v.name.empty()) {
+      a.note = "syscall " + std::to_string(v.key.nr) + " on " + v.key.arch + " has no name: cannot be named in a profile";
+    } else if (!token) {
+      a.note = "unknown arch '" + v.key.arch + "'";
+    } else if (action == "trace" || action == "user_notif") {
+      a.would_be = action;
+      a.note = "handed to a tracer or notifier by the profile: not a denial to loosen";
+    } else {
+      const ProfileOracle& oracle = oracles.of(v.container->container_id);
+      auto rules = oracle.rules_for(v.name);
+      bool has_arg_rules = std::any_of(rules.begin(), rules.end(), [](auto* r) { return !r->args.empty(); });
+      bool plain_allow = std::any_of(rules.begin(), rules.end(), [](auto* r) {
+        return r->args.empty() && r->original_action.kind == profile::ActionKind::Allow;
+      });
+      bool args_known = v.stats->sample && v.stats->sample->has_args;
+      if (has_arg_rules && !plain_allow && !args_known) {
+        // The verdict depends on arguments nobody recorded (the audit stream has none): the
+        // call was logged or denied, so enforcing denied it for its real arguments.
+        a.would_be = "argument-dependent";
+        a.denial = true;
+      } else {
+        a.would_be = oracle.verdict(*token, v.key.nr, args_of(v));
+        if (a.would_be == "allow") a.note = "allowed by the profile as it is now";
+        else if (a.would_be == "log") a.note = "the profile logs it (SCMP_ACT_LOG) and lets it run";
+        else if (a.would_be == "trace" || a.would_be == "user_notif") a.note = "handed to a tracer or notifier";
+        else a.denial = true;
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Suggestion suggest_loosen(const GroupContext& context) {
+  Suggestion s;
+  s.notes = context.notes;
+  s.assessments = assess(context);
+  Oracles oracles(context, context.document.text);
+
+  std::map<std::string, MergedCall> merged;
+  for (const auto& a : s.assessments) {
+    if (a.denial) {
+      merge_into(merged, a.verdict, a.would_be);
+    } else if (!a.note.empty() && a.note != "allowed by the profile as it is now") {
+      std::string n = (a.verdict.name.empty() ? "#" + std::to_string(a.verdict.key.nr) : a.verdict.name) +
+                      " (" + a.verdict.key.action + "): not loosened: " + a.note;
+      if (std::find(s.notes.begin(), s.notes.end(), n) == s.notes.end()) s.notes.push_back(n);
+    }
+  }
+  for (auto& [name, call] : merged) {
+    DeniedCall d{call, {}};
+    std::map<int, ApplicableRule> rules;
+    for (const auto& oracle : oracles.all())
+      for (const auto* r : oracle->rules_for(name)) {
+        int index = rule_index(r->json_path);
+        if (index < 0) continue;
+        ApplicableRule& ar = rules[index];
+        ar.index = index;
+        ar.allow = r->original_action.kind == profile::ActionKind::Allow;
+        for (const auto& cond : r->args)
+          if (std::find(ar.arg_indexes.begin(), ar.arg_indexes.end(), cond.index) == ar.arg_indexes.end())
+            ar.arg_indexes.push_back(cond.index);
+      }
+    for (auto& [i, r] : rules) {
+      std::sort(r.arg_indexes.begin(), r.arg_indexes.end());
+      d.rules.push_back(r);
+    }
+    s.denied.push_back(std::move(d));
+  }
+  s.loosen = loosen(context.document.json, s.denied, context.group.containers.size());
+  if (s.loosen.ops.empty()) return s;
+
+  // Validation: the patched profile passes `check`, and every denied call is now allowed by
+  // the engine's own compiled filter (with the recorded arguments where known).
+  std::string patched_text = dump(s.loosen.patched, context.document.formatting);
+  check_all(context, patched_text, "the patched profile");
+  Oracles patched(context, patched_text);
+  std::set<std::string> unresolved;
+  for (const auto& a : s.assessments) {
+    if (!a.denial) continue;
+    auto token = arch_token(a.verdict.key.arch);
+    std::string v = patched.of(a.verdict.container->container_id).verdict(*token, a.verdict.key.nr, args_of(a.verdict));
+    if (v != "allow") unresolved.insert(a.verdict.name + " on " + a.verdict.key.arch + " is still " + v);
+  }
+  s.unresolved.assign(unresolved.begin(), unresolved.end());
+  return s;
+}
+
+Tightening suggest_tighten(const GroupContext& context) {
+  Tightening t;
+  t.notes = context.notes;
+  TightenInput input;
+  input.containers = context.group.containers.size();
+  input.period = period_of(context.group);
+  for (const auto* c : context.group.containers) {
+    bool any = false;
+    for (const auto& [arch, nrs] : c->learned) {
+      if (!nrs.empty()) any = true;
+      input.used[arch].insert(nrs.begin(), nrs.end());
+    }
+    if (!any)
+      throw std::runtime_error("container '" + c->container_id +
+                               "' has no learning data (the daemon learns with its syscall hooks on): "
+                               "tightening without it would be a guess");
+  }
+  Oracles oracles(context, context.document.text);
+  for (const auto& oracle : oracles.all()) {
+    if (oracle->resolved().original_default_action.kind == profile::ActionKind::Allow) {
+      t.notes.push_back("the default action allows every syscall: removing names from ALLOW rules would change nothing");
+      t.result.patched = context.document.json;
+      return t;
+    }
+    for (const auto& r : oracle->resolved().rules)
+      if (r.original_action.kind == profile::ActionKind::Allow) {
+        int index = rule_index(r.json_path);
+        if (index >= 0) input.applicable_allow_rules.insert(index);
+      }
+  }
+  t.result = tighten(context.document.json, input);
+  if (t.result.ops.empty()) return t;
+
+  // Validation: the patched profile passes `check`; every learned syscall the profile
+  // allowed stays allowed; every removed one is no longer allowed (or we say why).
+  std::string patched_text = dump(t.result.patched, context.document.formatting);
+  check_all(context, patched_text, "the tightened profile");
+  Oracles patched(context, patched_text);
+  for (const auto* c : context.group.containers) {
+    const auto& before = oracles.of(c->container_id);
+    const auto& after = patched.of(c->container_id);
+    for (const auto& [arch, nrs] : c->learned) {
+      auto token = arch_token(arch);
+      if (!token) continue;
+      for (int32_t nr : nrs)
+        if (before.verdict(*token, nr) == "allow" && after.verdict(*token, nr) != "allow")
+          throw std::runtime_error("internal error: tightening would deny " +
+                                   syscall_name(arch, nr).value_or("#" + std::to_string(nr)) + " on " + arch +
+                                   ", which container '" + c->container_id + "' used");
+    }
+  }
+  std::string native = native_arch_name();
+  for (const auto& name : t.result.removed) {
+    auto nr = syscall_number(native, name);
+    if (!nr) continue;
+    for (const auto& oracle : patched.all())
+      if (oracle->verdict(*arch_token(native), *nr) == "allow") {
+        t.notes.push_back(name + " stays allowed by a rule that does not apply to these containers' arch/caps context");
+        break;
+      }
+  }
+  return t;
+}
+
+}  // namespace sc::refine

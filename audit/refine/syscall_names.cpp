@@ -1,0 +1,27 @@
+#include "audit/refine/syscall_names.h"
+
+#include "isolator/profile/arch.h"
+
+namespace sc::refine {
+
+std::optional<uint32_t> arch_token(const std::string& arch_name) { return profile::arch_from_name(arch_name); }
+
+std::string native_arch_name() { return profile::arch_name(profile::native_arch()); }
+
+std::optional<int32_t> syscall_number(const std::string& arch_name, const std::string& name) {
+  auto token = arch_token(arch_name);
+  if (!token) return std::nullopt;
+  auto nr = profile::syscall_number(*token, name);
+  if (!nr) return std::nullopt;
+  return static_cast<int32_t>(*nr);
+}
+
+std::optional<std::string> syscall_name(const std::string& arch_name, int32_t nr) {
+  auto token = arch_token(arch_name);
+  if (!token) return std::nullopt;
+  std::string name = profile::syscall_name(*token, nr);
+  if (name.empty() || name[0] == '#') return std::nullopt;
+  return name;
+}
+
+}  // namespace sc::refine

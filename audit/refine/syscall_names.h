@@ -1,0 +1,20 @@
+// Syscall names and numbers per architecture as the recorded state names them (libseccomp
+// arch names: "x86_64", "x86", "x32", "aarch64", ...), via the engine's tables (isolator/profile/arch.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sc::refine {
+
+// libseccomp arch name -> SCMP_ARCH_* token (equal to the AUDIT_ARCH_* value); nullopt if unknown.
+std::optional<uint32_t> arch_token(const std::string& arch_name);
+// The arch name of this host ("x86_64").
+std::string native_arch_name();
+// Number of `name` on `arch`; nullopt when the arch lacks it (libseccomp pseudo numbers).
+std::optional<int32_t> syscall_number(const std::string& arch_name, const std::string& name);
+// Name of `nr` on `arch`; nullopt when unknown.
+std::optional<std::string> syscall_name(const std::string& arch_name, int32_t nr);
+
+}  // namespace sc::refine

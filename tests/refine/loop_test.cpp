@@ -1,0 +1,319 @@
+// The refinement loop closed end to end, with the real parts: a workload runs under a
+// too-strict profile in audit mode (`seccomp-isolator launch --audit`), the daemon
+// (`seccomp-audit run`) records, `suggest` produces a patch, and under the patched profile
+// the same workload runs in enforce mode with zero denials, while the patch touches nothing
+// but what was denied. Then `--tighten` from the daemon's learning bitmaps: the tightened
+// profile allows exactly what was used plus the launch essentials and still runs the
+// workload. Finally the HTML report of the real recording, with a workload whose process
+// name is hostile, opened in headless Chromium. Root.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "audit/refine/launch_essentials.h"
+#include "audit/refine/profile_oracle.h"
+#include "audit/refine/state_input.h"
+#include "audit/refine/syscall_names.h"
+#include "tests/refine/browser.h"
+#include "tests/refine/process.h"
+#include "tests/refine/recorded_state.h"
+#include "tests/support/privileges.h"
+
+namespace sc::refine {
+namespace {
+
+using namespace sc::refine::testing;
+using nlohmann::json;
+using nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kRemoved = {"uname", "sysinfo", "getrusage"};
+
+// The real daemon with private dirs and its own bpffs pin dir; stopped (SIGTERM, so it
+// flushes) and cleaned up in the destructor, also when a test fails.
+class Daemon {
+ public:
+  Daemon(const std::string& dir, const std::string& pin_dir) : dir_(dir), pin_dir_(pin_dir) {
+    log_ = dir + "/daemon.log";
+    pid_ = fork();
+    if (pid_ == 0) {
+      FILE* f = std::fopen(log_.c_str(), "w");
+      if (f) { dup2(fileno(f), 1); dup2(fileno(f), 2); }
+      std::string a0 = bin("seccomp-audit");
+      std::vector<std::string> args = {a0, "run", "--state_dir=" + dir + "/state", "--runtime_dir=" + dir + "/run",
+                                       "--listen=off", "--flush_interval=0.2", "--scan_interval=0.2",
+                                       "--syscall_hooks=on", "--pin_dir=" + pin_dir};
+      std::vector<char*> argv;
+      for (auto& s : args) argv.push_back(s.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      if (read_file(log_).find("seccomp-audit running") != std::string::npos) return;
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) { pid_ = -1; return; }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ~Daemon() {
+    stop();
+    std::error_code ec;
+    fs::remove_all(pin_dir_, ec);  // bpffs pins: unlink is how they go
+  }
+  bool running() const { return pid_ > 0; }
+  std::string log() const { return read_file(log_); }
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status;
+    for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (waitpid(pid_, &status, WNOHANG) == 0) { kill(pid_, SIGKILL); waitpid(pid_, &status, 0); }
+    pid_ = -1;
+  }
+  // Polls state.json until `ready(state)` holds (the daemon flushes every 0.2 s).
+  template <class Pred>
+  bool wait_for(Pred ready, int seconds = 15) {
+    for (int i = 0; i < seconds * 10; ++i) {
+      try {
+        audit::State st = load_state(dir_ + "/state");
+        if (ready(st)) return true;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+ private:
+  std::string dir_, pin_dir_, log_;
+  pid_t pid_ = -1;
+};
+
+struct Loop : ::testing::Test {
+  TempDir tmp;
+  std::string config, run_dir, state_dir, pin_dir;
+  std::string workload;
+  void SetUp() override {
+    config = tmp.path() + "/config";
+    run_dir = tmp.path() + "/run";
+    state_dir = tmp.path() + "/state";
+    fs::create_directories(config);
+    fs::create_directories(state_dir);
+    pin_dir = "/sys/fs/bpf/sc-refine-test-" + std::to_string(getpid());
+    // The too-strict profile: Docker's default without three names the workload needs.
+    ordered_json strict = ordered_json::parse(read_file(shared_profile("docker-default.json")));
+    auto& names = strict["syscalls"][0]["names"];
+    for (const auto& n : kRemoved)
+      for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == n) { names.erase(i); break; }
+    write_file(config + "/strict.json", strict.dump(1, '\t') + "\n");
+    workload = bin("refine_workload");
+  }
+  ProcessResult launch(const std::string& profile, const std::string& id, bool audit,
+                       const std::vector<std::string>& command) {
+    std::vector<std::string> args = {bin("seccomp-isolator"), "launch", "--isolation=linux/seccomp",
+                                     "--seccomp_config_dir=" + config, "--seccomp_profile_name=" + profile,
+                                     "--container_id=" + id, "--runtime_dir=" + run_dir};
+    if (audit) args.push_back("--audit");
+    args.push_back("--");
+    args.insert(args.end(), command.begin(), command.end());
+    return run(args, 60);
+  }
+  ProcessResult audit_cli(std::vector<std::string> args) {
+    args.insert(args.begin(), bin("seccomp-audit"));
+    args.push_back("--state_dir=" + state_dir);
+    args.push_back("--runtime_dir=" + run_dir);
+    return run(args, 60);
+  }
+  static uint64_t verdict_count(const audit::State& st, const std::string& id, const std::string& name = "") {
+    auto it = st.containers.find(id);
+    if (it == st.containers.end()) return 0;
+    uint64_t n = 0;
+    for (const auto& [k, v] : it->second.verdicts)
+      if (name.empty() || v.syscall == name) n += v.count;
+    return n;
+  }
+};
+
+TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(fs::exists(bin("seccomp-isolator")), "needs the seccomp-isolator binary");
+  Daemon daemon(tmp.path(), pin_dir);
+  ASSERT_TRUE(daemon.running()) << daemon.log();
+  const std::string tag = std::to_string(getpid());
+
+  // 0. The profile really is too strict: enforced, the workload fails and errno is recorded.
+  auto strict = launch("strict.json", "refine-strict-" + tag, false, {workload});
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+  EXPECT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, "refine-strict-" + tag, "uname") > 0; }))
+      << daemon.log();
+
+  // 1. Audit mode: nothing breaks, every would-be denial is recorded.
+  const std::string audit_id = "refine-audit-" + tag;
+  auto audited = launch("strict.json", audit_id, true, {workload});
+  ASSERT_EQ(audited.exit_code, 0) << audited.out << audited.err;
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
+    for (const char* n : {"uname", "sysinfo", "getrusage", "personality"})
+      if (verdict_count(st, audit_id, n) == 0) return false;
+    return true;
+  })) << daemon.log();
+
+  // 2. suggest: a patch, and the whole patched profile.
+  auto patch = audit_cli({"suggest", "--container=" + audit_id});
+  ASSERT_EQ(patch.exit_code, 0) << patch.err;
+  auto profile = audit_cli({"suggest", "--container=" + audit_id, "--format=profile"});
+  ASSERT_EQ(profile.exit_code, 0) << profile.err;
+  std::string original = read_file(config + "/strict.json");
+  // Applied by an independent implementation, it gives exactly the --format=profile output.
+  ordered_json patched = ordered_json::parse(original).patch(ordered_json::parse(patch.out));
+  EXPECT_EQ(patched.dump(1, '\t') + "\n", profile.out);
+  // The patch touches nothing else: syscalls[0].names gains the three plain names, one rule
+  // (personality, arguments not recorded by the audit stream) is appended, that is all.
+  json before = json::parse(original), after = json::parse(profile.out);
+  EXPECT_EQ(after["defaultAction"], before["defaultAction"]);
+  ASSERT_EQ(after["syscalls"].size(), before["syscalls"].size() + 1);
+  for (size_t i = 1; i < before["syscalls"].size(); ++i) EXPECT_EQ(after["syscalls"][i], before["syscalls"][i]) << i;
+  auto names_before = before["syscalls"][0]["names"].get<std::set<std::string>>();
+  auto names_after = after["syscalls"][0]["names"].get<std::set<std::string>>();
+  std::set<std::string> added;
+  for (const auto& n : names_after)
+    if (!names_before.count(n)) added.insert(n);
+  EXPECT_EQ(added, std::set<std::string>(kRemoved.begin(), kRemoved.end()));
+  EXPECT_EQ(names_after.size(), names_before.size() + kRemoved.size());
+  EXPECT_EQ(after["syscalls"].back()["names"], json::array({"personality"}));
+  json without_rules0 = after, before_rules0 = before;
+  without_rules0["syscalls"] = nullptr;
+  before_rules0["syscalls"] = nullptr;
+  EXPECT_EQ(without_rules0, before_rules0);
+  write_file(config + "/patched.json", profile.out);
+
+  // 3. Enforce mode under the patched profile: the workload succeeds, nothing is denied.
+  const std::string enforce_id = "refine-enforce-" + tag;
+  auto enforced = launch("patched.json", enforce_id, false, {workload});
+  EXPECT_EQ(enforced.exit_code, 0) << enforced.out << enforced.err;
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
+    auto it = st.containers.find(enforce_id);
+    return it != st.containers.end() && it->second.exited_at_ns.has_value();
+  })) << daemon.log();
+  // One more flush interval so a late verdict would have arrived.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  audit::State final_state = load_state(state_dir);
+  EXPECT_EQ(verdict_count(final_state, enforce_id), 0u);
+  // ...and re-running suggest against the patched file finds nothing left to loosen.
+  auto again = audit_cli({"suggest", "--container=" + audit_id, "--profile_file=" + config + "/patched.json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out), json::array());
+}
+
+TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(fs::exists(bin("seccomp-isolator")), "needs the seccomp-isolator binary");
+  Daemon daemon(tmp.path(), pin_dir);
+  ASSERT_TRUE(daemon.running()) << daemon.log();
+  const std::string tag = std::to_string(getpid());
+  // Learn under the shared Docker profile (it allows everything the workload does except
+  // personality(0x4), recorded as a would-be denial in audit mode).
+  fs::copy_file(shared_profile("docker-default.json"), config + "/docker.json");
+  const std::string id = "refine-learn-" + tag;
+  // --settle: the second image starts after the daemon watches the cgroup, so learning
+  // sees its whole start-up.
+  auto learned_run = launch("docker.json", id, true, {workload, "--settle=800"});
+  ASSERT_EQ(learned_run.exit_code, 0) << learned_run.out << learned_run.err;
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
+    auto it = st.containers.find(id);
+    return it != st.containers.end() && it->second.exited_at_ns && it->second.learned.count("x86_64") &&
+           it->second.learned.at("x86_64").count(*syscall_number("x86_64", "getrusage"));
+  })) << daemon.log();
+  audit::State st = load_state(state_dir);
+  const auto& used = st.containers.at(id).learned.at("x86_64");
+
+  auto tighten = audit_cli({"suggest", "--container=" + id, "--tighten", "--format=profile"});
+  ASSERT_EQ(tighten.exit_code, 0) << tighten.err;
+  auto tighten_patch = audit_cli({"suggest", "--container=" + id, "--tighten"});
+  ASSERT_EQ(tighten_patch.exit_code, 0) << tighten_patch.err;
+  std::string original = read_file(config + "/docker.json");
+  EXPECT_EQ(ordered_json::parse(original).patch(ordered_json::parse(tighten_patch.out)).dump(1, '\t') + "\n", tighten.out);
+  for (const auto& op : json::parse(tighten_patch.out)) EXPECT_NE(op["op"], "add");
+
+  // Exactly the unused ones are gone: over every x86_64 number, allowed after == allowed
+  // before and (used or launch-essential).
+  auto caps = own_bounding_capabilities();
+  ProfileOracle before(original, caps), after(tighten.out, caps);
+  uint32_t arch = *arch_token("x86_64");
+  size_t removed = 0;
+  for (int32_t nr = 0; nr <= 460; ++nr) {
+    bool was = before.verdict(arch, nr) == "allow", now = after.verdict(arch, nr) == "allow";
+    std::string name = syscall_name("x86_64", nr).value_or("");
+    EXPECT_EQ(now, was && (used.count(nr) > 0 || is_launch_essential(name))) << name;
+    removed += was && !now;
+  }
+  EXPECT_GT(removed, 200u);
+
+  // Loosen for personality(0x4) too (recorded in audit mode), then enforce the tightened +
+  // loosened profile: the workload runs and nothing is denied.
+  write_file(config + "/tight.json", tighten.out);
+  auto loosened = audit_cli({"suggest", "--container=" + id, "--profile_file=" + config + "/tight.json", "--format=profile"});
+  ASSERT_EQ(loosened.exit_code, 0) << loosened.err;
+  write_file(config + "/tight-loose.json", loosened.out);
+  const std::string enforce_id = "refine-tight-" + tag;
+  auto enforced = launch("tight-loose.json", enforce_id, false, {workload});
+  EXPECT_EQ(enforced.exit_code, 0) << enforced.out << enforced.err;
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& s) {
+    auto it = s.containers.find(enforce_id);
+    return it != s.containers.end() && it->second.exited_at_ns.has_value();
+  })) << daemon.log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(verdict_count(load_state(state_dir), enforce_id), 0u);
+}
+
+TEST_F(Loop, HtmlReportOfARealRecordingWithAHostileProcessName) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(fs::exists(bin("seccomp-isolator")), "needs the seccomp-isolator binary");
+  SC_REQUIRE(::access(kChromium, X_OK) == 0, "needs Debian's chromium at /usr/bin/chromium");
+  Daemon daemon(tmp.path(), pin_dir);
+  ASSERT_TRUE(daemon.running()) << daemon.log();
+  // The workload under a hostile file name: comm is its first 15 bytes, exe the full path.
+  const std::string hostile = "<img src=x onerror=alert(1)>";
+  std::string hostile_dir = tmp.path() + "/bin";
+  fs::create_directories(hostile_dir);
+  std::string hostile_exe = hostile_dir + "/" + hostile;
+  fs::copy_file(workload, hostile_exe);
+  fs::permissions(hostile_exe, fs::perms::owner_all);
+  const std::string id = "refine-hostile-" + std::to_string(getpid());
+  auto r = launch("strict.json", id, true, {hostile_exe});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, id, "uname") > 0; })) << daemon.log();
+  audit::State st = load_state(state_dir);
+  bool hostile_comm = false;
+  for (const auto& [k, v] : st.containers.at(id).verdicts)
+    if (v.sample && v.sample->comm == hostile.substr(0, 15)) hostile_comm = true;
+  EXPECT_TRUE(hostile_comm) << "the daemon recorded no sample with the hostile comm";
+  daemon.stop();
+
+  std::string artifacts = std::string(SC_BINARY_DIR) + "/test-artifacts/refine";
+  fs::create_directories(artifacts);
+  std::string html = artifacts + "/report-loop.html", png = artifacts + "/report-loop.png";
+  auto rep = audit_cli({"report", "--format=html", "--output=" + html, "--container=" + id});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  fs::remove(png);
+  BrowserResult b = open_in_chromium(html, png);
+  ASSERT_EQ(b.dump_exit, 0) << b.error;
+  EXPECT_EQ(check_dom_shows_text(b.dom, "&lt;img src=x oner"), "");
+  ASSERT_EQ(b.screenshot_exit, 0) << b.error;
+  EXPECT_GT(fs::file_size(png), 10000u);
+}
+
+}  // namespace
+}  // namespace sc::refine
