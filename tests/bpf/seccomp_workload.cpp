@@ -4,7 +4,7 @@
 //
 //   seccomp_workload --cgroup=DIR --action=errno|trap|kill_process|kill_thread|none
 //                    [--syscall=NR[,NR...]] [--count=N] [--errno=E] [--threads=K] [--comm-hex=HEX]
-//                    [--learn]
+//                    [--learn] [--external-filter] [--wait-file=PATH]
 // Exit: 0 when every call behaved as the filter says, 2 usage, 3 unexpected behaviour,
 // 4 setup failed; killed by SIGSYS for the KILL actions.
 #include <pthread.h>
@@ -35,6 +35,8 @@ struct Options {
   int threads = 0;
   std::string comm;
   bool learn = false;
+  bool external_filter = false;  // the filter comes from outside (seccomp-isolator launch)
+  std::string wait_file;         // wait for this file before the calls (the test watches first)
 };
 
 std::atomic<long> traps{0};
@@ -93,6 +95,8 @@ int main(int argc, char** argv) {
     else if (auto v = val("--threads=")) o.threads = std::atoi(v);
     else if (auto v = val("--comm-hex=")) o.comm = unhex(v);
     else if (a == "--learn") o.learn = true;
+    else if (a == "--external-filter") o.external_filter = true;
+    else if (auto v = val("--wait-file=")) o.wait_file = v;
     else { std::fprintf(stderr, "seccomp_workload: unknown argument %s\n", argv[i]); return 2; }
   }
   if (!o.cgroup.empty()) {
@@ -119,13 +123,18 @@ int main(int argc, char** argv) {
     sa.sa_flags = SA_SIGINFO;
     if (sigaction(SIGSYS, &sa, nullptr) != 0) die(4, "sigaction");
   }
-  if (action != SCMP_ACT_ALLOW) {
+  if (action != SCMP_ACT_ALLOW && !o.external_filter) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) die(4, "seccomp_init");
     for (long nr : o.nrs)
       if (int rc = seccomp_rule_add(ctx, action, static_cast<int>(nr), 0); rc != 0) { errno = -rc; die(4, "seccomp_rule_add"); }
     if (int rc = seccomp_load(ctx); rc != 0) { errno = -rc; die(4, "seccomp_load"); }
     seccomp_release(ctx);
+  }
+
+  for (int i = 0; !o.wait_file.empty() && access(o.wait_file.c_str(), F_OK) != 0; ++i) {
+    if (i > 10000) die(4, "timed out waiting for --wait-file");
+    usleep(1000);
   }
 
   if (o.learn) {  // a known set of syscalls (made directly: libc may cache some)
