@@ -41,8 +41,11 @@ bin=$build_dir/bin
 [ -n "$out" ] || out=$build_dir/bench-report.md
 
 # Each part's benchmark target; a part that has none yet is reported as such.
-targets=(syscall_bench sc-bench-runtimes seccomp-isolator sc_profile_bench sc_tracer_bench
-  sc_daemon_bench)
+profile_bench=bench_profile_compile
+tracer_bench=sc_tracer_bench
+daemon_bench=bench_daemon_storm
+targets=(syscall_bench sc-bench-runtimes seccomp-isolator seccomp-audit "$profile_bench"
+  "$tracer_bench" "$daemon_bench")
 if [ $build = 1 ]; then
   bash scripts/bootstrap.sh
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSC_BUILD_BENCH=ON >/dev/null
@@ -73,7 +76,12 @@ section() {  # section TITLE BINARY [ARGS...]
   echo "bench.sh: $title ($binary $*)" >&2
   local rc=0
   timeout "$limit" "$bin/$binary" "$@" >"$work/out" 2>"$work/err" || rc=$?
-  cat "$work/out" >>"$report"
+  # Markdown (tables, headings) goes in as it is; other text in a code block.
+  if grep -q '^|' "$work/out"; then
+    cat "$work/out" >>"$report"
+  else
+    { echo '```'; cat "$work/out"; echo '```'; } >>"$report"
+  fi
   if [ $rc -ne 0 ]; then
     printf '\n_%s failed (exit %d):_\n\n```\n%s\n```\n' "$binary" $rc "$(tail -n 20 "$work/err")" >>"$report"
     echo "bench.sh: $binary failed (exit $rc)" >&2
@@ -87,7 +95,7 @@ if [ $quick = 1 ]; then
   runtime_args=(--quick)
   profile_args=(--benchmark_min_time=0.01)
   tracer_args=(--rounds=1 --calls=20000)
-  daemon_args=(--quick)
+  daemon_args=(--seconds=0.5)
 else
   mode=full
   limit=400
@@ -111,15 +119,15 @@ model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 # 1 and 2: per-syscall cost and launch latency, ours against runc/crun.
 isolator_args=()
 if [ -x "$bin/seccomp-isolator" ] && "$bin/seccomp-isolator" launch --help >/dev/null 2>&1; then
-  isolator_args=(--isolator="$bin/seccomp-isolator" --launch-flag=--profile="$profile")
+  isolator_args=(--isolator="$bin/seccomp-isolator")
 fi
 section "Per-syscall cost and launch latency: ours, runc, crun" sc-bench-runtimes \
   --profile="$profile" --syscall-bench="$bin/syscall_bench" "${isolator_args[@]}" "${runtime_args[@]}"
 # 3: compile time (the profile engine's Google Benchmark).
-section "Compile time of the profile" sc_profile_bench "${profile_args[@]}"
+section "Compile time of the profile" "$profile_bench" "${profile_args[@]}"
 # 4: tracer cost and storm.
-section "Tracer cost" sc_tracer_bench "${tracer_args[@]}"
-section "Daemon under a denial storm" sc_daemon_bench "${daemon_args[@]}"
+section "Tracer cost" "$tracer_bench" "${tracer_args[@]}"
+section "Daemon under a denial storm" "$daemon_bench" "${daemon_args[@]}"
 
 echo >>"$report"
 echo "_Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)._" >>"$report"

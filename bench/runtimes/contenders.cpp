@@ -59,7 +59,8 @@ Contender oci_contender(std::string label, const std::string& runtime_binary,
 }
 
 Contender isolator_contender(std::string label, const std::string& isolator_binary,
-                             const std::vector<std::string>& launch_flags, const Rootfs& rootfs) {
+                             std::vector<std::string> launch_flags, const Rootfs& rootfs,
+                             bool pivot_into_rootfs) {
   Contender c;
   c.label = std::move(label);
   c.filtered = true;
@@ -67,11 +68,12 @@ Contender isolator_contender(std::string label, const std::string& isolator_bina
     c.unavailable = "seccomp-isolator not built";
     return c;
   }
+  if (pivot_into_rootfs) launch_flags.push_back("--rootfs=" + rootfs.path);
   c.run = [=](const std::vector<std::string>& argv) {
     std::vector<std::string> command = {isolator_binary, "launch"};
     command.insert(command.end(), launch_flags.begin(), launch_flags.end());
     command.push_back("--");
-    for (const auto& a : on_host(rootfs, argv)) command.push_back(a);
+    for (const auto& a : pivot_into_rootfs ? argv : on_host(rootfs, argv)) command.push_back(a);
     return run_process(command);
   };
   return c;

@@ -21,6 +21,7 @@ struct Contender {
   std::string label;          // table column / row
   bool filtered = false;      // runs under the Docker profile (checked on every run)
   std::string unavailable;    // why it is not measured here; "" when it is
+  std::vector<std::string> extra_bench_args;  // appended to syscall_bench's arguments
   // Runs argv (argv[0] is a path inside the rootfs) and returns what happened.
   std::function<ProcessResult(const std::vector<std::string>&)> run;
 };
@@ -36,9 +37,11 @@ Contender oci_contender(std::string label, const std::string& runtime_binary,
                         const std::string& state_root, const std::string& bundle_dir,
                         const Rootfs& rootfs, std::optional<nlohmann::json> seccomp);
 
-// `seccomp-isolator launch --profile=... -- <program>` with the rootfs's programs.
+// `seccomp-isolator launch FLAGS -- <program>`: the rootfs's programs by their host paths,
+// or, with `pivot_into_rootfs`, `--rootfs=<rootfs>` and the paths inside it.
 Contender isolator_contender(std::string label, const std::string& isolator_binary,
-                             const std::vector<std::string>& launch_flags, const Rootfs& rootfs);
+                             std::vector<std::string> launch_flags, const Rootfs& rootfs,
+                             bool pivot_into_rootfs);
 
 // Runs `probe_argv` once; when that fails, marks the contender unavailable with the reason.
 void probe(Contender& contender, const std::vector<std::string>& probe_argv);

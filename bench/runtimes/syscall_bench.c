@@ -2,7 +2,12 @@
 // the process was started with. Linked statically so the same file runs on the host and as
 // the only program in an OCI bundle's rootfs (runc, crun), under the very same code.
 //
-//   syscall_bench [ITERATIONS [BATCHES [cpu|wall]]]      (defaults 1000000, 5, cpu)
+//   syscall_bench [ITERATIONS [BATCHES [cpu|wall [DENIED_ITERATIONS]]]]
+//   (defaults 1000000, 5, cpu, ITERATIONS)
+//
+// DENIED_ITERATIONS bounds the denied loop alone: under a filter loaded with
+// SECCOMP_FILTER_FLAG_LOG every denial writes an audit record, and a million of them would
+// flood the audit stream of the whole machine.
 //
 // Time is the thread's CPU time by default (CLOCK_THREAD_CPUTIME_ID): a syscall's kernel work,
 // seccomp included, is charged to the calling thread, so other load on a shared machine does
@@ -92,8 +97,8 @@ static long parse_positive(const char* text, const char* what) {
 }
 
 int main(int argc, char** argv) {
-  if (argc > 4 || (argc > 1 && strcmp(argv[1], "--help") == 0)) {
-    fprintf(stderr, "usage: syscall_bench [ITERATIONS [BATCHES [cpu|wall]]]\n");
+  if (argc > 5 || (argc > 1 && strcmp(argv[1], "--help") == 0)) {
+    fprintf(stderr, "usage: syscall_bench [ITERATIONS [BATCHES [cpu|wall [DENIED_ITERATIONS]]]]\n");
     return 2;
   }
   if (argc > 3) {
@@ -107,8 +112,12 @@ int main(int argc, char** argv) {
   long iterations = argc > 1 ? parse_positive(argv[1], "ITERATIONS") : 1000000;
   long batches = argc > 2 ? parse_positive(argv[2], "BATCHES") : 5;
   if (batches > kMaxBatches) batches = kMaxBatches;
-  long per_batch = iterations / batches;
-  if (per_batch < 1) per_batch = 1;
+  long denied = argc > 4 ? parse_positive(argv[4], "DENIED_ITERATIONS") : iterations;
+  long per_batch[kCalls];
+  for (int c = 0; c < kCalls; ++c) {
+    per_batch[c] = (c == kCalls - 1 ? denied : iterations) / batches;
+    if (per_batch[c] < 1) per_batch[c] = 1;
+  }
 
   int mode, filters;
   seccomp_status(&mode, &filters);
@@ -121,21 +130,21 @@ int main(int argc, char** argv) {
     errno = 0;
     ret[c] = do_call(c);
     err[c] = ret[c] == -1 ? errno : 0;
-    for (long i = 0; i < per_batch / 10; ++i) do_call(c);
+    for (long i = 0; i < per_batch[c] / 10; ++i) do_call(c);
   }
 
   static double samples[kCalls][kMaxBatches];
   for (long b = 0; b < batches; ++b)
     for (int c = 0; c < kCalls; ++c) {
       double start = now_ns();
-      for (long i = 0; i < per_batch; ++i) do_call(c);
-      samples[c][b] = (now_ns() - start) / (double)per_batch;
+      for (long i = 0; i < per_batch[c]; ++i) do_call(c);
+      samples[c][b] = (now_ns() - start) / (double)per_batch[c];
     }
 
   for (int c = 0; c < kCalls; ++c) {
     qsort(samples[c], (size_t)batches, sizeof(double), compare_double);
-    printf("call name=%s ns=%.2f ret=%ld errno=%d\n", kNames[c], samples[c][batches / 2], ret[c],
-           err[c]);
+    printf("call name=%s ns=%.2f ret=%ld errno=%d calls=%ld\n", kNames[c], samples[c][batches / 2],
+           ret[c], err[c], per_batch[c] * batches);
   }
   return fflush(stdout) == 0 ? 0 : 1;
 }
