@@ -12,11 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -30,7 +35,9 @@
 #include "tests/metrics/dashboard_check.h"
 #include "tests/metrics/dashboard_files.h"
 #include "tests/metrics/filtered_child.h"
+#include "tests/metrics/http_client.h"
 #include "tests/metrics/prometheus_server.h"
+#include "tests/metrics/run_command.h"
 #include "tests/support/privileges.h"
 
 namespace sc::metrics {
@@ -98,6 +105,57 @@ audit::ContainerRecord new_container(const std::string& id, const std::string& m
 }
 
 bool prometheus_available() { return std::filesystem::exists("/usr/bin/prometheus"); }
+
+// Every dashboard panel, variable and rule expression runs without error and every panel
+// shows data; the rules are healthy; the kill and would-be-denial alerts fire for the given
+// containers and no kill alert fires for the errno one.
+void expect_dashboards_rules_and_alerts(const PrometheusServer& prometheus, const std::string& errno_container,
+                                        const std::string& kill_container, const std::string& audit_container,
+                                        const std::set<std::string>& may_be_empty) {
+  std::vector<testing::Substitution> subs;
+  for (const auto& c : {errno_container, kill_container, audit_container})
+    subs.push_back({{"container", c}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
+  subs.push_back({{"container", ".*"}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
+  auto report = testing::run_dashboard_and_rule_expressions(prometheus, subs);
+  for (const auto& e : report.errors) ADD_FAILURE() << e;
+  for (const auto& p : report.empty_panels)
+    if (!may_be_empty.count(p)) ADD_FAILURE() << "no data: " << p;
+  EXPECT_GT(report.queries_run, 100u);
+
+  // Rules: evaluated without error; the kill and the would-be denial alerts fire.
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto rules = prometheus.api("/api/v1/rules");
+        size_t ok = 0, total = 0;
+        for (const auto& g : rules["data"]["groups"])
+          for (const auto& r : g["rules"]) {
+            ++total;
+            if (r.value("health", "") == "ok") ++ok;
+          }
+        return total >= 6 && ok == total;
+      },
+      10000ms))
+      << prometheus.api("/api/v1/rules").dump();
+  auto firing = [&](const std::string& alert, const std::string& container) {
+    auto alerts = prometheus.api("/api/v1/alerts");
+    for (const auto& a : alerts["data"]["alerts"])
+      if (a["labels"].value("alertname", "") == alert && a["labels"].value("container", "") == container &&
+          a.value("state", "") == "firing")
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(eventually([&] { return firing("SeccompKill", kill_container); }, 10000ms))
+      << prometheus.api("/api/v1/alerts").dump();
+  EXPECT_TRUE(eventually([&] { return firing("SeccompNewWouldBeDenial", audit_container); }, 10000ms))
+      << prometheus.api("/api/v1/alerts").dump();
+  EXPECT_FALSE(firing("SeccompKill", errno_container)) << "an errno denial is not a kill";
+  EXPECT_TRUE(eventually(
+      [&] {
+        return scalar_value(prometheus.query("ALERTS{alertname=\"SeccompKill\",alertstate=\"firing\",container=\"" +
+                                             kill_container + "\"}")) == 1;
+      },
+      5000ms));
+}
 
 TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
   SC_REQUIRE_ROOT();
@@ -220,51 +278,151 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
       hostile_found = true;
   EXPECT_TRUE(hostile_found) << info.dump();
 
-  // Every dashboard and rule expression runs; panels show data.
-  std::vector<testing::Substitution> subs;
-  for (const char* c : {"e2e-enforce", "e2e-kill", "e2e-audit"})
-    subs.push_back({{"container", c}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
-  subs.push_back({{"container", ".*"}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
-  auto report = testing::run_dashboard_and_rule_expressions(prometheus, subs);
-  for (const auto& e : report.errors) ADD_FAILURE() << e;
   // The tracer's learning bitmaps are not part of this run (audit records only).
-  const std::set<std::string> may_be_empty = {"seccomp-companion / Container / Syscalls learned"};
-  for (const auto& p : report.empty_panels)
-    if (!may_be_empty.count(p)) ADD_FAILURE() << "no data: " << p;
-  EXPECT_GT(report.queries_run, 100u);
+  expect_dashboards_rules_and_alerts(prometheus, "e2e-enforce", "e2e-kill", "e2e-audit",
+                                     {"seccomp-companion / Container / Syscalls learned"});
+}
 
-  // Rules: evaluated without error; the kill and the would-be denial alerts fire.
+// The real product: `seccomp-audit run` (the daemon, its own Exporter on --listen) and
+// containers started by `seccomp-isolator launch` under real profiles: errno (enforce), kill
+// (enforce) and log (--audit). Prometheus scrapes the daemon; everything above must hold.
+TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(prometheus_available(), "/usr/bin/prometheus (Debian package prometheus)");
+  const std::string bin = std::string(SC_BINARY_DIR) + "/bin/";
+  if (!std::filesystem::exists(bin + "seccomp-audit") || !std::filesystem::exists(bin + "seccomp-isolator"))
+    GTEST_SKIP() << "seccomp-audit / seccomp-isolator not built in " << bin;
+  auto help = testing::run_command({bin + "seccomp-audit", "run", "--help"});
+  if (help.exit_code != 0 || help.output.find("--listen") == std::string::npos)
+    GTEST_SKIP() << "this build's seccomp-audit has no `run` daemon yet";
+
+  char tmpl[] = "/tmp/sc-metrics-daemon-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::error_code ec; std::filesystem::remove_all(dir, ec); }
+  } cleanup{dir};
+  const std::string profiles = dir + "/profiles";
+  std::filesystem::create_directories(profiles);
+  auto write_profile = [&](const std::string& name, const std::string& action) {
+    std::ofstream(profiles + "/" + name)
+        << R"({"defaultAction": "SCMP_ACT_ALLOW", "archMap": [)"
+        << R"({"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]},)"
+        << R"({"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}],)"
+        << R"("syscalls": [{"names": ["uname"], "action": ")" << action << R"("}]})";
+  };
+  write_profile("deny-uname.json", "SCMP_ACT_ERRNO");
+  write_profile("kill-uname.json", "SCMP_ACT_KILL_PROCESS");
+
+  const std::string listen = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  const std::vector<std::string> daemon_argv = {
+      bin + "seccomp-audit", "run", "--listen=" + listen, "--state_dir=" + dir + "/state",
+      "--runtime_dir=" + dir + "/run", "--flush_interval=0.2", "--scan_interval=0.1", "--log_level=warn"};
+  pid_t daemon = fork();
+  ASSERT_GE(daemon, 0);
+  if (daemon == 0) {
+    int fd = open((dir + "/daemon.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
+    std::vector<char*> args;
+    for (const auto& a : daemon_argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  struct StopDaemon {
+    pid_t pid;
+    ~StopDaemon() {
+      kill(pid, SIGTERM);
+      for (int i = 0; i < 100; ++i) {
+        if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+        std::this_thread::sleep_for(50ms);
+      }
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } stop_daemon{daemon};
+  auto daemon_log = [&] {
+    std::ifstream in(dir + "/daemon.log");
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
   ASSERT_TRUE(eventually(
       [&] {
-        auto rules = prometheus.api("/api/v1/rules");
-        size_t ok = 0, total = 0;
-        for (const auto& g : rules["data"]["groups"])
-          for (const auto& r : g["rules"]) {
-            ++total;
-            if (r.value("health", "") == "ok") ++ok;
-          }
-        return total >= 6 && ok == total;
+        try {
+          return testing::http_get(listen, "/metrics", "", 500).status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
       },
       10000ms))
-      << prometheus.api("/api/v1/rules").dump();
-  auto firing = [&](const std::string& alert, const std::string& container) {
-    auto alerts = prometheus.api("/api/v1/alerts");
-    for (const auto& a : alerts["data"]["alerts"])
-      if (a["labels"].value("alertname", "") == alert && a["labels"].value("container", "") == container &&
-          a.value("state", "") == "firing")
-        return true;
-    return false;
+      << daemon_log();
+  PrometheusServer prometheus({listen, "", ""}, testing::alert_rules_path());
+
+  auto launch = [&](const std::string& id, const std::string& profile, bool audit_mode) {
+    std::vector<std::string> argv = {bin + "seccomp-isolator", "launch", "--seccomp_config_dir=" + profiles,
+                                     "--seccomp_profile_name=" + profile, "--runtime_dir=" + dir + "/run",
+                                     "--container_id=" + id};
+    if (audit_mode) argv.push_back("--audit");
+    // A moment alive first so the daemon sees the container while it runs; then uname twice.
+    for (const char* a : {"--", "/bin/sh", "-c", "sleep 0.5; uname; uname"}) argv.push_back(a);
+    return testing::run_command(argv);
   };
-  EXPECT_TRUE(eventually([&] { return firing("SeccompKill", "e2e-kill"); }, 10000ms))
-      << prometheus.api("/api/v1/alerts").dump();
-  EXPECT_TRUE(eventually([&] { return firing("SeccompNewWouldBeDenial", "e2e-audit"); }, 10000ms))
-      << prometheus.api("/api/v1/alerts").dump();
-  EXPECT_FALSE(firing("SeccompKill", "e2e-enforce")) << "an errno denial is not a kill";
-  EXPECT_TRUE(eventually(
-      [&] {
-        return scalar_value(prometheus.query("ALERTS{alertname=\"SeccompKill\",alertstate=\"firing\",container=\"e2e-kill\"}")) == 1;
-      },
-      5000ms));
+  auto errno_run = launch("m-errno", "deny-uname.json", false);
+  EXPECT_NE(errno_run.exit_code, 0) << "uname denied with an errno must fail: " << errno_run.output;
+  EXPECT_NE(errno_run.exit_code, 125) << errno_run.output;
+  auto kill_run = launch("m-kill", "kill-uname.json", false);
+  EXPECT_EQ(kill_run.exit_code, 128 + SIGSYS) << kill_run.output;
+  auto audit_run = launch("m-audit", "deny-uname.json", true);
+  EXPECT_EQ(audit_run.exit_code, 0) << "audit mode must not break uname: " << audit_run.output;
+
+  ASSERT_TRUE(eventually([&] { return scalar_value(prometheus.query("up{job=\"seccomp-companion\"}")) == 1; }, 15000ms))
+      << prometheus.log();
+  // The daemon attributed each verdict to its container with the action the kernel took.
+  auto has = [&](const std::string& q) { return scalar_value(prometheus.query(q)) > 0; };
+  EXPECT_TRUE(eventually([&] { return has("seccomp_verdicts_total{container=\"m-errno\",syscall=\"uname\",action=\"errno\"}"); }, 15000ms))
+      << prometheus.query("seccomp_verdicts_total").dump() << daemon_log();
+  EXPECT_TRUE(eventually([&] { return has("seccomp_verdicts_total{container=\"m-kill\",syscall=\"uname\",action=\"kill_process\"}"); }, 5000ms))
+      << prometheus.query("seccomp_verdicts_total").dump();
+  EXPECT_TRUE(eventually([&] { return has("seccomp_verdicts_total{container=\"m-audit\",syscall=\"uname\",action=\"log\"}"); }, 5000ms))
+      << prometheus.query("seccomp_verdicts_total").dump();
+  EXPECT_TRUE(has("seccomp_container_info{container=\"m-audit\",mode=\"audit\"}"))
+      << prometheus.query("seccomp_container_info").dump();
+  EXPECT_TRUE(has("seccomp_source_up"));
+  // Would-be denials need the daemon to know what the enforcing profile does with a logged
+  // call (VerdictStats.would_be_action). Until it does, the would-be panels and alert cannot be
+  // checked against the daemon (they are, above, against kernel records): say so.
+  const bool daemon_has_would_be =
+      eventually([&] { return has("seccomp_would_be_denials_total{container=\"m-audit\",syscall=\"uname\"}"); }, 5000ms);
+  // rate() windows need two samples of every series.
+  std::this_thread::sleep_for(2s);
+  std::set<std::string> may_be_empty = {"seccomp-companion / Container / Syscalls learned"};
+  if (!daemon_has_would_be)
+    for (const char* p : {"seccomp-companion / Overview / Would-be denials per second",
+                          "seccomp-companion / Overview / Would-be denials by container and syscall",
+                          "seccomp-companion / Container / Would break if enforced",
+                          "seccomp-companion / Container / Would-be denials per second"})
+      may_be_empty.insert(p);
+  if (daemon_has_would_be) {
+    expect_dashboards_rules_and_alerts(prometheus, "m-errno", "m-kill", "m-audit", may_be_empty);
+  } else {
+    // Everything but the would-be alert: run the expressions and the kill alert.
+    std::vector<testing::Substitution> subs;
+    for (const char* c : {"m-errno", "m-kill", "m-audit", ".*"})
+      subs.push_back({{"container", c}, {"action", ".*"}, {"mode", ".*"}, {"profile", ".*"}});
+    auto report = testing::run_dashboard_and_rule_expressions(prometheus, subs);
+    for (const auto& e : report.errors) ADD_FAILURE() << e;
+    for (const auto& p : report.empty_panels)
+      if (!may_be_empty.count(p)) ADD_FAILURE() << "no data: " << p;
+    EXPECT_TRUE(eventually(
+        [&] {
+          return scalar_value(prometheus.query(
+                     "ALERTS{alertname=\"SeccompKill\",alertstate=\"firing\",container=\"m-kill\"}")) == 1;
+        },
+        10000ms))
+        << prometheus.api("/api/v1/alerts").dump();
+    GTEST_SKIP() << "the daemon does not set would_be_action for audit-mode log verdicts yet: would-be panels and "
+                    "SeccompNewWouldBeDenial were not checked against it (everything else was)";
+  }
 }
 
 // Many short-lived containers, each a real process denied a dozen syscalls. With a 2 s
