@@ -98,7 +98,11 @@ INSTANTIATE_TEST_SUITE_P(Mesos8to11, MesosCapsBehaviour,
                          ::testing::Values(CapsCase{"includes", "SYS_ADMIN", true},   // 8
                                            CapsCase{"excludes", "SYS_ADMIN", false},  // 9
                                            CapsCase{"includes", "CHOWN", false},      // 10
-                                           CapsCase{"excludes", "CHOWN", true}));     // 11
+                                           CapsCase{"excludes", "CHOWN", true}),      // 11
+                         [](const ::testing::TestParamInfo<CapsCase>& info) {
+                           return "Behaviour" + std::to_string(8 + info.index) + "_" + info.param.condition +
+                                  "_SYS_ADMIN_bounding_" + info.param.bounding;
+                         });
 
 TEST_F(MesosBehaviour, UnconfinedWithProfileNameIsInvalid) {
   SC_REQUIRE_ROOT();
