@@ -61,6 +61,11 @@ std::string export_to_memory(const void* ctx, int (*exporter)(const scmp_filter_
 }  // namespace
 
 Filter::Filter(const profile::ResolvedProfile& resolved, const CompileOptions& options) {
+  // Never fall back to the host's arch: a filter for the wrong arch would kill everything,
+  // or worse, be taken for the one that was asked for.
+  if (resolved.arches.empty())
+    throw FilterError("no architecture this libseccomp can build a filter for (see the resolver's warnings)",
+                      EINVAL);
   ctx_ = seccomp_init(seccomp_ret(resolved.default_action));
   if (!ctx_) throw FilterError("seccomp_init(" + profile::describe(resolved.default_action) + ") failed", EINVAL);
   try {
@@ -91,7 +96,7 @@ Filter::Filter(const profile::ResolvedProfile& resolved, const CompileOptions& o
       int rc = seccomp_arch_add(ctx_, arch);
       if (rc != -EEXIST) check(rc, "seccomp_arch_add(" + profile::arch_name(arch) + ")");
     }
-    if (!host_wanted && !resolved.arches.empty())
+    if (!host_wanted)
       check(seccomp_arch_remove(ctx_, host), "seccomp_arch_remove(" + profile::arch_name(host) + ")");
 
     for (const auto& rule : resolved.rules) {

@@ -71,3 +71,25 @@ TEST(Filter, LibseccompFailureNamesTheRuleAndErrno) {
     EXPECT_GT(e.error(), 0);
   }
 }
+
+TEST(Filter, CompilesForAnotherNativeArchAndNeverFallsBackToTheHost) {
+  ResolveContext c;
+  c.native_arch = SCMP_ARCH_X86;
+  c.kernel = {6, 1};
+  ResolvedProfile r = resolve(parse_profile(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+      {"names":["read"],"action":"SCMP_ACT_ALLOW"}]})"), c);
+  auto bpf = compiler::Filter(r, {}).bpf();
+  compiler::SyscallData d;
+  d.arch = AUDIT_ARCH_I386;
+  d.nr = 3;  // read on i386
+  EXPECT_EQ(compiler::evaluate(bpf, d).ret, 0x7fff0000u);
+  d.arch = AUDIT_ARCH_X86_64;
+  d.nr = 0;
+  EXPECT_EQ(compiler::evaluate(bpf, d).ret, 0x80000000u);  // host arch not covered: KILL_PROCESS
+
+  c.native_arch = AUDIT_ARCH_LOONGARCH64;  // libseccomp 2.5 cannot build for it
+  ResolvedProfile none = resolve(parse_profile(R"({"defaultAction":"SCMP_ACT_ERRNO"})"), c);
+  EXPECT_TRUE(none.arches.empty());
+  EXPECT_FALSE(none.warnings.empty());
+  EXPECT_THROW(compiler::Filter(none, {}), compiler::FilterError);
+}
