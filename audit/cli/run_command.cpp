@@ -1,6 +1,43 @@
-// PLACEHOLDER until the 'run' subcommand is written: registers nothing.
+// `seccomp-audit run`: the daemon. Flags may also come from a config file (--config=FILE,
+// INI/TOML "key = value" lines with the flag names).
+#include <spdlog/spdlog.h>
+
 #include "audit/cli/commands.h"
+#include "audit/daemon/daemon.h"
 
 namespace sc::audit::cli {
-Run add_run_command(CLI::App&) { return [] { return 2; }; }
+
+Run add_run_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("run", "the audit companion daemon: records every seccomp verdict per container");
+  auto opts = std::make_shared<DaemonOptions>();
+  auto log_level = std::make_shared<std::string>("info");
+  sub->add_option("--listen", opts->listen, "metrics address host:port (\"off\" disables)")->capture_default_str();
+  sub->add_option("--state_dir", opts->state_dir, "where state.json and the journal live")->capture_default_str();
+  sub->add_option("--runtime_dir", opts->runtime_dir, "the isolator's runtime dir (registry in containers/)")
+      ->capture_default_str();
+  sub->add_option("--flush_interval", opts->flush_interval_s, "seconds between writes of state.json")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  sub->add_option("--syscall_hooks", opts->syscall_hooks, "tracer sys_enter/sys_exit hooks: off, auto or on")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"off", "auto", "on"}));
+  sub->add_option("--cgroup_rules", opts->cgroup_rules, "JSON file replacing the default cgroup attribution rules");
+  sub->add_option("--pin_dir", opts->pin_dir, "bpffs directory for the tracer's pinned maps")->capture_default_str();
+  sub->add_option("--sources", opts->sources, "which sources to open: auto, audit or bpf")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "audit", "bpf"}));
+  sub->add_option("--scan_interval", opts->scan_interval_s, "seconds between rescans of the registry and cgroup tree")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  sub->add_option("--log_level", *log_level, "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  sub->set_config("--config", "", "read flags from this file (key = value lines)");
+  return [opts, log_level] {
+    spdlog::set_level(spdlog::level::from_str(*log_level));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ seccomp-audit: %v");
+    return run_daemon(*opts);
+  };
+}
+
 }  // namespace sc::audit::cli

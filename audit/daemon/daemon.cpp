@@ -1,0 +1,744 @@
+#include "audit/daemon/daemon.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "audit/attribution/attributor.h"
+#include "audit/daemon/arch_names.h"
+#include "audit/daemon/journal.h"
+#include "audit/daemon/observation.h"
+#include "audit/daemon/state_file.h"
+#include "audit/sources/audit_netlink.h"
+#include "audit/sources/seccomp_record.h"
+#include "host/atomic_file.h"
+#include "host/cgroup2.h"
+#include "isolator/registry/registry.h"
+#ifdef SC_HAVE_TRACER
+#include "bpf/tracer.h"
+#endif
+#ifdef SC_HAVE_METRICS
+#include "metrics/exporter.h"
+#endif
+
+namespace sc::audit {
+namespace {
+
+std::atomic<bool> g_signalled{false};
+void on_signal(int) { g_signalled = true; }
+
+int64_t realtime_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+#ifdef SC_HAVE_TRACER
+int64_t boottime_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+#endif
+
+using Clock = std::chrono::steady_clock;
+
+struct Watch {
+  std::string path;
+  std::string container_id;
+  int64_t since_ns = 0;   // CLOCK_REALTIME when the tracer started watching
+  bool exact = false;
+};
+
+// Where a verdict came from, resolved to a cgroup.
+struct Place {
+  std::string path;        // relative to the cgroup2 mount, "" when unknown
+  uint64_t cgroup_id = 0;
+};
+
+class Daemon {
+ public:
+  explicit Daemon(const DaemonOptions& o) : opts_(o), attributor_({}) {}
+  int run(std::atomic<bool>* stop);
+
+ private:
+  bool start();
+  void load_state();
+  void open_sources();
+  void rescan();
+  void refresh_registry();
+  void handle_audit(int type, std::string_view text, std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
+  void commit_batch(std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
+  Place place_of_pid(int32_t pid);
+  Observation observation_for(const Place& place, int32_t pid);
+  bool tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const;
+  bool tracer_counts_action(const std::string& action) const;
+  void collect_tracer();
+  void poll_tracer_samples();
+  void flush();
+  void account_audit_losses();
+  State snapshot() {
+    std::lock_guard lock(mu_);
+    return state_;
+  }
+
+  DaemonOptions opts_;
+  std::mutex mu_;  // guards state_ (the metrics exporter reads it from its own thread)
+  State state_;
+  Bookkeeping books_;
+  attribution::Attributor attributor_;
+  std::string cgroup_mount_;
+  std::unique_ptr<AuditNetlink> audit_;
+  std::unique_ptr<Journal> journal_;
+  uint64_t audit_overruns_accounted_ = 0;
+  int inotify_fd_ = -1;
+  bool registry_readable_ = true;
+  std::chrono::steady_clock::time_point last_registry_refresh_{};
+  std::string last_registry_error_;
+  std::map<uint64_t, Watch> watched_;
+  std::map<uint64_t, std::string> id_to_path_;
+  std::unordered_map<int32_t, std::pair<std::string, int64_t>> pid_cache_;  // pid -> (cgroup path, when)
+#ifdef SC_HAVE_TRACER
+  std::unique_ptr<bpf::Tracer> tracer_;
+#endif
+  bool hook_audit_ = false;    // fentry/kprobe on audit_seccomp: the tracer sees every verdict
+  bool hook_signal_ = false;   // tp_btf/signal_generate: SIGSYS of kills and traps
+  bool hook_syscall_ = false;  // sys_enter/sys_exit pairing: ERRNO skips
+#ifdef SC_HAVE_METRICS
+  std::unique_ptr<metrics::Exporter> exporter_;
+#endif
+};
+
+// ---- start-up ---------------------------------------------------------------------------
+
+void Daemon::load_state() {
+  host::make_directories(opts_.state_dir, 0750);
+  LoadedState loaded = load_state_file(opts_.state_dir);
+  if (!loaded.set_aside.empty())
+    spdlog::error("state file {} is corrupt ({}); moved aside to {} (nothing discarded); starting from "
+                  "an empty state plus the journal",
+                  state_file_path(opts_.state_dir), loaded.error, loaded.set_aside);
+  state_ = std::move(loaded.state);
+  books_ = std::move(loaded.books);
+  ReplayResult replay = replay_journal(journal_file_path(opts_.state_dir), books_.journal_seq,
+                                       [&](const Observation& o) { apply(state_, o); });
+  if (replay.last_seq > books_.journal_seq) books_.journal_seq = replay.last_seq;
+  if (replay.torn_lines)
+    spdlog::warn("journal {}: {} unreadable line(s) skipped (a batch torn by a crash before it was "
+                 "acknowledged)", journal_file_path(opts_.state_dir), replay.torn_lines);
+  spdlog::info("state: {} container(s) from {}{}; journal replayed {} batch(es), {} observation(s)",
+               state_.containers.size(), state_file_path(opts_.state_dir),
+               loaded.existed ? "" : " (new)", replay.batches, replay.observations);
+  // Make the replayed batches part of state.json now, then start a fresh journal.
+  save_state_file(opts_.state_dir, state_, books_);
+  journal_ = std::make_unique<Journal>(journal_file_path(opts_.state_dir));
+  journal_->truncate();
+}
+
+void Daemon::open_sources() {
+  SourceHealth audit_health, bpf_health;
+  if (opts_.sources == "auto" || opts_.sources == "audit") {
+    try {
+      audit_ = std::make_unique<AuditNetlink>();
+      audit_health.live = true;
+      audit_health.detail = "netlink multicast AUDIT_NLGRP_READLOG (type 1326)";
+      if (auto lost = audit_kernel_lost()) {
+        if (!books_.have_kernel_lost_base) books_.audit_kernel_lost_base = *lost;
+        books_.have_kernel_lost_base = true;
+      }
+    } catch (const std::exception& e) {
+      audit_health.detail = std::string("not live: ") + e.what();
+    }
+  } else {
+    audit_health.detail = "disabled (--sources=" + opts_.sources + ")";
+  }
+#ifdef SC_HAVE_TRACER
+  if (opts_.sources == "auto" || opts_.sources == "bpf") {
+    try {
+      bpf::TracerOptions to;
+      to.pin_dir = opts_.pin_dir;
+      to.syscall_hooks = opts_.syscall_hooks == "on"    ? bpf::SyscallHooks::On
+                         : opts_.syscall_hooks == "off" ? bpf::SyscallHooks::Off
+                                                        : bpf::SyscallHooks::Auto;
+      tracer_ = std::make_unique<bpf::Tracer>(to);
+      std::string detail;
+      for (const auto& h : tracer_->hooks()) {
+        if (!h.live) continue;
+        if (h.name.find("audit_seccomp") != std::string::npos) hook_audit_ = true;
+        if (h.name.find("signal_generate") != std::string::npos) hook_signal_ = true;
+        if (h.name.find("sys_exit") != std::string::npos || h.name.find("sys_enter") != std::string::npos)
+          hook_syscall_ = opts_.syscall_hooks != "off";
+        detail += (detail.empty() ? "" : ", ") + h.name;
+      }
+      bpf_health.live = true;
+      bpf_health.detail = "hooks: " + (detail.empty() ? std::string("none") : detail);
+    } catch (const std::exception& e) {
+      bpf_health.detail = std::string("not live: ") + e.what();
+    }
+  } else {
+    bpf_health.detail = "disabled (--sources=" + opts_.sources + ")";
+  }
+#else
+  bpf_health.detail = "not live: this build has no BPF tracer";
+#endif
+  std::lock_guard lock(mu_);
+  auto keep = [&](const char* name, SourceHealth h) {
+    SourceHealth& s = state_.sources[name];  // events/lost accumulate across restarts
+    s.live = h.live;
+    s.detail = h.detail;
+  };
+  keep("audit", audit_health);
+  keep("bpf", bpf_health);
+}
+
+bool Daemon::start() {
+  try {
+    load_state();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot use state dir {}: {}", opts_.state_dir, e.what());
+    return false;
+  }
+  try {
+    attributor_ = attribution::Attributor(opts_.cgroup_rules.empty()
+        ? attribution::parse_cgroup_rules(attribution::default_cgroup_rules_json(), "default rules")
+        : attribution::load_cgroup_rules_file(opts_.cgroup_rules));
+  } catch (const std::exception& e) {
+    spdlog::critical("cgroup rules: {}", e.what());
+    return false;
+  }
+  try {
+    cgroup_mount_ = host::cgroup2_mount();
+  } catch (const std::exception& e) {
+    spdlog::warn("no cgroup2 mount ({}): verdicts are attributed by registry pid only", e.what());
+  }
+  std::string containers = registry::containers_dir(opts_.runtime_dir);
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ >= 0 &&
+      inotify_add_watch(inotify_fd_, containers.c_str(), IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) < 0)
+    spdlog::warn("runtime dir: cannot watch {} ({}); rescanning every {} s instead", containers,
+                 std::strerror(errno), opts_.scan_interval_s);
+  open_sources();
+  if (!audit_
+#ifdef SC_HAVE_TRACER
+      && !tracer_
+#endif
+  ) {
+    spdlog::critical("no source is live: audit: {}; bpf: {}", state_.sources["audit"].detail,
+                     state_.sources["bpf"].detail);
+    return false;
+  }
+  rescan();
+#ifdef SC_HAVE_METRICS
+  if (!opts_.listen.empty() && opts_.listen != "off") {
+    try {
+      metrics::ExporterOptions eo;
+      eo.listen = opts_.listen;
+      exporter_ = std::make_unique<metrics::Exporter>(eo, [this] { return snapshot(); });
+      spdlog::info("metrics: http://{}/metrics", exporter_->address());
+    } catch (const std::exception& e) {
+      spdlog::critical("metrics: cannot listen on {}: {}", opts_.listen, e.what());
+      return false;
+    }
+  }
+#else
+  if (!opts_.listen.empty() && opts_.listen != "off")
+    spdlog::warn("metrics: this build has no exporter; --listen={} ignored", opts_.listen);
+#endif
+  std::string owned = hook_audit_ ? "all actions" : "";
+  if (!hook_audit_) {
+    if (hook_signal_) owned += "kill_process, trap";
+    if (hook_syscall_) owned += std::string(owned.empty() ? "" : ", ") + "errno (cgroups with syscall hooks)";
+  }
+  spdlog::info("seccomp-audit running: audit stream {} [{}]; bpf tracer {} [{}]; syscall hooks {}; "
+               "tracer counts {}; the audit stream counts the rest; watching {} cgroup(s); "
+               "flush every {} s to {}",
+               audit_ ? "LIVE" : "OFF", state_.sources["audit"].detail,
+               state_.sources["bpf"].live ? "LIVE" : "OFF", state_.sources["bpf"].detail,
+               hook_syscall_ ? "live" : "off", owned.empty() ? "nothing" : owned, watched_.size(),
+               opts_.flush_interval_s, state_file_path(opts_.state_dir));
+  if (!audit_) spdlog::warn("DEGRADED: audit stream off: LOG verdicts (and kill/errno records) come only from the tracer");
+  if (!state_.sources["bpf"].live)
+    spdlog::warn("DEGRADED: bpf tracer off: counts come from the audit stream only (records lost under "
+                 "storms are counted in sources.audit.lost; ERRNO/TRAP are seen only for filters loaded "
+                 "with the LOG flag)");
+  return true;
+}
+
+// ---- attribution -----------------------------------------------------------------------
+
+Place Daemon::place_of_pid(int32_t pid) {
+  int64_t now = realtime_ns();
+  auto cached = pid_cache_.find(pid);
+  if (cached != pid_cache_.end() && now - cached->second.second < 2'000'000'000)
+    return {cached->second.first, 0};
+  if (auto path = host::cgroup2_path_of(pid)) {
+    pid_cache_[pid] = {*path, now};
+    return {*path, 0};
+  }
+#ifdef SC_HAVE_TRACER
+  if (tracer_)
+    if (auto id = tracer_->cgroup_of_tgid(pid)) {
+      auto it = id_to_path_.find(*id);
+      return {it != id_to_path_.end() ? it->second : std::string(), *id};
+    }
+#endif
+  if (cached != pid_cache_.end()) return {cached->second.first, 0};  // stale but the best we have
+  if (const registry::Entry* e = attributor_.entry_by_pid(pid)) return {e->cgroup_path, e->cgroup_id};
+  // The process is gone (a kill) and the registry entry naming it may be newer than our last
+  // scan: re-read the registry (at most 20 times a second) and look again.
+  auto now_steady = Clock::now();
+  if (registry_readable_ && now_steady - last_registry_refresh_ > std::chrono::milliseconds(50)) {
+    last_registry_refresh_ = now_steady;
+    attributor_.set_registry(registry::read_all(opts_.runtime_dir));
+    if (const registry::Entry* e = attributor_.entry_by_pid(pid)) return {e->cgroup_path, e->cgroup_id};
+  }
+  return {};
+}
+
+Observation Daemon::observation_for(const Place& place, int32_t pid) {
+  Observation o;
+  if (place.path.empty() && place.cgroup_id == 0) {
+    o.container_id = "unattributed";
+    o.runtime = "";
+    (void)pid;
+    return o;
+  }
+  if (place.path.empty()) {
+    o.container_id = "cgroup:" + std::to_string(place.cgroup_id);
+    o.runtime = "cgroup";
+    o.cgroup_id = place.cgroup_id;
+    return o;
+  }
+  attribution::Attribution a = attributor_.attribute(place.path);
+  o.container_id = a.container_id;
+  o.runtime = a.runtime;
+  o.cgroup_path = a.cgroup_path;
+  o.cgroup_id = place.cgroup_id;
+  if (a.entry) {
+    o.cgroup_id = a.entry->cgroup_id;
+    o.mode = a.entry->mode;
+    o.profile_name = a.entry->profile_name;
+    o.profile_path = a.entry->profile_path;
+    o.profile_sha256 = a.entry->profile_sha256;
+  }
+  if (o.cgroup_id == 0)
+    for (const auto& [id, w] : watched_)
+      if (w.path == a.cgroup_path) o.cgroup_id = id;
+  return o;
+}
+
+// ---- which source counts what (docs/readme/50-daemon.md) --------------------------------
+
+bool Daemon::tracer_counts_action(const std::string& action) const {
+  if (hook_audit_) return true;
+  if (hook_signal_ && (action == "kill_process" || action == "trap")) return true;
+  if (hook_syscall_ && action == "errno") return true;
+  return false;
+}
+
+bool Daemon::tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const {
+  auto it = watched_.find(cgroup_id);
+  if (it == watched_.end() || ts_ns < it->second.since_ns) return false;
+  if (action == "errno" && !hook_audit_) return hook_syscall_ && it->second.exact;
+  return tracer_counts_action(action);
+}
+
+// ---- the audit stream ------------------------------------------------------------------
+
+void Daemon::handle_audit(int type, std::string_view text,
+                          std::map<std::pair<std::string, VerdictKey>, Observation>& batch) {
+  if (type != kAuditSeccompType) return;
+  auto r = parse_seccomp_record(text);
+  if (!r) {
+    spdlog::debug("audit: unparsable seccomp record: {}", text);
+    return;
+  }
+  Place place = place_of_pid(r->pid);
+  Observation o = observation_for(place, r->pid);
+  o.key = VerdictKey{arch_name(r->arch, r->syscall), r->syscall, seccomp_action_name(r->code), -1};
+  o.syscall = syscall_name(r->arch, r->syscall);
+  int64_t ts = r->timestamp_ns ? r->timestamp_ns : realtime_ns();
+  o.first_ns = o.last_ns = ts;
+  o.count = tracer_owns(o.key.action, o.cgroup_id, ts) ? 0 : 1;
+  Sample s;
+  s.comm = r->comm;
+  s.exe = r->exe;
+  s.pid = r->pid;
+  s.instruction_pointer = r->ip;
+  o.sample = std::move(s);
+  auto [it, created] = batch.try_emplace({o.container_id, o.key}, o);
+  if (!created) {  // same verdict twice in one batch: one journal entry
+    it->second.count += o.count;
+    it->second.first_ns = std::min(it->second.first_ns, o.first_ns);
+    it->second.last_ns = std::max(it->second.last_ns, o.last_ns);
+  }
+}
+
+void Daemon::commit_batch(std::map<std::pair<std::string, VerdictKey>, Observation>& batch) {
+  if (batch.empty()) return;
+  std::vector<Observation> observations;
+  observations.reserve(batch.size());
+  uint64_t records = 0;
+  for (auto& [k, o] : batch) {
+    records += o.count;
+    observations.push_back(std::move(o));
+  }
+  batch.clear();
+  // Durable first, then visible: a crash after this line replays the batch exactly once.
+  uint64_t seq = books_.journal_seq + 1;
+  journal_->append(seq, observations);
+  std::lock_guard lock(mu_);
+  books_.journal_seq = seq;
+  for (const auto& o : observations) apply(state_, o);
+  state_.sources["audit"].events += records;
+}
+
+void Daemon::account_audit_losses() {
+  if (!audit_) return;
+  uint64_t overruns = audit_->lost() - audit_overruns_accounted_;
+  audit_overruns_accounted_ = audit_->lost();
+  uint64_t kernel = 0;
+  if (auto lost = audit_kernel_lost()) {
+    uint64_t now = *lost;
+    if (books_.have_kernel_lost_base) kernel = now >= books_.audit_kernel_lost_base ? now - books_.audit_kernel_lost_base : now;
+    books_.audit_kernel_lost_base = now;
+    books_.have_kernel_lost_base = true;
+  }
+  if (overruns + kernel == 0) return;
+  std::lock_guard lock(mu_);
+  state_.sources["audit"].lost += overruns + kernel;
+  spdlog::warn("audit stream: {} record(s) lost ({} receive-buffer overruns, {} dropped by the kernel's "
+               "backlog); total {}", overruns + kernel, overruns, kernel, state_.sources["audit"].lost);
+}
+
+// ---- the tracer ------------------------------------------------------------------------
+
+void Daemon::collect_tracer() {
+#ifdef SC_HAVE_TRACER
+  if (!tracer_) return;
+  std::vector<bpf::VerdictCount> counts;
+  try {
+    counts = tracer_->counts();
+  } catch (const std::exception& e) {
+    spdlog::error("bpf: reading counts failed: {}", e.what());
+    return;
+  }
+  int64_t offset = realtime_ns() - boottime_ns();
+  std::lock_guard lock(mu_);
+  for (const auto& c : counts) {
+    std::string key = std::to_string(c.cgroup_id) + "/" + std::to_string(c.audit_arch) + "/" + std::to_string(c.nr) +
+                      "/" + std::to_string(c.action) + "/" + std::to_string(c.error);
+    uint64_t& base = books_.tracer_baseline[key];
+    // Absolute values from pinned maps: apply only what is new since the last read (persisted
+    // with the counts it produced). A smaller value means the maps were reset.
+    uint64_t delta = c.count >= base ? c.count - base : c.count;
+    base = c.count;
+    if (delta == 0) continue;
+    std::string action = seccomp_action_name(c.action);
+    if (!tracer_counts_action(action)) continue;  // the audit stream owns it
+    auto it = id_to_path_.find(c.cgroup_id);
+    Place place{it != id_to_path_.end() ? it->second : std::string(), c.cgroup_id};
+    Observation o = observation_for(place, 0);
+    o.cgroup_id = c.cgroup_id;
+    o.key = VerdictKey{arch_name(c.audit_arch, c.nr), c.nr, action, action == "errno" ? c.error : -1};
+    o.syscall = syscall_name(c.audit_arch, c.nr);
+    o.count = delta;
+    o.first_ns = static_cast<int64_t>(c.first_ns) + offset;
+    o.last_ns = static_cast<int64_t>(c.last_ns) + offset;
+    apply(state_, o);
+    state_.sources["bpf"].events += delta;
+  }
+  for (const auto& [id, w] : watched_) {
+    auto learned = tracer_->learned(id);
+    auto cit = state_.containers.find(w.container_id);
+    if (cit == state_.containers.end()) continue;
+    for (const auto& [arch, nrs] : learned)
+      for (int32_t nr : nrs) cit->second.learned[arch_name(arch, nr)].insert(nr);
+  }
+  state_.sources["bpf"].lost = tracer_->samples_lost();
+#endif
+}
+
+void Daemon::poll_tracer_samples() {
+#ifdef SC_HAVE_TRACER
+  if (!tracer_) return;
+  int64_t offset = realtime_ns() - boottime_ns();
+  std::vector<Observation> samples;
+  tracer_->poll(0, [&](const bpf::SampleEvent& e) {
+    auto it = id_to_path_.find(e.cgroup_id);
+    Observation o = observation_for({it != id_to_path_.end() ? it->second : std::string(), e.cgroup_id}, e.pid);
+    std::string action = seccomp_action_name(e.action);
+    o.key = VerdictKey{arch_name(e.audit_arch, e.nr), e.nr, action, action == "errno" ? e.error : -1};
+    o.syscall = syscall_name(e.audit_arch, e.nr);
+    o.count = 0;  // counts come from the maps
+    o.first_ns = o.last_ns = static_cast<int64_t>(e.ts_ns) + offset;
+    Sample s;
+    s.comm = e.comm;
+    s.pid = e.pid;
+    s.tid = e.tid;
+    s.has_args = true;
+    for (int i = 0; i < 6; ++i) s.args[i] = e.args[i];
+    s.instruction_pointer = e.instruction_pointer;
+    o.sample = s;
+    samples.push_back(std::move(o));
+  });
+  if (samples.empty()) return;
+  std::lock_guard lock(mu_);
+  for (const auto& o : samples) {
+    // A sample alone never creates a row: it only decorates a verdict some source counted.
+    auto c = state_.containers.find(o.container_id);
+    if (c == state_.containers.end()) continue;
+    auto v = c->second.verdicts.find(o.key);
+    if (v != c->second.verdicts.end() && (!v->second.sample || !v->second.sample->has_args)) {
+      std::string exe = v->second.sample ? v->second.sample->exe : "";
+      v->second.sample = o.sample;
+      v->second.sample->exe = exe;
+    }
+  }
+#endif
+}
+
+// ---- watched set -----------------------------------------------------------------------
+
+void Daemon::refresh_registry() {
+  if (registry_readable_) attributor_.set_registry(registry::read_all(opts_.runtime_dir));
+}
+
+void Daemon::rescan() {
+  int64_t now = realtime_ns();
+  std::vector<std::string> errors;
+  std::vector<registry::Entry> entries;
+  std::string containers = registry::containers_dir(opts_.runtime_dir);
+  std::error_code ec;
+  bool exists = std::filesystem::exists(containers, ec);
+  bool is_dir = exists && std::filesystem::is_directory(containers, ec);
+  if (exists && (!is_dir || ::access(containers.c_str(), R_OK | X_OK) != 0)) {
+    std::string why = !is_dir ? std::string("not a directory") : std::string(std::strerror(errno));
+    std::string msg = "runtime dir " + containers + " is unreadable (" + why +
+                      "): our containers are attributed by cgroup rules only";
+    if (msg != last_registry_error_) spdlog::error("DEGRADED: {}", msg);
+    last_registry_error_ = msg;
+    registry_readable_ = false;
+  } else {
+    entries = registry::read_all(opts_.runtime_dir, &errors);
+    for (const auto& e : errors)
+      if (e != last_registry_error_) {
+        spdlog::warn("registry: {}", e);
+        last_registry_error_ = e;
+      }
+    if (!registry_readable_) spdlog::info("runtime dir {} readable again", containers);
+    registry_readable_ = true;
+  }
+  attributor_.set_registry(entries);
+
+  // desired: cgroup id -> (path, container id, exact)
+  std::map<uint64_t, Watch> desired;
+  std::map<std::string, int64_t> exited;  // container id -> exit time (registry)
+  std::map<uint64_t, std::string> id_to_path;
+  auto id_of = [&](const std::string& rel) -> uint64_t {
+    if (cgroup_mount_.empty()) return 0;
+    try {
+      return host::cgroup_id(cgroup_mount_ + rel);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  };
+  bool exact = opts_.syscall_hooks != "off";
+  std::vector<attribution::Attribution> seen;
+  for (const auto& e : entries) {
+    if (e.exited_at_ns) {
+      exited[e.container_id] = *e.exited_at_ns;
+      continue;
+    }
+    uint64_t id = e.cgroup_id ? e.cgroup_id : id_of(e.cgroup_path);
+    if (id == 0) continue;
+    id_to_path[id] = e.cgroup_path;
+    desired[id] = Watch{e.cgroup_path, e.container_id, now, exact};
+    seen.push_back(attributor_.attribute(e.cgroup_path));
+  }
+  if (!cgroup_mount_.empty()) {
+    auto options = std::filesystem::directory_options::skip_permission_denied;
+    std::filesystem::recursive_directory_iterator it(cgroup_mount_, options, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it.depth() > 8) it.disable_recursion_pending();
+      if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
+      std::string rel = it->path().string().substr(cgroup_mount_.size());
+      uint64_t id = id_of(rel);
+      if (id == 0) continue;
+      id_to_path[id] = rel;
+      if (desired.count(id)) continue;
+      attribution::Attribution a = attributor_.attribute(rel);
+      if (a.runtime == "cgroup" || a.runtime == "seccomp-companion" || !a.watch) continue;
+      desired[id] = Watch{rel, a.container_id, now, exact};
+      seen.push_back(a);
+    }
+  }
+  // Pids of watched cgroups: a process that exits before its record is read is still placed.
+  for (const auto& [id, w] : desired) {
+    std::ifstream procs(cgroup_mount_ + w.path + "/cgroup.procs");
+    int32_t pid;
+    while (procs >> pid) pid_cache_[pid] = {w.path, now};
+  }
+  for (auto it = pid_cache_.begin(); it != pid_cache_.end();)
+    it = now - it->second.second > 30'000'000'000 ? pid_cache_.erase(it) : std::next(it);
+
+  std::lock_guard lock(mu_);
+  id_to_path_ = std::move(id_to_path);
+  for (const auto& [id, w] : watched_)
+    if (!desired.count(id)) {
+#ifdef SC_HAVE_TRACER
+      if (tracer_) try { tracer_->unwatch(id); } catch (const std::exception& e) { spdlog::warn("bpf: unwatch {}: {}", id, e.what()); }
+#endif
+      spdlog::info("container {} ({}) gone; its counts are kept", w.container_id, w.path);
+      auto c = state_.containers.find(w.container_id);
+      if (c != state_.containers.end() && !c->second.exited_at_ns) c->second.exited_at_ns = now;
+      if (!id_to_path_.count(id)) id_to_path_[id] = w.path;  // late tracer counts still attribute
+    }
+  for (auto& [id, w] : desired) {
+    auto old = watched_.find(id);
+    if (old != watched_.end()) {
+      w.since_ns = old->second.since_ns;
+      continue;
+    }
+#ifdef SC_HAVE_TRACER
+    if (tracer_) try { tracer_->watch(id, w.exact); } catch (const std::exception& e) { spdlog::warn("bpf: watch {}: {}", w.path, e.what()); }
+#endif
+    spdlog::info("watching container {} (cgroup {}, id {})", w.container_id, w.path, id);
+  }
+  watched_ = std::move(desired);
+  // Container records for everything known (metrics list containers by mode even before a verdict).
+  for (const auto& e : entries) {
+    auto [it, created] = state_.containers.try_emplace(e.container_id);
+    ContainerRecord& c = it->second;
+    if (created) {
+      c.container_id = e.container_id;
+      c.first_seen_ns = e.started_at_ns ? e.started_at_ns : now;
+    }
+    c.runtime = "seccomp-companion";
+    c.cgroup_path = e.cgroup_path;
+    if (e.cgroup_id) c.cgroup_id = e.cgroup_id;
+    c.mode = e.mode;
+    c.profile_name = e.profile_name;
+    c.profile_path = e.profile_path;
+    c.profile_sha256 = e.profile_sha256;
+    if (e.exited_at_ns) c.exited_at_ns = e.exited_at_ns;
+  }
+  for (const auto& a : seen) {
+    if (a.entry) continue;
+    auto [it, created] = state_.containers.try_emplace(a.container_id);
+    if (created) {
+      it->second.container_id = a.container_id;
+      it->second.runtime = a.runtime;
+      it->second.cgroup_path = a.cgroup_path;
+      it->second.first_seen_ns = now;
+    }
+    it->second.exited_at_ns.reset();
+  }
+}
+
+// ---- persistence -----------------------------------------------------------------------
+
+void Daemon::flush() {
+  account_audit_losses();
+  State copy;
+  Bookkeeping books;
+  {
+    std::lock_guard lock(mu_);
+    state_.last_flush_ns = realtime_ns();
+    copy = state_;
+    books = books_;
+  }
+  save_state_file(opts_.state_dir, copy, books);
+  // Everything journaled so far is now in state.json (single thread: no batch in between).
+  journal_->truncate();
+}
+
+int Daemon::run(std::atomic<bool>* stop) {
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: poll() returns at once
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  if (!start()) return 1;
+  auto flush_every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts_.flush_interval_s));
+  auto scan_every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts_.scan_interval_s));
+  auto tracer_every = std::chrono::milliseconds(250);
+  Clock::time_point next_flush = Clock::now() + flush_every, next_scan = Clock::now() + scan_every,
+                    next_tracer = Clock::now();
+  std::map<std::pair<std::string, VerdictKey>, Observation> batch;
+  auto stopping = [&] { return g_signalled.load() || (stop && stop->load()); };
+  try {
+    while (!stopping()) {
+      if (audit_) {
+        pollfd pfd{audit_->fd(), POLLIN, 0};
+        (void)::poll(&pfd, 1, 50);
+      } else {
+        ::usleep(50000);
+      }
+      // Registry changes first: a container's entry is written before its workload starts,
+      // so its first records must see the entry.
+      if (inotify_fd_ >= 0) {
+        char events[4096];
+        bool changed = false;
+        while (::read(inotify_fd_, events, sizeof events) > 0) changed = true;
+        if (changed) {
+          refresh_registry();
+          next_scan = Clock::now();
+        }
+      }
+      if (audit_) {
+        audit_->poll(0, [&](int type, std::string_view text) { handle_audit(type, text, batch); });
+        commit_batch(batch);
+      }
+      poll_tracer_samples();
+      auto now = Clock::now();
+      if (now >= next_tracer) {
+        collect_tracer();
+        next_tracer = now + tracer_every;
+      }
+      if (now >= next_scan) {
+        rescan();
+        next_scan = now + scan_every;
+      }
+      if (now >= next_flush) {
+        flush();
+        next_flush = now + flush_every;
+      }
+    }
+    // Final drain: what the kernel already queued for us, then the maps, then to disk.
+    if (audit_) {
+      while (audit_->poll(0, [&](int type, std::string_view text) { handle_audit(type, text, batch); }) > 0)
+        commit_batch(batch);
+      commit_batch(batch);
+    }
+    collect_tracer();
+    flush();
+  } catch (const std::exception& e) {
+    spdlog::critical("stopping: {}", e.what());
+    try { flush(); } catch (const std::exception& f) { spdlog::critical("final flush failed: {}", f.what()); }
+    return 1;
+  }
+  spdlog::info("stopped; state written to {}", state_file_path(opts_.state_dir));
+  return 0;
+}
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop) {
+  Daemon daemon(options);
+  return daemon.run(stop);
+}
+
+}  // namespace sc::audit

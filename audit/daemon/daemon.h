@@ -1,0 +1,27 @@
+// The audit companion daemon: reads verdicts from its sources (the kernel audit stream, the
+// BPF tracer), attributes them to containers, folds them into the State, persists it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace sc::audit {
+
+struct DaemonOptions {
+  std::string listen = "127.0.0.1:9476";       // metrics; "off" or "" disables
+  std::string state_dir = "/var/lib/seccomp-companion";
+  std::string runtime_dir = "/run/seccomp-companion";
+  double flush_interval_s = 5;
+  std::string syscall_hooks = "auto";           // off | auto | on
+  std::string cgroup_rules;                     // "" = the default table
+  std::string pin_dir = "/sys/fs/bpf/seccomp-companion";
+  std::string sources = "auto";                 // auto | audit | bpf (tests/benchmarks force one)
+  double scan_interval_s = 1;                   // registry / cgroup tree rescan
+};
+
+// Runs until SIGTERM/SIGINT (or until `stop` becomes true). Returns the exit code:
+// 0 after a clean stop, 1 when it cannot run at all (no source, bad rules file, state dir).
+int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop = nullptr);
+
+}  // namespace sc::audit

@@ -1,0 +1,33 @@
+// One attributed observation of a seccomp verdict, from any source: the unit the daemon
+// journals, replays and folds into the State. `count` is 0 for a sample-only observation
+// (a verdict whose count another source owns; see docs/readme/50-daemon.md, "Which source
+// counts what").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "audit/state/aggregate.h"
+
+namespace sc::audit {
+
+struct Observation {
+  std::string container_id;
+  std::string runtime;
+  std::string cgroup_path;
+  uint64_t cgroup_id = 0;
+  std::string mode;
+  std::string profile_name, profile_path, profile_sha256;
+  VerdictKey key;
+  std::string syscall;
+  uint64_t count = 0;
+  int64_t first_ns = 0;   // CLOCK_REALTIME
+  int64_t last_ns = 0;
+  std::optional<Sample> sample;
+};
+
+// Folds an observation into the state (creates the container record when new).
+void apply(State& state, const Observation& o);
+
+}  // namespace sc::audit

@@ -1,0 +1,40 @@
+// <state_dir>/state.json: the State (audit/state/aggregate.h) plus the daemon's own
+// bookkeeping under the key "daemon" (ignored by every other reader): the journal sequence
+// number the file includes, and the last absolute value read from each tracer map key.
+// Both are written in the same atomic replacement as the counts they describe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "audit/state/aggregate.h"
+
+namespace sc::audit {
+
+struct Bookkeeping {
+  uint64_t journal_seq = 0;
+  std::map<std::string, uint64_t> tracer_baseline;  // tracer map key -> last absolute count
+  uint64_t audit_kernel_lost_base = 0;              // kernel lost counter when last read
+  bool have_kernel_lost_base = false;
+};
+
+struct LoadedState {
+  State state;
+  Bookkeeping books;
+  bool existed = false;
+  std::string set_aside;   // when corrupt: where the bad file was moved
+  std::string error;       // when corrupt: what was wrong
+};
+
+std::string state_file_path(const std::string& state_dir);
+std::string journal_file_path(const std::string& state_dir);
+
+// Never throws for a corrupt file: renames it to state.json.corrupt-<unix time> and reports.
+// Throws std::system_error when the file exists but cannot be read or moved aside.
+LoadedState load_state_file(const std::string& state_dir);
+// Atomic replacement (temporary file, fsync, rename, fsync dir).
+void save_state_file(const std::string& state_dir, const State& state, const Bookkeeping& books);
+
+}  // namespace sc::audit

@@ -1,0 +1,286 @@
+// The daemon end to end: real children under real libseccomp filters in real cgroups, the
+// real audit stream, the real `seccomp-audit run` binary, its state.json and `events`.
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/audit/daemon_harness.h"
+#include "tests/support/privileges.h"
+
+using sc::testing::DaemonHarness;
+
+namespace {
+
+// In the child: ALLOW by default, `action` for getppid, with the LOG flag so ERRNO/TRAP are
+// reported by the kernel too (as the isolator's filters are).
+bool load_filter(uint32_t action, int syscall_nr = SCMP_SYS(getppid)) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) return false;
+  bool ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) == 0 && seccomp_rule_add(ctx, action, syscall_nr, 0) == 0 &&
+            seccomp_load(ctx) == 0;
+  seccomp_release(ctx);
+  return ok;
+}
+
+volatile sig_atomic_t g_traps = 0;
+void on_sigsys(int) { g_traps = g_traps + 1; }
+
+uint64_t count_of(const sc::audit::State& st, const std::string& container, const std::string& syscall,
+                  const std::string& action) {
+  auto c = st.containers.find(container);
+  if (c == st.containers.end()) return 0;
+  uint64_t n = 0;
+  for (const auto& [k, v] : c->second.verdicts)
+    if (v.syscall == syscall && k.action == action) n += v.count;
+  return n;
+}
+
+// Waits (up to 5 s) until the flushed state shows `want` for that verdict.
+uint64_t wait_count(DaemonHarness& h, const std::string& container, const std::string& syscall,
+                    const std::string& action, uint64_t want) {
+  uint64_t got = 0;
+  for (int i = 0; i < 50; ++i) {
+    h.wait_flush();
+    try {
+      got = count_of(h.read_state(), container, syscall, action);
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (got >= want) break;
+  }
+  // One more flush: nothing extra may arrive.
+  h.wait_flush();
+  return count_of(h.read_state(), container, syscall, action);
+}
+
+std::string suffix() { return std::to_string(getpid()); }
+
+}  // namespace
+
+TEST(DaemonEndToEnd, EnforceModeCountsErrnoKillAndTrapExactly) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  h.start_daemon();
+  const int kErrno = 5, kKills = 3;
+  std::string id = "enforce-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  auto child = h.fork_child(cg, [] {
+    if (!load_filter(SCMP_ACT_ERRNO(EPERM))) return 90;
+    for (int i = 0; i < kErrno; ++i)
+      if (syscall(SYS_getppid) != -1 || errno != EPERM) return 91;
+    return 0;
+  });
+  h.write_registry(id, child.pid, cg, "enforce");
+  DaemonHarness::release(child);
+  int st = DaemonHarness::wait_child(child);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+
+  // A trap: SIGSYS to a handler, in its own container.
+  std::string trap_id = "trap-" + suffix();
+  std::string trap_cg = h.make_cgroup(trap_id);
+  auto trapper = h.fork_child(trap_cg, [] {
+    signal(SIGSYS, on_sigsys);
+    if (!load_filter(SCMP_ACT_TRAP, SCMP_SYS(uname))) return 90;
+    syscall(SYS_uname, nullptr);
+    return g_traps == 1 ? 0 : 92;
+  });
+  h.write_registry(trap_id, trapper.pid, trap_cg, "enforce");
+  DaemonHarness::release(trapper);
+  st = DaemonHarness::wait_child(trapper);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+
+  // N launches killed by KILL_PROCESS: each its own container, the killed process its init.
+  std::vector<std::string> kill_ids;
+  for (int i = 0; i < kKills; ++i) {
+    std::string kid = "kill" + std::to_string(i) + "-" + suffix();
+    std::string kcg = h.make_cgroup(kid);
+    auto victim = h.fork_child(kcg, [] {
+      if (!load_filter(SCMP_ACT_KILL_PROCESS)) return 90;
+      syscall(SYS_getppid);
+      return 93;  // not reached
+    });
+    h.write_registry(kid, victim.pid, kcg, "enforce");
+    DaemonHarness::release(victim);
+    st = DaemonHarness::wait_child(victim);
+    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << st;
+    kill_ids.push_back(kid);
+  }
+
+  EXPECT_EQ(wait_count(h, id, "getppid", "errno", uint64_t{kErrno}), uint64_t{kErrno});
+  EXPECT_EQ(wait_count(h, trap_id, "uname", "trap", 1u), 1u);
+  for (const auto& kid : kill_ids) EXPECT_EQ(wait_count(h, kid, "getppid", "kill_process", 1u), 1u) << kid;
+
+  int status = 0;
+  auto rows = nlohmann::json::parse(h.events_json(&status, id));
+  ASSERT_EQ(status, 0);
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["container"], id);
+  EXPECT_EQ(rows[0]["syscall"], "getppid");
+  EXPECT_EQ(rows[0]["arch"], "x86_64");
+  EXPECT_EQ(rows[0]["action"], "errno");
+  EXPECT_EQ(rows[0]["count"], kErrno);
+  EXPECT_EQ(rows[0]["mode"], "enforce");
+  EXPECT_FALSE(rows[0]["first_seen"].get<std::string>().empty());
+  EXPECT_FALSE(rows[0]["last_seen"].get<std::string>().empty());
+  h.stop_daemon();
+  EXPECT_NE(h.log().find("seccomp-audit running"), std::string::npos);
+}
+
+TEST(DaemonEndToEnd, AuditModeRecordsLogVerdictsAndTheWorkloadSucceeds) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  h.start_daemon();
+  const int kCalls = 7;
+  std::string id = "audit-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  auto child = h.fork_child(cg, [] {
+    if (!load_filter(SCMP_ACT_LOG)) return 90;
+    for (int i = 0; i < kCalls; ++i)
+      if (syscall(SYS_getppid) <= 0) return 91;  // LOG lets the call run
+    return 0;
+  });
+  h.write_registry(id, child.pid, cg, "audit");
+  DaemonHarness::release(child);
+  int st = DaemonHarness::wait_child(child);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_EQ(wait_count(h, id, "getppid", "log", uint64_t{kCalls}), uint64_t{kCalls});
+  auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["action"], "log");
+  EXPECT_EQ(rows[0]["mode"], "audit");
+}
+
+TEST(DaemonEndToEnd, HostileProcessNamesSurviveEndToEnd) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  h.start_daemon();
+  static const char kName[] = "a \"b\" <script>\xff";  // 15 bytes: fits comm
+  std::string id = "hostile-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  auto child = h.fork_child(cg, [] {
+    if (prctl(PR_SET_NAME, kName) != 0) return 89;
+    if (!load_filter(SCMP_ACT_LOG)) return 90;
+    syscall(SYS_getppid);
+    return 0;
+  });
+  h.write_registry(id, child.pid, cg, "audit");
+  DaemonHarness::release(child);
+  DaemonHarness::wait_child(child);
+  ASSERT_EQ(wait_count(h, id, "getppid", "log", 1u), 1u);
+  auto state = h.read_state();
+  const auto& v = state.containers.at(id).verdicts;
+  ASSERT_EQ(v.size(), 1u);
+  ASSERT_TRUE(v.begin()->second.sample);
+  EXPECT_EQ(v.begin()->second.sample->comm, std::string(kName));  // raw bytes, round-tripped
+  auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["comm"], "a \"b\" <script>\\xff");
+}
+
+TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  // Long flush interval: the counts live only in memory and in the journal when we kill it.
+  h.start_daemon({"--flush_interval=3600"});
+  std::string id = "restart-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  const int kFirst = 11, kSecond = 6;
+  auto run_batch = [&](int n) {
+    auto child = h.fork_child(cg, [n] {
+      if (!load_filter(SCMP_ACT_LOG)) return 90;
+      for (int i = 0; i < n; ++i) syscall(SYS_getppid);
+      usleep(300000);  // linger: attribution by /proc
+      return 0;
+    });
+    h.write_registry(id, child.pid, cg, "audit");
+    DaemonHarness::release(child);
+    DaemonHarness::wait_child(child);
+  };
+  run_batch(kFirst);
+  // The journal holds the batch once the daemon read it.
+  std::string journal = h.state_dir() + "/journal.jsonl";
+  for (int i = 0; i < 100 && std::filesystem::file_size(journal) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  h.stop_daemon(SIGKILL);
+  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), 0u) << "nothing was flushed before the kill";
+  h.start_daemon({"--flush_interval=0.2"});
+  run_batch(kSecond);
+  EXPECT_EQ(wait_count(h, id, "getppid", "log", uint64_t{kFirst + kSecond}), uint64_t{kFirst + kSecond});
+  // A second crash right after a flush: the replay must not add the batches again.
+  h.stop_daemon(SIGKILL);
+  h.start_daemon({"--flush_interval=0.2"});
+  h.wait_flush();
+  h.wait_flush();
+  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), uint64_t{kFirst + kSecond});
+  h.stop_daemon();
+  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), uint64_t{kFirst + kSecond});
+}
+
+TEST(DaemonEndToEnd, CorruptStateIsReportedAndSetAsideNotDiscarded) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  std::string path = h.state_dir() + "/state.json";
+  { std::ofstream(path) << "{\"version\": 1, \"containers\": {\"x\": {\"verdicts\": 7"; }
+  int status = 0;
+  h.events_json(&status);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << "events on a corrupt file fails clearly";
+  h.start_daemon();
+  h.stop_daemon();
+  bool set_aside = false;
+  for (const auto& e : std::filesystem::directory_iterator(h.state_dir()))
+    if (e.path().filename().string().rfind("state.json.corrupt-", 0) == 0) {
+      set_aside = true;
+      std::ifstream in(e.path());
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_NE(text.find("\"verdicts\": 7"), std::string::npos) << "the bad bytes are kept";
+    }
+  EXPECT_TRUE(set_aside);
+  EXPECT_NE(h.log().find("corrupt"), std::string::npos) << h.log();
+  EXPECT_NO_THROW(h.read_state());  // a fresh valid state was written
+}
+
+TEST(DaemonEndToEnd, DegradedModesAreReportedClearly) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  // The registry dir is not a directory (root reads everything, so "unreadable" this way).
+  std::filesystem::remove_all(h.runtime_dir() + "/containers");
+  { std::ofstream(h.runtime_dir() + "/containers") << "x"; }
+  // The tracer's bpffs pin dir does not exist (the harness points --pin_dir at nothing).
+  h.start_daemon();
+  h.wait_flush();
+  h.stop_daemon();
+  std::string log = h.log();
+  EXPECT_NE(log.find("DEGRADED: runtime dir"), std::string::npos) << log;
+  auto state = h.read_state();
+  EXPECT_TRUE(state.sources.at("audit").live);
+  if (!state.sources.at("bpf").live) {
+    EXPECT_NE(log.find("DEGRADED: bpf tracer off"), std::string::npos) << log;
+    EXPECT_FALSE(state.sources.at("bpf").detail.empty());
+  }
+  // With no source at all the daemon refuses to run (exit 1, a clear message).
+  std::string out;
+  int st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--state_dir=" + h.state_dir(),
+                                     "--listen=off", "--sources=bpf", "--pin_dir=/nonexistent/x"}, &out);
+  if (!state.sources.at("bpf").live) {
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1) << st;
+  }
+  // A bad rules file: exit 1 naming the JSON path.
+  std::string rules = h.dir() + "/rules.json";
+  { std::ofstream(rules) << R"({"rules": [{"name": "x", "runtime": "y", "pattern": "(["}]})"; }
+  st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--state_dir=" + h.state_dir(),
+                                 "--listen=off", "--cgroup_rules=" + rules}, &out);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1) << st;
+}
