@@ -6,23 +6,26 @@
 # is printed last). Everything temporary is removed on exit, also on failure.
 #   scripts/demo.sh            (as root)
 #   SC_DEMO_KEEP=1 ...         keep the temporary dir (state, registry, daemon log)
+#   SC_DEMO_BUILD_DIR=DIR ...  use (and build into) DIR instead of build/main
+#   SC_DEMO_SKIP_BUILD=1 ...   use the binaries already in the build dir
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
-build="$root/build/main"
+build="${SC_DEMO_BUILD_DIR:-$root/build/main}"
 die() { echo "demo: $*" >&2; exit 1; }
 step() { printf '\n== %s\n' "$*"; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root: loading filters without no_new_privs, BPF and the kernel audit stream need it"
 [ -r profiles/default.json ] || die "profiles/default.json is missing (run from a complete checkout)"
 
-step "bootstrap (installs missing Debian packages)"
-bash scripts/bootstrap.sh || die "scripts/bootstrap.sh failed"
-
-step "build ($build)"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || die "cmake configure failed"
-cmake --build "$build" -j"$(nproc)" --target seccomp-isolator seccomp-audit >/dev/null || die "build failed"
+if [ "${SC_DEMO_SKIP_BUILD:-0}" != 1 ]; then
+  step "bootstrap (installs missing Debian packages)"
+  bash scripts/bootstrap.sh || die "scripts/bootstrap.sh failed"
+  step "build ($build)"
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || die "cmake configure failed"
+  cmake --build "$build" -j"$(nproc)" --target seccomp-isolator seccomp-audit >/dev/null || die "build failed"
+fi
 isolator="$build/bin/seccomp-isolator"
 audit="$build/bin/seccomp-audit"
 [ -x "$isolator" ] && [ -x "$audit" ] || die "binaries missing in $build/bin"
@@ -67,7 +70,8 @@ grep "seccomp-audit running" "$work/daemon.log" | tail -1
 container_info='{"linux_info": {"bounding_capabilities": {"capabilities": ["CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE"]}, "effective_capabilities": {"capabilities": ["CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE"]}}}'
 # The workload: ordinary commands, three of which the default profile would deny:
 # unshare(CLONE_NEWUSER), syslog (dmesg) and personality(ADDR_NO_RANDOMIZE) (setarch -R).
-workload='uname -a; id; hostname; ls / >/dev/null; unshare -U true; dmesg >/dev/null 2>&1 || true; setarch "$(uname -m)" -R true; echo "workload: done"'
+# It sleeps first so the daemon has read its registry entry before anything is recorded.
+workload='sleep 1; uname -a; id; hostname; ls / >/dev/null; unshare -U true; dmesg >/dev/null 2>&1 || true; setarch "$(uname -m)" -R true; echo "workload: done"'
 
 step "run the workload in audit mode (seccomp-isolator launch --audit)"
 set +e

@@ -38,6 +38,10 @@ using nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kRemoved = {"uname", "sysinfo", "getrusage"};
+// The workload first sleeps and re-execs itself: by then the daemon has read the container's
+// registry entry and watches its cgroup, so every call is attributed to the container id
+// (and learned) rather than to a not-yet-known cgroup.
+const std::string kSettle = "--settle=1000";
 
 // The real daemon with private dirs and its own bpffs pin dir; stopped (SIGTERM, so it
 // flushes) and cleaned up in the destructor, also when a test fails.
@@ -155,14 +159,14 @@ TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
   const std::string tag = std::to_string(getpid());
 
   // 0. The profile really is too strict: enforced, the workload fails and errno is recorded.
-  auto strict = launch("strict.json", "refine-strict-" + tag, false, {workload});
+  auto strict = launch("strict.json", "refine-strict-" + tag, false, {workload, kSettle});
   EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
   EXPECT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, "refine-strict-" + tag, "uname") > 0; }))
       << daemon.log();
 
   // 1. Audit mode: nothing breaks, every would-be denial is recorded.
   const std::string audit_id = "refine-audit-" + tag;
-  auto audited = launch("strict.json", audit_id, true, {workload});
+  auto audited = launch("strict.json", audit_id, true, {workload, kSettle});
   ASSERT_EQ(audited.exit_code, 0) << audited.out << audited.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
     for (const char* n : {"uname", "sysinfo", "getrusage", "personality"})
@@ -201,7 +205,7 @@ TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
 
   // 3. Enforce mode under the patched profile: the workload succeeds, nothing is denied.
   const std::string enforce_id = "refine-enforce-" + tag;
-  auto enforced = launch("patched.json", enforce_id, false, {workload});
+  auto enforced = launch("patched.json", enforce_id, false, {workload, kSettle});
   EXPECT_EQ(enforced.exit_code, 0) << enforced.out << enforced.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
     auto it = st.containers.find(enforce_id);
@@ -229,7 +233,7 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
   const std::string id = "refine-learn-" + tag;
   // --settle: the second image starts after the daemon watches the cgroup, so learning
   // sees its whole start-up.
-  auto learned_run = launch("docker.json", id, true, {workload, "--settle=800"});
+  auto learned_run = launch("docker.json", id, true, {workload, kSettle});
   ASSERT_EQ(learned_run.exit_code, 0) << learned_run.out << learned_run.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
     auto it = st.containers.find(id);
@@ -268,7 +272,7 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
   ASSERT_EQ(loosened.exit_code, 0) << loosened.err;
   write_file(config + "/tight-loose.json", loosened.out);
   const std::string enforce_id = "refine-tight-" + tag;
-  auto enforced = launch("tight-loose.json", enforce_id, false, {workload});
+  auto enforced = launch("tight-loose.json", enforce_id, false, {workload, kSettle});
   EXPECT_EQ(enforced.exit_code, 0) << enforced.out << enforced.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& s) {
     auto it = s.containers.find(enforce_id);
@@ -292,7 +296,7 @@ TEST_F(Loop, HtmlReportOfARealRecordingWithAHostileProcessName) {
   fs::copy_file(workload, hostile_exe);
   fs::permissions(hostile_exe, fs::perms::owner_all);
   const std::string id = "refine-hostile-" + std::to_string(getpid());
-  auto r = launch("strict.json", id, true, {hostile_exe});
+  auto r = launch("strict.json", id, true, {hostile_exe, kSettle});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, id, "uname") > 0; })) << daemon.log();
   audit::State st = load_state(state_dir);
