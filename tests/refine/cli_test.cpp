@@ -75,7 +75,8 @@ TEST_F(CliFixture, ProfileFormatIsThePatchAppliedByAnIndependentImplementation) 
   std::string original = read_file(shared_profile("docker-default.json"));
   // nlohmann's own RFC 6902 implementation, order-preserving document, the file's tab indent.
   nlohmann::ordered_json expected = nlohmann::ordered_json::parse(original).patch(nlohmann::ordered_json::parse(patch.out));
-  EXPECT_EQ(profile.out, expected.dump(1, '\t') + "\n");
+  std::string final_newline = !original.empty() && original.back() == '\n' ? "\n" : "";
+  EXPECT_EQ(profile.out, expected.dump(1, '\t') + final_newline);
   // The side report on stderr: fleet counts and the validation.
   EXPECT_NE(patch.err.find("acct: log (would be errno) x3 in 2 of 2 containers"), std::string::npos) << patch.err;
   EXPECT_NE(patch.err.find("personality"), std::string::npos) << patch.err;
