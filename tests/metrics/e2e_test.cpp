@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -289,7 +290,9 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
 TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
   SC_REQUIRE_ROOT();
   SC_REQUIRE(prometheus_available(), "/usr/bin/prometheus (Debian package prometheus)");
-  const std::string bin = std::string(SC_BINARY_DIR) + "/bin/";
+  // SC_TEST_BIN_DIR runs this against another build's binaries (e.g. a daemon being developed).
+  const char* bin_override = std::getenv("SC_TEST_BIN_DIR");
+  const std::string bin = bin_override ? std::string(bin_override) + "/" : std::string(SC_BINARY_DIR) + "/bin/";
   if (!std::filesystem::exists(bin + "seccomp-audit") || !std::filesystem::exists(bin + "seccomp-isolator"))
     GTEST_SKIP() << "seccomp-audit / seccomp-isolator not built in " << bin;
   auto help = testing::run_command({bin + "seccomp-audit", "run", "--help"});
