@@ -41,11 +41,12 @@ bin=$build_dir/bin
 [ -n "$out" ] || out=$build_dir/bench-report.md
 
 # Each part's benchmark target; a part that has none yet is reported as such.
-profile_bench=bench_profile_compile
+profile_bench=profile_bench
+instruction_table=bpf_instruction_table
 tracer_bench=sc_tracer_bench
 daemon_bench=bench_daemon_storm
 targets=(syscall_bench sc-bench-runtimes seccomp-isolator seccomp-audit "$profile_bench"
-  "$tracer_bench" "$daemon_bench")
+  "$instruction_table" "$tracer_bench" "$daemon_bench")
 if [ $build = 1 ]; then
   bash scripts/bootstrap.sh
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSC_BUILD_BENCH=ON >/dev/null
@@ -69,13 +70,19 @@ status=0
 section() {  # section TITLE BINARY [ARGS...]
   local title=$1 binary=$2; shift 2
   printf '\n## %s\n\n' "$title" >>"$report"
-  if [ ! -x "$bin/$binary" ]; then
+  # DIR/bin, else wherever the part's CMakeLists put it in the build tree.
+  local path=$bin/$binary
+  [ -x "$path" ] || path=$(find "$build_dir" -name CMakeFiles -prune -o -type f -name "$binary" \
+    -perm -u+x -print 2>/dev/null | head -n1)
+  if [ -z "$path" ] || [ ! -x "$path" ]; then
     printf '_Not measured: %s has not been built._\n' "$binary" >>"$report"
     return 0
   fi
   echo "bench.sh: $title ($binary $*)" >&2
   local rc=0
-  timeout "$limit" "$bin/$binary" "$@" >"$work/out" 2>"$work/err" || rc=$?
+  local seconds=$limit
+  [ "$binary" = sc-bench-runtimes ] && seconds=$((limit * 2))
+  timeout "$seconds" "$path" "$@" >"$work/out" 2>"$work/err" || rc=$?
   # Markdown (tables, headings) goes in as it is; other text in a code block.
   if grep -q '^|' "$work/out"; then
     cat "$work/out" >>"$report"
@@ -98,7 +105,7 @@ if [ $quick = 1 ]; then
   daemon_args=(--seconds=0.5)
 else
   mode=full
-  limit=400
+  limit=240
   runtime_args=()
   profile_args=()
   tracer_args=()
@@ -125,6 +132,7 @@ section "Per-syscall cost and launch latency: ours, runc, crun" sc-bench-runtime
   --profile="$profile" --syscall-bench="$bin/syscall_bench" "${isolator_args[@]}" "${runtime_args[@]}"
 # 3: compile time (the profile engine's Google Benchmark).
 section "Compile time of the profile" "$profile_bench" "${profile_args[@]}"
+section "BPF instructions executed per syscall" "$instruction_table" "$profile"
 # 4: tracer cost and storm.
 section "Tracer cost" "$tracer_bench" "${tracer_args[@]}"
 section "Daemon under a denial storm" "$daemon_bench" "${daemon_args[@]}"

@@ -47,9 +47,9 @@ struct Options {
   std::string isolator;
   std::string out;
   bool quick = false;
-  long iterations = 500000;
-  int rounds = 11;
-  int launch_rounds = 41;
+  long iterations = 300000;
+  int rounds = 9;
+  int launch_rounds = 31;
 };
 
 // A private temporary directory, removed with everything in it when the run ends.

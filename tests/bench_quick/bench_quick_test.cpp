@@ -122,7 +122,8 @@ void check_header(const QuickRun& run) {
 }
 
 // Every cell of the per-syscall table holds a figure, or n/a with the reason in the notes.
-void check_syscall_table(const QuickRun& run) {  auto tables = tables_under(run.report, "### Per-syscall cost (ns per call)");
+void check_syscall_table(const QuickRun& run) {
+  auto tables = tables_under(run.report, "### Per-syscall cost (ns per call)");
   ASSERT_EQ(tables.size(), 1u) << run.report;
   const Table& t = tables[0];
   ASSERT_EQ(t.rows.size(), 3u);
@@ -152,7 +153,8 @@ void check_syscall_table(const QuickRun& run) {  auto tables = tables_under(run.
     EXPECT_EQ(is_positive_number(row.at(runc)), is_positive_number(row.at(ratio)));
 }
 
-void check_launch_table(const QuickRun& run) {  auto tables = tables_under(run.report, "### Launch latency of /bin/true (ms)");
+void check_launch_table(const QuickRun& run) {
+  auto tables = tables_under(run.report, "### Launch latency of /bin/true (ms)");
   ASSERT_EQ(tables.size(), 1u) << run.report;
   const Table& t = tables[0];
   ASSERT_EQ(t.header.at(1), "median ms");
@@ -170,7 +172,9 @@ void check_launch_table(const QuickRun& run) {  auto tables = tables_under(run.r
   EXPECT_TRUE(ours_load);
 }
 
-void check_sections(const QuickRun& run) {  for (const char* section : {"## Compile time of the profile", "## Tracer cost",
+void check_sections(const QuickRun& run) {
+  for (const char* section : {"## Compile time of the profile",
+                              "## BPF instructions executed per syscall", "## Tracer cost",
                               "## Daemon under a denial storm"}) {
     size_t at = run.report.find(section);
     ASSERT_NE(at, std::string::npos) << section;
