@@ -135,6 +135,8 @@ int main(int argc, char** argv) {
   e.mode = o.action == "log" ? "audit" : "enforce";
   e.profile_name = "storm";
   sc::registry::write(dir + "/run", e);
+  // The tracer's pins must live on bpffs; removed at the end (with the kernel's counts).
+  std::string pins = "/sys/fs/bpf/sc-storm-" + std::to_string(getpid());
   pid_t daemon = fork();
   if (daemon == 0) {
     int fd = open((dir + "/daemon.log").c_str(), O_WRONLY | O_CREAT, 0644);
@@ -143,7 +145,7 @@ int main(int argc, char** argv) {
     std::string bin = std::string(SC_BINARY_DIR) + "/bin/seccomp-audit";
     execl(bin.c_str(), bin.c_str(), "run", ("--state_dir=" + dir + "/state").c_str(),
           ("--runtime_dir=" + dir + "/run").c_str(), "--listen=off", "--flush_interval=1",
-          ("--sources=" + o.sources).c_str(), "--syscall_hooks=on", ("--pin_dir=" + dir + "/pins").c_str(),
+          ("--sources=" + o.sources).c_str(), "--syscall_hooks=on", ("--pin_dir=" + pins).c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -187,5 +189,7 @@ int main(int argc, char** argv) {
   rmdir((mount + cg).c_str());
   rmdir((mount + parent).c_str());
   fs::remove_all(dir);
+  std::error_code ec;
+  fs::remove_all(pins, ec);
   return 0;
 }

@@ -76,7 +76,12 @@ void DaemonHarness::start_daemon(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {binary("seccomp-audit"), "run", "--state_dir=" + state_dir(),
                                    "--runtime_dir=" + runtime_dir(), "--listen=off", "--flush_interval=0.2",
                                    "--scan_interval=0.2", "--pin_dir=" + dir_ + "/nonexistent-bpffs"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
+  // A flag given in `extra` replaces the harness's default for it.
+  for (const auto& x : extra) {
+    std::string name = x.substr(0, x.find('='));
+    std::erase_if(argv, [&](const std::string& a) { return a.rfind(name + "=", 0) == 0; });
+    argv.push_back(x);
+  }
   daemon_ = fork();
   if (daemon_ == 0) {
     int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
