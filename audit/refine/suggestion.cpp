@@ -227,6 +227,25 @@ Tightening suggest_tighten(const GroupContext& context) {
         if (index >= 0) input.applicable_allow_rules.insert(index);
       }
   }
+  // The resolver reports a name once, under the first rule that allows it; other ALLOW rules
+  // naming the same syscall (Docker's syslog under CAP_SYS_ADMIN and CAP_SYSLOG) must lose
+  // it too, or the name stays allowed.
+  std::set<std::string> applicable_names;
+  const auto& rules = context.document.json["syscalls"];
+  auto names_of = [](const ordered_json& rule) {
+    std::vector<std::string> out;
+    if (rule.contains("names") && rule["names"].is_array())
+      for (const auto& n : rule["names"]) if (n.is_string()) out.push_back(n.get<std::string>());
+    if (rule.contains("name") && rule["name"].is_string()) out.push_back(rule["name"].get<std::string>());
+    return out;
+  };
+  for (int i : input.applicable_allow_rules)
+    for (const auto& n : names_of(rules[static_cast<size_t>(i)])) applicable_names.insert(n);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!rules[i].is_object() || rules[i].value("action", "") != "SCMP_ACT_ALLOW") continue;
+    for (const auto& n : names_of(rules[i]))
+      if (applicable_names.count(n)) { input.applicable_allow_rules.insert(static_cast<int>(i)); break; }
+  }
   t.result = tighten(context.document.json, input);
   if (t.result.ops.empty()) return t;
 

@@ -281,7 +281,10 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
     return it != s.containers.end() && it->second.exited_at_ns.has_value();
   })) << daemon.log();
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
-  EXPECT_EQ(verdict_count(load_state(state_dir), enforce_id), 0u);
+  audit::State after_state = load_state(state_dir);
+  EXPECT_EQ(verdict_count(after_state, enforce_id), 0u);
+  for (const auto& [k, v] : after_state.containers.at(enforce_id).verdicts)
+    ADD_FAILURE() << "denied under the tightened profile: " << v.syscall << " " << k.action << " x" << v.count;
 }
 
 TEST_F(Loop, HtmlReportOfARealRecordingWithAHostileProcessName) {

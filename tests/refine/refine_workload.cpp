@@ -20,7 +20,12 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::strncmp(argv[1], "--settle=", 9) == 0) {
     usleep(static_cast<useconds_t>(std::atoi(argv[1] + 9)) * 1000);
     argv[1] = const_cast<char*>("--settled");
-    execv("/proc/self/exe", argv);
+    // Through the real path, not /proc/self/exe, so the process name stays the file's name.
+    static char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) { std::perror("refine_workload: readlink"); return 1; }
+    self[n] = 0;
+    execv(self, argv);
     std::perror("refine_workload: re-exec");
     return 1;
   }
