@@ -82,7 +82,9 @@ section() {  # section TITLE BINARY [ARGS...]
   local rc=0
   local seconds=$limit
   [ "$binary" = sc-bench-runtimes ] && seconds=$((limit * 2))
-  timeout "$seconds" "$path" "$@" >"$work/out" 2>"$work/err" || rc=$?
+  # TMPDIR inside our own temporary directory: what a benchmark killed by the time limit
+  # leaves behind goes with it (the EXIT trap).
+  TMPDIR=$work timeout "$seconds" "$path" "$@" >"$work/out" 2>"$work/err" || rc=$?
   # Markdown (tables, headings) goes in as it is; other text in a code block.
   if grep -q '^|' "$work/out"; then
     cat "$work/out" >>"$report"
