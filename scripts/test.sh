@@ -11,17 +11,27 @@ jobs=$(nproc)
 
 bash scripts/bootstrap.sh
 
-build() {  # build DIR [cmake args...]
+build() {  # build DIR [cmake args...]: fails on any compiler warning, showing its context
   local dir=$1; shift
   cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$dir" -j"$jobs" 2>&1 | grep -E 'warning|error' && { echo "build $dir: warnings or errors" >&2; return 1; } || true
-  cmake --build "$dir" -j"$jobs" >/dev/null
+  mkdir -p "$dir"
+  if ! cmake --build "$dir" -j"$jobs" >"$dir/build.log" 2>&1; then
+    grep -E -B5 -A5 'error|Error' "$dir/build.log" | tail -n 80 >&2
+    echo "build $dir: failed (full log: $dir/build.log)" >&2
+    return 1
+  fi
+  if grep -q 'warning:' "$dir/build.log"; then
+    grep -E -B8 -A3 'warning:' "$dir/build.log" | head -n 120 >&2
+    echo "build $dir: compiler warnings (the build must be warning-free; log: $dir/build.log)" >&2
+    return 1
+  fi
 }
 
 status=0
 if [ "${SC_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build with ASan+UBSan (build/sanitize)"
-  build build/sanitize -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF
+  # -O1 -g1: the usual ASan setting; keeps stack traces with lines and compiles fast.
+  build build/sanitize -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1"
   echo "== tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/sanitize --output-on-failure -j2 --timeout 300 || status=1
