@@ -4,6 +4,7 @@
 
 #include "audit/cli/commands.h"
 #include "audit/daemon/daemon.h"
+#include "audit/daemon/pins.h"
 
 namespace sc::audit::cli {
 
@@ -11,6 +12,7 @@ Run add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "the audit companion daemon: records every seccomp verdict per container");
   auto opts = std::make_shared<DaemonOptions>();
   auto log_level = std::make_shared<std::string>("info");
+  auto reset = std::make_shared<bool>(false);
   sub->add_option("--listen", opts->listen, "metrics address host:port (\"off\" disables)")->capture_default_str();
   sub->add_option("--state_dir", opts->state_dir, "where state.json and the journal live")->capture_default_str();
   sub->add_option("--runtime_dir", opts->runtime_dir, "the isolator's runtime dir (registry in containers/)")
@@ -32,10 +34,23 @@ Run add_run_command(CLI::App& app) {
   sub->add_option("--log_level", *log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  sub->add_flag("--reset", *reset,
+                "remove the tracer's pins under --pin_dir (maps and attached programs: their counts are "
+                "lost) and exit; refuses a directory that is not on bpffs");
   sub->set_config("--config", "", "read flags from this file (key = value lines)");
-  return [opts, log_level] {
+  return [opts, log_level, reset] {
     spdlog::set_level(spdlog::level::from_str(*log_level));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ seccomp-audit: %v");
+    if (*reset) {
+      try {
+        size_t n = reset_pins(opts->pin_dir);
+        spdlog::info("reset: removed {} pinned entr{} under {}", n, n == 1 ? "y" : "ies", opts->pin_dir);
+        return 0;
+      } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return 1;
+      }
+    }
     return run_daemon(*opts);
   };
 }

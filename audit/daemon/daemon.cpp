@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include "audit/daemon/journal.h"
 #include "audit/daemon/observation.h"
 #include "audit/daemon/state_file.h"
+#include "audit/daemon/would_be.h"
 #include "audit/sources/audit_netlink.h"
 #include "audit/sources/seccomp_record.h"
 #include "host/atomic_file.h"
@@ -54,6 +56,19 @@ int64_t boottime_ns() {
 
 using Clock = std::chrono::steady_clock;
 
+// True when `pid` no longer runs: reaped (ESRCH) or a zombie/dead task.
+bool process_gone(int32_t pid) {
+  if (pid <= 0) return false;
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(stat, text)) return true;
+  auto close = text.rfind(')');
+  if (close == std::string::npos || close + 2 >= text.size()) return false;
+  char state = text[close + 2];
+  return state == 'Z' || state == 'X';
+}
+
 struct Watch {
   std::string path;
   std::string container_id;
@@ -84,6 +99,8 @@ class Daemon {
   Observation observation_for(const Place& place, int32_t pid);
   bool tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const;
   bool tracer_counts_action(const std::string& action) const;
+  void refresh_syscall_hooks();
+  void decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args);
   void collect_tracer();
   void poll_tracer_samples();
   void flush();
@@ -98,6 +115,7 @@ class Daemon {
   State state_;
   Bookkeeping books_;
   attribution::Attributor attributor_;
+  WouldBe would_be_;
   std::string cgroup_mount_;
   std::unique_ptr<AuditNetlink> audit_;
   std::unique_ptr<Journal> journal_;
@@ -114,7 +132,8 @@ class Daemon {
 #endif
   bool hook_audit_ = false;    // fentry/kprobe on audit_seccomp: the tracer sees every verdict
   bool hook_signal_ = false;   // tp_btf/signal_generate: SIGSYS of kills and traps
-  bool hook_syscall_ = false;  // sys_enter/sys_exit pairing: ERRNO skips
+  bool hook_syscall_ = false;  // sys_enter/sys_exit pairing: ERRNO skips (attached right now)
+  int64_t hook_syscall_since_ns_ = 0;  // CLOCK_REALTIME when they were (last) attached
 #ifdef SC_HAVE_METRICS
   std::unique_ptr<metrics::Exporter> exporter_;
 #endif
@@ -177,8 +196,6 @@ void Daemon::open_sources() {
         if (!h.live) continue;
         if (h.name.find("audit_seccomp") != std::string::npos) hook_audit_ = true;
         if (h.name.find("signal_generate") != std::string::npos) hook_signal_ = true;
-        if (h.name.find("sys_exit") != std::string::npos || h.name.find("sys_enter") != std::string::npos)
-          hook_syscall_ = opts_.syscall_hooks != "off";
         detail += (detail.empty() ? "" : ", ") + h.name;
       }
       bpf_health.live = true;
@@ -265,7 +282,11 @@ bool Daemon::start() {
                "flush every {} s to {}",
                audit_ ? "LIVE" : "OFF", state_.sources["audit"].detail,
                state_.sources["bpf"].live ? "LIVE" : "OFF", state_.sources["bpf"].detail,
-               hook_syscall_ ? "live" : "off", owned.empty() ? "nothing" : owned, watched_.size(),
+               hook_syscall_ ? "live"
+               : opts_.syscall_hooks == "auto" && state_.sources["bpf"].live
+                   ? "not attached yet (auto: attached at the first watched cgroup that wants them)"
+                   : "off",
+               owned.empty() ? "nothing" : owned, watched_.size(),
                opts_.flush_interval_s, state_file_path(opts_.state_dir));
   if (!audit_) spdlog::warn("DEGRADED: audit stream off: LOG verdicts (and kill/errno records) come only from the tracer");
   if (!state_.sources["bpf"].live)
@@ -331,11 +352,34 @@ Observation Daemon::observation_for(const Place& place, int32_t pid) {
     o.profile_name = a.entry->profile_name;
     o.profile_path = a.entry->profile_path;
     o.profile_sha256 = a.entry->profile_sha256;
+    o.capabilities = a.entry->capabilities;
   }
   if (o.cgroup_id == 0)
     for (const auto& [id, w] : watched_)
       if (w.path == a.cgroup_path) o.cgroup_id = id;
   return o;
+}
+
+// In Auto mode the tracer attaches sys_enter/sys_exit at the first watch(id, true) and may
+// detach them later: ask it after every change of the watched set, not once at start-up.
+void Daemon::refresh_syscall_hooks() {
+#ifdef SC_HAVE_TRACER
+  bool live = tracer_ && opts_.syscall_hooks != "off" && tracer_->syscall_hooks_attached();
+  if (live && !hook_syscall_) {
+    hook_syscall_since_ns_ = realtime_ns();
+    spdlog::info("bpf: syscall hooks attached: the tracer counts ERRNO for exact cgroups from now on");
+  } else if (!live && hook_syscall_) {
+    spdlog::info("bpf: syscall hooks detached: the audit stream counts ERRNO again");
+  }
+  hook_syscall_ = live;
+#endif
+}
+
+// Audit mode: a `log` verdict of a container whose enforcing profile is known gets the
+// action that profile would have taken (docs/readme/50-daemon.md, "would_be_action").
+void Daemon::decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args) {
+  if (o.key.action != "log" || o.mode != "audit" || o.profile_path.empty()) return;
+  o.would_be_action = would_be_.verdict(o.profile_path, o.profile_sha256, o.capabilities, audit_arch, o.key.nr, args);
 }
 
 // ---- which source counts what (docs/readme/50-daemon.md) --------------------------------
@@ -350,7 +394,8 @@ bool Daemon::tracer_counts_action(const std::string& action) const {
 bool Daemon::tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const {
   auto it = watched_.find(cgroup_id);
   if (it == watched_.end() || ts_ns < it->second.since_ns) return false;
-  if (action == "errno" && !hook_audit_) return hook_syscall_ && it->second.exact;
+  if (action == "errno" && !hook_audit_)
+    return hook_syscall_ && it->second.exact && ts_ns >= hook_syscall_since_ns_;
   return tracer_counts_action(action);
 }
 
@@ -368,9 +413,16 @@ void Daemon::handle_audit(int type, std::string_view text,
   Observation o = observation_for(place, r->pid);
   o.key = VerdictKey{arch_name(r->arch, r->syscall), r->syscall, seccomp_action_name(r->code), -1};
   o.syscall = syscall_name(r->arch, r->syscall);
+  decide_would_be(o, r->arch, nullptr);
   int64_t ts = r->timestamp_ns ? r->timestamp_ns : realtime_ns();
   o.first_ns = o.last_ns = ts;
   o.count = tracer_owns(o.key.action, o.cgroup_id, ts) ? 0 : 1;
+  // A KILL_THREAD that killed a single-threaded process: the tracer sees the process die of
+  // SIGSYS and counts it as kill_process. When the tracer owns kills for this cgroup and the
+  // process is gone (or a zombie) the record is the same kill: fold it into the tracer's count.
+  if (o.count && o.key.action == "kill_thread" && tracer_owns("kill_process", o.cgroup_id, ts) &&
+      process_gone(r->pid))
+    o.count = 0;
   Sample s;
   s.comm = r->comm;
   s.exe = r->exe;
@@ -446,13 +498,17 @@ void Daemon::collect_tracer() {
     base = c.count;
     if (delta == 0) continue;
     std::string action = seccomp_action_name(c.action);
-    if (!tracer_counts_action(action)) continue;  // the audit stream owns it
+    // ERRNO counts exist only while the syscall hooks were attached (the audit stream deferred
+    // to the tracer then), so take them also when the hooks have been detached since.
+    bool errno_from_hooks = action == "errno" && hook_syscall_since_ns_ != 0;
+    if (!tracer_counts_action(action) && !errno_from_hooks) continue;  // the audit stream owns it
     auto it = id_to_path_.find(c.cgroup_id);
     Place place{it != id_to_path_.end() ? it->second : std::string(), c.cgroup_id};
     Observation o = observation_for(place, 0);
     o.cgroup_id = c.cgroup_id;
     o.key = VerdictKey{arch_name(c.audit_arch, c.nr), c.nr, action, action == "errno" ? c.error : -1};
     o.syscall = syscall_name(c.audit_arch, c.nr);
+    decide_would_be(o, c.audit_arch, nullptr);
     o.count = delta;
     o.first_ns = static_cast<int64_t>(c.first_ns) + offset;
     o.last_ns = static_cast<int64_t>(c.last_ns) + offset;
@@ -491,6 +547,7 @@ void Daemon::poll_tracer_samples() {
     for (int i = 0; i < 6; ++i) s.args[i] = e.args[i];
     s.instruction_pointer = e.instruction_pointer;
     o.sample = s;
+    decide_would_be(o, e.audit_arch, s.args.data());  // with the real arguments
     samples.push_back(std::move(o));
   });
   if (samples.empty()) return;
@@ -504,6 +561,7 @@ void Daemon::poll_tracer_samples() {
       std::string exe = v->second.sample ? v->second.sample->exe : "";
       v->second.sample = o.sample;
       v->second.sample->exe = exe;
+      if (!o.would_be_action.empty()) v->second.would_be_action = o.would_be_action;
     }
   }
 #endif
@@ -614,9 +672,11 @@ void Daemon::rescan() {
 #ifdef SC_HAVE_TRACER
     if (tracer_) try { tracer_->watch(id, w.exact); } catch (const std::exception& e) { spdlog::warn("bpf: watch {}: {}", w.path, e.what()); }
 #endif
+    w.since_ns = realtime_ns();  // the tracer counts from here on (hooks attached by watch())
     spdlog::info("watching container {} (cgroup {}, id {})", w.container_id, w.path, id);
   }
   watched_ = std::move(desired);
+  refresh_syscall_hooks();
   // Container records for everything known (metrics list containers by mode even before a verdict).
   for (const auto& e : entries) {
     auto [it, created] = state_.containers.try_emplace(e.container_id);

@@ -34,6 +34,7 @@ json to_json(const Observation& o) {
             {"cgid", o.cgroup_id}, {"mode", o.mode}, {"pn", o.profile_name}, {"pp", to_hex(o.profile_path)},
             {"ps", o.profile_sha256}, {"arch", o.key.arch}, {"nr", o.key.nr}, {"act", o.key.action},
             {"err", o.key.error}, {"sys", o.syscall}, {"n", o.count}, {"f", o.first_ns}, {"l", o.last_ns}};
+  if (!o.would_be_action.empty()) j["wb"] = o.would_be_action;
   if (o.sample)
     j["s"] = {{"comm", to_hex(o.sample->comm)}, {"exe", to_hex(o.sample->exe)}, {"pid", o.sample->pid},
               {"tid", o.sample->tid}, {"ip", o.sample->instruction_pointer}};
@@ -56,6 +57,7 @@ Observation from_json(const json& j) {
   o.count = j.at("n").get<uint64_t>();
   o.first_ns = j.at("f").get<int64_t>();
   o.last_ns = j.at("l").get<int64_t>();
+  if (j.contains("wb")) o.would_be_action = j["wb"].get<std::string>();
   if (j.contains("s")) {
     const json& s = j["s"];
     Sample sample;

@@ -164,7 +164,8 @@ int DaemonHarness::wait_child(const Child& child) {
 }
 
 void DaemonHarness::write_registry(const std::string& id, pid_t pid, const std::string& cgroup_rel,
-                                   const std::string& mode) {
+                                   const std::string& mode, const std::string& profile_path,
+                                   const std::vector<std::string>& capabilities) {
   registry::Entry e;
   e.container_id = id;
   e.pid = pid;
@@ -172,6 +173,8 @@ void DaemonHarness::write_registry(const std::string& id, pid_t pid, const std::
   e.cgroup_id = host::cgroup_id(cgroup_mount + cgroup_rel);
   e.profile_name = "test.json";
   e.mode = mode;
+  e.profile_path = profile_path;
+  e.capabilities = capabilities;
   e.command = {"test"};
   e.started_at_ns = static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::system_clock::now().time_since_epoch()).count());

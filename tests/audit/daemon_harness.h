@@ -40,7 +40,9 @@ class DaemonHarness {
   Child fork_child(const std::string& cgroup_rel, const std::function<int()>& body);
   static void release(Child& child);
   static int wait_child(const Child& child);   // raw wait status
-  void write_registry(const std::string& id, pid_t pid, const std::string& cgroup_rel, const std::string& mode);
+  // profile_path: the enforcing profile (its sha256 is left empty; the daemon keys by path).
+  void write_registry(const std::string& id, pid_t pid, const std::string& cgroup_rel, const std::string& mode,
+                      const std::string& profile_path = "", const std::vector<std::string>& capabilities = {});
   void mark_exited(const std::string& id, pid_t pid, const std::string& cgroup_rel, const std::string& mode);
 
   audit::State read_state() const;

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -162,6 +164,63 @@ TEST(DaemonEndToEnd, AuditModeRecordsLogVerdictsAndTheWorkloadSucceeds) {
   EXPECT_EQ(rows[0]["mode"], "audit");
 }
 
+// Audit mode: every `log` verdict carries what the enforcing profile would have done, computed
+// by the engine (profile -> resolve without audit mode -> compile -> evaluate).
+TEST(DaemonEndToEnd, AuditModeLogVerdictsCarryTheEnforcingProfilesWouldBeAction) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  std::string profile = h.dir() + "/uname-errno.json";
+  {
+    std::ofstream out(profile);
+    out << R"({"defaultAction": "SCMP_ACT_ALLOW",
+               "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_ERRNO"}]})";
+  }
+  h.start_daemon();
+  const int kUname = 4, kGetppid = 3;
+  std::string id = "wouldbe-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  auto child = h.fork_child(cg, [] {
+    // What `launch --audit` installs: the profile with every non-ALLOW action as LOG. getppid
+    // is logged too (as a broader audit filter would) although the profile allows it.
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (!ctx || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) != 0 ||
+        seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(uname), 0) != 0 ||
+        seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(getppid), 0) != 0 || seccomp_load(ctx) != 0)
+      return 90;
+    seccomp_release(ctx);
+    struct utsname u;
+    for (int i = 0; i < kUname; ++i)
+      if (uname(&u) != 0) return 91;  // LOG lets it run
+    for (int i = 0; i < kGetppid; ++i) syscall(SYS_getppid);
+    return 0;
+  });
+  h.write_registry(id, child.pid, cg, "audit", profile, {"CAP_CHOWN"});
+  DaemonHarness::release(child);
+  int st = DaemonHarness::wait_child(child);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_EQ(wait_count(h, id, "uname", "log", uint64_t{kUname}), uint64_t{kUname});
+  EXPECT_EQ(wait_count(h, id, "getppid", "log", uint64_t{kGetppid}), uint64_t{kGetppid});
+  auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
+  ASSERT_EQ(rows.size(), 2u) << rows.dump();
+  std::map<std::string, nlohmann::json> by_syscall;
+  for (const auto& r : rows) by_syscall[r["syscall"].get<std::string>()] = r;
+  ASSERT_TRUE(by_syscall.count("uname")) << rows.dump();
+  ASSERT_TRUE(by_syscall.count("getppid")) << rows.dump();
+  EXPECT_EQ(by_syscall["uname"]["action"], "log");
+  EXPECT_EQ(by_syscall["uname"]["count"], kUname);
+  EXPECT_EQ(by_syscall["uname"]["mode"], "audit");
+  EXPECT_EQ(by_syscall["uname"].value("would_be_action", ""), "errno") << rows.dump();
+  EXPECT_EQ(by_syscall["getppid"].value("would_be_action", ""), "allow") << rows.dump();
+  // Persisted: state.json carries it after a restart.
+  h.stop_daemon();
+  auto state = h.read_state();
+  const auto& verdicts = state.containers.at(id).verdicts;
+  std::string uname_would_be;
+  for (const auto& [k, v] : verdicts)
+    if (v.syscall == "uname") uname_would_be = v.would_be_action;
+  EXPECT_EQ(uname_would_be, "errno");
+}
+
 TEST(DaemonEndToEnd, HostileProcessNamesSurviveEndToEnd) {
   SC_REQUIRE_ROOT();
   DaemonHarness h;
@@ -218,7 +277,7 @@ TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) 
   EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), 0u) << "nothing was flushed before the kill";
   h.start_daemon({"--flush_interval=0.2"});
   run_batch(kSecond);
-  EXPECT_EQ(wait_count(h, id, "getppid", "log", uint64_t{kFirst + kSecond}), uint64_t{kFirst + kSecond});
+  EXPECT_EQ(wait_count(h, id, "getppid", "log", uint64_t{kFirst + kSecond}), uint64_t{kFirst + kSecond}) << h.log();
   // A second crash right after a flush: the replay must not add the batches again.
   h.stop_daemon(SIGKILL);
   h.start_daemon({"--flush_interval=0.2"});
@@ -283,4 +342,87 @@ TEST(DaemonEndToEnd, DegradedModesAreReportedClearly) {
   st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--state_dir=" + h.state_dir(),
                                  "--listen=off", "--cgroup_rules=" + rules}, &out);
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1) << st;
+}
+
+// `run --reset` removes a pin dir on bpffs and refuses anything else (a wrong flag must never
+// delete real files).
+TEST(DaemonEndToEnd, ResetRemovesPinsOnBpffsAndRefusesOtherDirectories) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  std::string pins = "/sys/fs/bpf/sc-test-reset-" + suffix();
+  std::filesystem::create_directories(pins + "/sub");
+  int st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--reset", "--pin_dir=" + pins});
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_FALSE(std::filesystem::exists(pins));
+  std::error_code ec;
+  std::filesystem::remove_all(pins, ec);  // cleanup also when the reset failed
+
+  DaemonHarness h;
+  std::string keep = h.dir() + "/not-bpffs";
+  std::filesystem::create_directories(keep);
+  std::ofstream(keep + "/file") << "x";
+  st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--reset", "--pin_dir=" + keep});
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1) << st;
+  EXPECT_TRUE(std::filesystem::exists(keep + "/file"));
+}
+
+namespace {
+// A per-test pin dir on bpffs, removed (with the kernel's counts and pinned links) at the end,
+// also when the test fails: stale sys_enter/sys_exit links would slow every syscall on the host.
+struct PinDir {
+  std::string path = "/sys/fs/bpf/sc-test-" + std::to_string(getpid());
+  ~PinDir() {
+    sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--reset", "--pin_dir=" + path});
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+}  // namespace
+
+// The tracer live (pins on bpffs, syscall hooks on): ERRNO counts come from the pinned kernel
+// maps, so calls made while the daemon is dead after a SIGKILL are still counted, exactly once.
+TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  PinDir pins;  // destroyed after the harness (which kills the daemon first)
+  DaemonHarness h;
+  std::vector<std::string> flags = {"--pin_dir=" + pins.path, "--syscall_hooks=on", "--flush_interval=3600"};
+  h.start_daemon(flags);
+  SC_REQUIRE(h.log().find("syscall hooks live") != std::string::npos,
+             "the tracer's syscall hooks are not live on this kernel: " + h.log());
+  std::string id = "tracer-restart-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  const int kFirst = 9, kWhileDown = 5, kAfter = 4;
+  auto run_batch = [&](int n, bool write_entry) {
+    auto child = h.fork_child(cg, [n] {
+      if (!load_filter(SCMP_ACT_ERRNO(EACCES))) return 90;
+      for (int i = 0; i < n; ++i)
+        if (syscall(SYS_getppid) != -1 || errno != EACCES) return 91;
+      return 0;
+    });
+    if (write_entry) h.write_registry(id, child.pid, cg, "enforce");
+    DaemonHarness::release(child);
+    return DaemonHarness::wait_child(child);
+  };
+  int st = run_batch(kFirst, true);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a tracer read or two, no flush
+  h.stop_daemon(SIGKILL);
+  // The daemon is dead; the pinned links keep counting.
+  st = run_batch(kWhileDown, false);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  flags.back() = "--flush_interval=0.2";
+  h.start_daemon(flags);
+  st = run_batch(kAfter, false);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  const uint64_t total = kFirst + kWhileDown + kAfter;
+  EXPECT_EQ(wait_count(h, id, "getppid", "errno", total), total) << h.log();
+  // Restart again: the tracer baselines were flushed with the counts, nothing is added twice.
+  h.stop_daemon(SIGKILL);
+  h.start_daemon(flags);
+  h.wait_flush();
+  h.wait_flush();
+  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "errno"), total);
+  h.stop_daemon();
+  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "errno"), total);
 }

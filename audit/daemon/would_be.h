@@ -1,0 +1,31 @@
+// What the ENFORCING profile would have done with a verdict recorded in audit mode: the
+// container's profile is resolved without audit mode (host arch, the registry entry's
+// capabilities), compiled by the engine and the recorded call run through the evaluator.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <linux/filter.h>
+
+namespace sc::audit {
+
+class WouldBe {
+ public:
+  // The verdict word ("errno", "kill_process", "allow", ...) for syscall `nr` on `audit_arch`
+  // (AUDIT_ARCH_*) with `args` (nullptr: unknown, evaluated as zeros); "" when the profile
+  // cannot be loaded or compiled (logged once per profile).
+  std::string verdict(const std::string& profile_path, const std::string& profile_sha256,
+                      const std::vector<std::string>& capabilities, uint32_t audit_arch, int32_t nr,
+                      const uint64_t* args);
+
+ private:
+  // (sha256 or path when no digest, sorted caps) -> program; nullopt = failed to compile.
+  std::map<std::pair<std::string, std::string>, std::optional<std::vector<sock_filter>>> cache_;
+};
+
+}  // namespace sc::audit
