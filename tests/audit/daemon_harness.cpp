@@ -82,6 +82,9 @@ void DaemonHarness::start_daemon(const std::vector<std::string>& extra) {
     std::erase_if(argv, [&](const std::string& a) { return a.rfind(name + "=", 0) == 0; });
     argv.push_back(x);
   }
+  // The log is appended to across restarts: only a start-up line written after this point
+  // means this daemon is ready (an earlier run's line would let the test race its start-up).
+  const size_t log_start = log().size();
   daemon_ = fork();
   if (daemon_ == 0) {
     int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -95,7 +98,7 @@ void DaemonHarness::start_daemon(const std::vector<std::string>& extra) {
   }
   // Ready when the start-up line is logged.
   for (int i = 0; i < 200; ++i) {
-    if (log().find("seccomp-audit running") != std::string::npos) return;
+    if (log().find("seccomp-audit running", log_start) != std::string::npos) return;
     int status;
     if (waitpid(daemon_, &status, WNOHANG) == daemon_) {
       daemon_ = -1;
