@@ -7,11 +7,14 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -56,17 +59,32 @@ int64_t boottime_ns() {
 
 using Clock = std::chrono::steady_clock;
 
-// True when `pid` no longer runs: reaped (ESRCH) or a zombie/dead task.
-bool process_gone(int32_t pid) {
+// True when the whole process `pid` is dying of SIGSYS (what the kernel does for a KILL_THREAD
+// in a single-threaded process: force_sig_seccomp, a core dump) or is already gone. A
+// KILL_THREAD in a multi-threaded process only ends one thread (do_exit): none of these hold.
+bool process_dying_of_sigsys(int32_t pid) {
   if (pid <= 0) return false;
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  if (!std::getline(stat, text)) return true;
-  auto close = text.rfind(')');
-  if (close == std::string::npos || close + 2 >= text.size()) return false;
-  char state = text[close + 2];
-  return state == 'Z' || state == 'X';
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  if (!status) return true;  // reaped
+  std::string line;
+  bool any = false;
+  while (std::getline(status, line)) {
+    any = true;
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      size_t n = std::strlen(name);
+      if (line.compare(0, n, name) != 0) return std::nullopt;
+      size_t at = line.find_first_not_of(" \t", n);
+      return at == std::string::npos ? std::string() : line.substr(at);
+    };
+    if (auto v = value("State:"); v && !v->empty() && ((*v)[0] == 'Z' || (*v)[0] == 'X')) return true;
+    if (auto v = value("CoreDumping:"); v && *v == "1") return true;
+    for (const char* pending : {"SigPnd:", "ShdPnd:"})
+      if (auto v = value(pending); v && !v->empty()) {
+        uint64_t mask = std::strtoull(v->c_str(), nullptr, 16);
+        if (mask & (uint64_t{1} << (SIGSYS - 1))) return true;
+      }
+  }
+  return !any;
 }
 
 struct Watch {
@@ -95,6 +113,7 @@ class Daemon {
   void refresh_registry();
   void handle_audit(int type, std::string_view text, std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
   void commit_batch(std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
+  void settle_pending_kills(bool all);
   Place place_of_pid(int32_t pid);
   Observation observation_for(const Place& place, int32_t pid);
   bool tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const;
@@ -116,6 +135,12 @@ class Daemon {
   Bookkeeping books_;
   attribution::Attributor attributor_;
   WouldBe would_be_;
+  struct PendingKill {
+    Observation observation;
+    int32_t pid = 0;
+    Clock::time_point deadline;
+  };
+  std::vector<PendingKill> pending_kills_;  // kill_thread records waiting to see their process die
   std::string cgroup_mount_;
   std::unique_ptr<AuditNetlink> audit_;
   std::unique_ptr<Journal> journal_;
@@ -417,24 +442,52 @@ void Daemon::handle_audit(int type, std::string_view text,
   int64_t ts = r->timestamp_ns ? r->timestamp_ns : realtime_ns();
   o.first_ns = o.last_ns = ts;
   o.count = tracer_owns(o.key.action, o.cgroup_id, ts) ? 0 : 1;
-  // A KILL_THREAD that killed a single-threaded process: the tracer sees the process die of
-  // SIGSYS and counts it as kill_process. When the tracer owns kills for this cgroup and the
-  // process is gone (or a zombie) the record is the same kill: fold it into the tracer's count.
-  if (o.count && o.key.action == "kill_thread" && tracer_owns("kill_process", o.cgroup_id, ts) &&
-      process_gone(r->pid))
-    o.count = 0;
   Sample s;
   s.comm = r->comm;
   s.exe = r->exe;
   s.pid = r->pid;
   s.instruction_pointer = r->ip;
   o.sample = std::move(s);
+  // A KILL_THREAD that killed a single-threaded process: the tracer sees the process die of
+  // SIGSYS and counts it as kill_process. When the tracer owns kills for this cgroup and the
+  // process is dying of SIGSYS (core dump, pending SIGSYS, zombie, reaped) the record is the
+  // same kill: fold it into the tracer's count (it keeps only its sample).
+  if (o.count && o.key.action == "kill_thread" && tracer_owns("kill_process", o.cgroup_id, ts)) {
+    if (process_dying_of_sigsys(r->pid)) {
+      o.count = 0;
+    } else {
+      // The record can be read before the kernel delivers the SIGSYS: look again shortly.
+      pending_kills_.push_back({std::move(o), r->pid, Clock::now() + std::chrono::milliseconds(300)});
+      return;
+    }
+  }
   auto [it, created] = batch.try_emplace({o.container_id, o.key}, o);
   if (!created) {  // same verdict twice in one batch: one journal entry
     it->second.count += o.count;
     it->second.first_ns = std::min(it->second.first_ns, o.first_ns);
     it->second.last_ns = std::max(it->second.last_ns, o.last_ns);
   }
+}
+
+// A pending kill_thread whose process died of SIGSYS is the tracer's kill_process (sample
+// only); one whose process still runs at the deadline (a multi-threaded process) counts.
+void Daemon::settle_pending_kills(bool all) {
+  if (pending_kills_.empty()) return;
+  std::map<std::pair<std::string, VerdictKey>, Observation> batch;
+  auto now = Clock::now();
+  for (auto it = pending_kills_.begin(); it != pending_kills_.end();) {
+    bool dying = process_dying_of_sigsys(it->pid);
+    if (!dying && !all && now < it->deadline) {
+      ++it;
+      continue;
+    }
+    Observation o = std::move(it->observation);
+    if (dying) o.count = 0;
+    auto [b, created] = batch.try_emplace({o.container_id, o.key}, o);
+    if (!created) b->second.count += o.count;
+    it = pending_kills_.erase(it);
+  }
+  commit_batch(batch);
 }
 
 void Daemon::commit_batch(std::map<std::pair<std::string, VerdictKey>, Observation>& batch) {
@@ -761,6 +814,7 @@ int Daemon::run(std::atomic<bool>* stop) {
       if (audit_) {
         audit_->poll(0, [&](int type, std::string_view text) { handle_audit(type, text, batch); });
         commit_batch(batch);
+        settle_pending_kills(false);
       }
       poll_tracer_samples();
       auto now = Clock::now();
@@ -782,6 +836,7 @@ int Daemon::run(std::atomic<bool>* stop) {
       while (audit_->poll(0, [&](int type, std::string_view text) { handle_audit(type, text, batch); }) > 0)
         commit_batch(batch);
       commit_batch(batch);
+      settle_pending_kills(true);
     }
     collect_tracer();
     flush();

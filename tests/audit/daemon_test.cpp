@@ -426,3 +426,50 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
   h.stop_daemon();
   EXPECT_EQ(count_of(h.read_state(), id, "getppid", "errno"), total);
 }
+
+// KILL_THREAD in a single-threaded process is one kill seen by both sources (the audit stream:
+// kill_thread; the tracer: the process died of SIGSYS, kill_process): counted once.
+TEST(DaemonEndToEnd, SingleThreadedKillThreadIsCountedOnce) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  PinDir pins;
+  DaemonHarness h;
+  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=on"});
+  SC_REQUIRE(h.log().find("kill_process") != std::string::npos &&
+                 h.log().find("bpf tracer LIVE") != std::string::npos,
+             "the tracer does not count kills on this kernel: " + h.log());
+  const int kKills = 2;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kKills; ++i) {
+    std::string id = "killthread" + std::to_string(i) + "-" + suffix();
+    std::string cg = h.make_cgroup(id);
+    auto victim = h.fork_child(cg, [] {
+      if (!load_filter(SCMP_ACT_KILL_THREAD)) return 90;
+      syscall(SYS_getppid);
+      return 93;  // not reached
+    });
+    h.write_registry(id, victim.pid, cg, "enforce");
+    // Both sources must see the kill: release only once the tracer watches the cgroup.
+    for (int w = 0; w < 100 && h.log().find("watching container " + id) == std::string::npos; ++w)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    DaemonHarness::release(victim);
+    int st = DaemonHarness::wait_child(victim);
+    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << st;
+    ids.push_back(id);
+  }
+  for (const auto& id : ids) {
+    uint64_t both = 0;
+    for (int i = 0; i < 40 && both == 0; ++i) {
+      h.wait_flush();
+      auto st = h.read_state();
+      both = count_of(st, id, "getppid", "kill_process") + count_of(st, id, "getppid", "kill_thread");
+    }
+    h.wait_flush();
+    h.wait_flush();  // late records of either source would show now
+    auto st = h.read_state();
+    EXPECT_EQ(count_of(st, id, "getppid", "kill_process") + count_of(st, id, "getppid", "kill_thread"), 1u)
+        << id << "\n" << h.events_json(nullptr, id) << h.log();
+  }
+  h.stop_daemon();
+}
