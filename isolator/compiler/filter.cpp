@@ -2,7 +2,10 @@
 #include "isolator/compiler/filter.h"
 
 #include <seccomp.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -146,6 +149,35 @@ std::vector<sock_filter> Filter::bpf() const {
 std::string Filter::pfc() const {
   if (!ctx_) throw FilterError("pfc(): filter was moved from", EINVAL);
   return export_to_memory(ctx_, seccomp_export_pfc, "seccomp_export_pfc");
+}
+
+Program Filter::program() const {
+  if (!ctx_) throw FilterError("program(): filter was moved from", EINVAL);
+  auto attribute = [this](scmp_filter_attr attr, const char* name) {
+    uint32_t value = 0;
+    check(seccomp_attr_get(ctx_, attr, &value), name);
+    return value != 0;
+  };
+  Program program;
+  program.code = bpf();
+  program.no_new_privs = attribute(SCMP_FLTATR_CTL_NNP, "seccomp_attr_get(CTL_NNP)");
+  if (attribute(SCMP_FLTATR_CTL_LOG, "seccomp_attr_get(CTL_LOG)")) program.flags |= SECCOMP_FILTER_FLAG_LOG;
+  if (attribute(SCMP_FLTATR_CTL_TSYNC, "seccomp_attr_get(CTL_TSYNC)")) program.flags |= SECCOMP_FILTER_FLAG_TSYNC;
+  if (attribute(SCMP_FLTATR_CTL_SSB, "seccomp_attr_get(CTL_SSB)")) program.flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  return program;
+}
+
+int install(const Program& program) noexcept {
+  if (program.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
+  sock_fprog fprog{};
+  fprog.len = static_cast<unsigned short>(program.code.size());
+  fprog.filter = const_cast<sock_filter*>(program.code.data());
+  if (program.code.empty() || program.code.size() > BPF_MAXINSNS) return EINVAL;
+  long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &fprog);
+  // TSYNC reports a thread that could not be synchronised as a positive tid.
+  if (rc < 0) return errno;
+  if (rc > 0) return ESRCH;
+  return 0;
 }
 
 void Filter::load() const {

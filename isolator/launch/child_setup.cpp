@@ -57,13 +57,8 @@ void run_child(const ChildSetup& setup, int go_fd, int report_fd, pid_t parent) 
   if (setup.working_dir && ::chdir(setup.working_dir) != 0)
     fail_setup(report_fd, errno, "Failed to change to the working directory", setup.working_dir);
 
-  if (setup.filter) {
-    try {
-      setup.filter->load();
-    } catch (const std::exception& e) {
-      fail_setup(report_fd, 0, "Failed to load Seccomp filter", e.what());
-    }
-  }
+  if (setup.filter && (error = compiler::install(*setup.filter)) != 0)
+    fail_setup(report_fd, error, "Failed to load Seccomp filter");
 
   bool root_user = !setup.user || setup.user->uid == 0;
   if (setup.user) {

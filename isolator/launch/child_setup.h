@@ -32,7 +32,7 @@ struct ChildSetup {
   const char* rootfs = nullptr;          // nullptr: stay in the host's mount namespace
   std::vector<Rlimit> rlimits;
   const char* working_dir = nullptr;
-  const compiler::Filter* filter = nullptr;  // nullptr: unconfined
+  const compiler::Program* filter = nullptr;  // built in the parent; nullptr: unconfined
   std::optional<UserSpec> user;
   CapabilityPlan capabilities;
   std::vector<char*> argv;               // null-terminated

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -101,11 +102,21 @@ int run(const LaunchRequest& request) {
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
     throw LaunchError(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") + std::strerror(errno));
 
+  // The child installs this ready-made program with one seccomp(2) call.
+  std::optional<compiler::Program> program;
+  if (filter) {
+    try {
+      program = filter->filter.program();
+    } catch (const std::exception& e) {
+      throw LaunchError(std::string("Failed to create Seccomp filter: ") + e.what());
+    }
+  }
+
   ChildSetup setup;
   setup.rootfs = request.rootfs ? request.rootfs->c_str() : nullptr;
   setup.rlimits = rlimits;
   setup.working_dir = request.working_dir ? request.working_dir->c_str() : nullptr;
-  setup.filter = filter ? &filter->filter : nullptr;
+  setup.filter = program ? &*program : nullptr;
   setup.user = user;
   setup.capabilities = capabilities;
   for (const auto& arg : request.command) setup.argv.push_back(const_cast<char*>(arg.c_str()));
