@@ -121,6 +121,8 @@ class Daemon {
   void refresh_syscall_hooks();
   void decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args);
   void collect_tracer();
+  // Adds the tracer's learned syscalls of one cgroup to its container (caller holds mu_).
+  void merge_learned(uint64_t cgroup_id, const std::string& container_id);
   void poll_tracer_samples();
   void flush();
   void account_audit_losses();
@@ -568,14 +570,25 @@ void Daemon::collect_tracer() {
     apply(state_, o);
     state_.sources["bpf"].events += delta;
   }
-  for (const auto& [id, w] : watched_) {
-    auto learned = tracer_->learned(id);
-    auto cit = state_.containers.find(w.container_id);
-    if (cit == state_.containers.end()) continue;
-    for (const auto& [arch, nrs] : learned)
-      for (int32_t nr : nrs) cit->second.learned[arch_name(arch, nr)].insert(nr);
-  }
+  for (const auto& [id, w] : watched_) merge_learned(id, w.container_id);
   state_.sources["bpf"].lost = tracer_->samples_lost();
+#endif
+}
+
+void Daemon::merge_learned(uint64_t cgroup_id, const std::string& container_id) {
+#ifdef SC_HAVE_TRACER
+  if (!tracer_) return;
+  auto cit = state_.containers.find(container_id);
+  if (cit == state_.containers.end()) return;
+  try {
+    for (const auto& [arch, nrs] : tracer_->learned(cgroup_id))
+      for (int32_t nr : nrs) cit->second.learned[arch_name(arch, nr)].insert(nr);
+  } catch (const std::exception& e) {
+    spdlog::warn("bpf: reading learned syscalls of {}: {}", container_id, e.what());
+  }
+#else
+  (void)cgroup_id;
+  (void)container_id;
 #endif
 }
 
@@ -709,6 +722,8 @@ void Daemon::rescan() {
   for (const auto& [id, w] : watched_)
     if (!desired.count(id)) {
 #ifdef SC_HAVE_TRACER
+      // Its last syscalls were learned after the previous harvest: take them before it goes.
+      merge_learned(id, w.container_id);
       if (tracer_) try { tracer_->unwatch(id); } catch (const std::exception& e) { spdlog::warn("bpf: unwatch {}: {}", id, e.what()); }
 #endif
       spdlog::info("container {} ({}) gone; its counts are kept", w.container_id, w.path);

@@ -211,4 +211,10 @@ std::string DaemonHarness::events_json(int* status, const std::string& container
   return out;
 }
 
+PinDir::~PinDir() {
+  sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--reset", "--pin_dir=" + path});
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
 }  // namespace sc::testing

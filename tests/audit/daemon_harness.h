@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <functional>
@@ -12,6 +13,13 @@
 #include "audit/state/aggregate.h"
 
 namespace sc::testing {
+
+// A per-test pin dir on bpffs, removed (with the kernel's counts and pinned links) at the end,
+// also when the test fails: stale sys_enter/sys_exit links would slow every syscall on the host.
+struct PinDir {
+  std::string path = "/sys/fs/bpf/sc-test-" + std::to_string(getpid());
+  ~PinDir();
+};
 
 class DaemonHarness {
  public:

@@ -22,6 +22,7 @@
 #include "tests/support/privileges.h"
 
 using sc::testing::DaemonHarness;
+using sc::testing::PinDir;
 
 namespace {
 
@@ -366,18 +367,6 @@ TEST(DaemonEndToEnd, ResetRemovesPinsOnBpffsAndRefusesOtherDirectories) {
   EXPECT_TRUE(std::filesystem::exists(keep + "/file"));
 }
 
-namespace {
-// A per-test pin dir on bpffs, removed (with the kernel's counts and pinned links) at the end,
-// also when the test fails: stale sys_enter/sys_exit links would slow every syscall on the host.
-struct PinDir {
-  std::string path = "/sys/fs/bpf/sc-test-" + std::to_string(getpid());
-  ~PinDir() {
-    sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--reset", "--pin_dir=" + path});
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-}  // namespace
 
 // The tracer live (pins on bpffs, syscall hooks on): ERRNO counts come from the pinned kernel
 // maps, so calls made while the daemon is dead after a SIGKILL are still counted, exactly once.

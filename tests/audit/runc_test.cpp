@@ -17,6 +17,7 @@
 
 namespace fs = std::filesystem;
 using sc::testing::DaemonHarness;
+using sc::testing::PinDir;
 using sc::testing::run_program;
 
 TEST(DaemonForeignContainer, RuncVerdictsAreAttributedToRuncsContainerId) {
@@ -24,8 +25,12 @@ TEST(DaemonForeignContainer, RuncVerdictsAreAttributedToRuncsContainerId) {
   SC_REQUIRE(fs::exists("/usr/sbin/runc") || fs::exists("/usr/bin/runc"), "runc (Debian package runc)");
   SC_REQUIRE(fs::exists("/bin/busybox"), "busybox-static");
   std::string runc = fs::exists("/usr/sbin/runc") ? "/usr/sbin/runc" : "/usr/bin/runc";
+  SC_REQUIRE(fs::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  // The tracer live: its tgid->cgroup map attributes the short-lived `uname` processes,
+  // which are gone before their audit records are read.
+  PinDir pins;
   DaemonHarness h;
-  h.start_daemon();
+  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=on"});
   std::string id = "sc-runc-" + std::to_string(getpid());
   std::string bundle = h.dir() + "/bundle";
   fs::create_directories(bundle + "/rootfs/bin");
@@ -37,9 +42,10 @@ TEST(DaemonForeignContainer, RuncVerdictsAreAttributedToRuncsContainerId) {
     in >> config;
   }
   config["process"]["terminal"] = false;
-  // uname -> LOG (runs), sethostname -> ERRNO (hostname fails); linger so /proc still names it.
+  // uname -> LOG (runs), sethostname -> ERRNO (hostname fails). The first sleep lets the
+  // daemon's cgroup scan watch the new group first; the last lingers so /proc still names it.
   config["process"]["args"] = {"/bin/busybox", "sh", "-c",
-                               "/bin/busybox uname; /bin/busybox uname; /bin/busybox hostname x 2>&1; /bin/busybox sleep 1"};
+                               "/bin/busybox sleep 1; /bin/busybox uname; /bin/busybox uname; /bin/busybox hostname x 2>&1; /bin/busybox sleep 1"};
   config["linux"]["cgroupsPath"] = "/" + id;
   config["linux"]["seccomp"] = {
       {"defaultAction", "SCMP_ACT_ALLOW"},
