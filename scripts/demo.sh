@@ -84,7 +84,16 @@ set -e
 
 sleep 2  # let the last audit records reach the daemon before it flushes on SIGTERM
 step "stop the daemon (SIGTERM: it flushes its state)"
-stop_daemon
+# It must still be running: a daemon that died has not recorded the end of the workload.
+if ! kill -0 "$daemon_pid" 2>/dev/null; then
+  wait "$daemon_pid"; rc=$?; daemon_pid=""
+  cat "$work/daemon.log" >&2
+  die "the daemon died during the workload (exit status $rc; log above)"
+fi
+kill -TERM "$daemon_pid"
+wait "$daemon_pid" && rc=0 || rc=$?
+daemon_pid=""
+[ "$rc" -eq 0 ] || { cat "$work/daemon.log" >&2; die "the daemon exited with status $rc on SIGTERM (log above)"; }
 
 step "seccomp-audit events"
 "$audit" events --state_dir="$work/state" || die "seccomp-audit events failed"

@@ -70,7 +70,10 @@ int AuditNetlink::poll(int timeout_ms,
       throw os_error(errno, "audit netlink: recv");
     }
     if (n == 0) break;
-    size_t len = static_cast<size_t>(n);
+    // Signed on purpose: NLMSG_NEXT subtracts the ALIGNED length, and an audit record's text
+    // length is rarely a multiple of 4, so after the last message an unsigned length would
+    // wrap around and NLMSG_OK would walk past the buffer.
+    int len = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_type == NLMSG_NOOP || h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) continue;
       const char* payload = static_cast<const char*>(NLMSG_DATA(h));
@@ -107,7 +110,10 @@ std::optional<uint32_t> audit_kernel_lost() {
   for (int attempt = 0; attempt < 4; ++attempt) {
     ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
     if (n <= 0) return std::nullopt;
-    size_t len = static_cast<size_t>(n);
+    // Signed on purpose: NLMSG_NEXT subtracts the ALIGNED length, and an audit record's text
+    // length is rarely a multiple of 4, so after the last message an unsigned length would
+    // wrap around and NLMSG_OK would walk past the buffer.
+    int len = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_type == NLMSG_ERROR) {
         auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
