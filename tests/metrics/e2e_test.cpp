@@ -302,10 +302,17 @@ TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
   char tmpl[] = "/tmp/sc-metrics-daemon-XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
+  // The daemon's BPF pins go in a directory of this test's own, never the default one: pinned
+  // syscall hooks left behind would slow every syscall on the host.
+  const std::string pins = "/sys/fs/bpf/sc-metrics-test-" + std::to_string(getpid());
   struct Cleanup {
-    std::string dir;
-    ~Cleanup() { std::error_code ec; std::filesystem::remove_all(dir, ec); }
-  } cleanup{dir};
+    std::string dir, pins;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+      std::filesystem::remove_all(pins, ec);  // unlinking bpffs pins detaches the programs
+    }
+  } cleanup{dir, pins};
   const std::string profiles = dir + "/profiles";
   std::filesystem::create_directories(profiles);
   auto write_profile = [&](const std::string& name, const std::string& action) {
@@ -321,7 +328,8 @@ TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
   const std::string listen = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
   const std::vector<std::string> daemon_argv = {
       bin + "seccomp-audit", "run", "--listen=" + listen, "--state_dir=" + dir + "/state",
-      "--runtime_dir=" + dir + "/run", "--flush_interval=0.2", "--scan_interval=0.1", "--log_level=warn"};
+      "--runtime_dir=" + dir + "/run", "--flush_interval=0.2", "--scan_interval=0.1", "--log_level=warn",
+      "--pin_dir=" + pins};
   pid_t daemon = fork();
   ASSERT_GE(daemon, 0);
   if (daemon == 0) {
