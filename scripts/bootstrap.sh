@@ -15,7 +15,7 @@ PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   runc crun busybox-static prometheus chromium
   # tools the tests use
-  seccomp util-linux procps iproute2
+  seccomp util-linux procps iproute2 nodejs
 )
 
 missing=()
