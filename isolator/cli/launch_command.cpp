@@ -32,6 +32,11 @@ Run add_launch_command(CLI::App& app) {
   sub->add_flag("--audit", request->audit, "Audit mode: every non-ALLOW action becomes LOG");
   auto* rootfs_opt = sub->add_option("--rootfs", *rootfs, "Root filesystem: new mount namespace, pivot_root, /proc");
   sub->add_option("--runtime_dir", request->runtime_dir, "Where the registry entries live")->capture_default_str();
+  auto cache_dir = std::make_shared<std::string>();
+  auto* cache_dir_opt = sub->add_option("--seccomp_cache_dir", *cache_dir,
+                                        "Cache of compiled programs (default: <runtime_dir>/cache)");
+  auto no_cache = std::make_shared<bool>(false);
+  sub->add_flag("--no_seccomp_cache", *no_cache, "Always compile the profile; neither read nor write the cache");
   auto* user_opt = sub->add_option("--user", *user, "Run as NAME|UID[:GROUP|GID] (looked up on the host)");
   auto* wd_opt = sub->add_option("--working_dir", *working_dir, "Working directory (inside the rootfs)");
   // allow_extra_args(false): one value per --rlimit, else CLI11 swallows the "--" after it.
@@ -53,6 +58,8 @@ Run add_launch_command(CLI::App& app) {
     if (*rootfs_opt) request->rootfs = *rootfs;
     if (*user_opt) request->user = *user;
     if (*wd_opt) request->working_dir = *working_dir;
+    if (*cache_dir_opt) request->seccomp_cache_dir = *cache_dir;
+    request->seccomp_cache = !*no_cache;
     // With "--", CLI11 gives every word to `command` and leaves a "--" in remaining();
     // without it, words starting with '-' land in remaining() out of order: refuse those.
     request->command = *command;

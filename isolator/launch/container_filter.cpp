@@ -6,6 +6,15 @@
 
 namespace sc::launch {
 
+compiler::CompileOptions container_compile_options() {
+  compiler::CompileOptions options;
+  options.binary_tree = true;
+  options.log_flag = true;  // ERRNO/TRAP denials reach the audit stream too
+  // Root loads without no_new_privs (Mesos); anyone else needs it to load at all.
+  options.no_new_privs = ::geteuid() != 0;
+  return options;
+}
+
 ContainerFilter build_container_filter(const profile::Profile& profile,
                                        const std::set<std::string>& bounding_capabilities,
                                        bool audit) {
@@ -14,12 +23,7 @@ ContainerFilter build_container_filter(const profile::Profile& profile,
     context.capabilities = bounding_capabilities;
     context.audit = audit;
     profile::ResolvedProfile resolved = profile::resolve(profile, context);
-    compiler::CompileOptions options;
-    options.binary_tree = true;
-    options.log_flag = true;  // ERRNO/TRAP denials reach the audit stream too
-    // Root loads without no_new_privs (Mesos); anyone else needs it to load at all.
-    options.no_new_privs = ::geteuid() != 0;
-    compiler::Filter filter(resolved, options);
+    compiler::Filter filter(resolved, container_compile_options());
     return ContainerFilter{std::move(resolved), std::move(filter)};
   } catch (const LaunchError&) {
     throw;

@@ -19,6 +19,9 @@ struct ContainerFilter {
   compiler::Filter filter;
 };
 
+// Binary tree, the LOG flag, no_new_privs unless root.
+compiler::CompileOptions container_compile_options();
+
 // Throws LaunchError("Failed to create Seccomp filter: ...").
 ContainerFilter build_container_filter(const profile::Profile& profile,
                                        const std::set<std::string>& bounding_capabilities,

@@ -18,7 +18,7 @@
 #include "isolator/launch/capability_plan.h"
 #include "isolator/launch/child_setup.h"
 #include "isolator/launch/container_cgroup.h"
-#include "isolator/launch/container_filter.h"
+#include "isolator/launch/container_program.h"
 #include "isolator/launch/container_info.h"
 #include "isolator/launch/exit_codes.h"
 #include "isolator/launch/launch_error.h"
@@ -79,13 +79,17 @@ int run(const LaunchRequest& request) {
   for (const auto& notice : plan.notices) say(notice);
 
   CapabilityPlan capabilities = plan_capabilities(info);
-  std::optional<ContainerFilter> filter;
+  // The child installs this ready-made program with one seccomp(2) call.
+  std::optional<ContainerProgram> program;
   if (plan.profile) {
-    filter.emplace(build_container_filter(plan.profile->profile, capabilities.bounding_names(),
-                                          plan.mode == Mode::Audit));
+    std::optional<ProgramCache> cache;
+    if (request.seccomp_cache)
+      cache.emplace(request.seccomp_cache_dir ? *request.seccomp_cache_dir : request.runtime_dir + "/cache");
+    program = container_program(*plan.profile, capabilities.bounding_names(), plan.mode == Mode::Audit, cache);
+    for (const auto& note : program->cache_notes) say("warning: " + note);
     // The details belong to `check`; the container's stderr gets one line.
-    if (!filter->resolved.warnings.empty())
-      say(std::to_string(filter->resolved.warnings.size()) + " warning(s) about profile '" + plan.profile->path +
+    if (!program->warnings.empty())
+      say(std::to_string(program->warnings.size()) + " warning(s) about profile '" + plan.profile->path +
           "'; see `seccomp-isolator check " + plan.profile->path + "`");
   }
 
@@ -102,21 +106,11 @@ int run(const LaunchRequest& request) {
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
     throw LaunchError(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") + std::strerror(errno));
 
-  // The child installs this ready-made program with one seccomp(2) call.
-  std::optional<compiler::Program> program;
-  if (filter) {
-    try {
-      program = filter->filter.program();
-    } catch (const std::exception& e) {
-      throw LaunchError(std::string("Failed to create Seccomp filter: ") + e.what());
-    }
-  }
-
   ChildSetup setup;
   setup.rootfs = request.rootfs ? request.rootfs->c_str() : nullptr;
   setup.rlimits = rlimits;
   setup.working_dir = request.working_dir ? request.working_dir->c_str() : nullptr;
-  setup.filter = program ? &*program : nullptr;
+  setup.filter = program ? &program->program : nullptr;
   setup.user = user;
   setup.capabilities = capabilities;
   for (const auto& arg : request.command) setup.argv.push_back(const_cast<char*>(arg.c_str()));

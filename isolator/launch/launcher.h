@@ -17,6 +17,8 @@ struct LaunchRequest {
   bool audit = false;
   std::optional<std::string> rootfs;
   std::string runtime_dir;                    // registry location
+  bool seccomp_cache = true;                  // reuse compiled programs (--no_seccomp_cache)
+  std::optional<std::string> seccomp_cache_dir;  // default <runtime_dir>/cache
   std::optional<std::string> user;
   std::optional<std::string> working_dir;
   std::vector<std::string> rlimits;           // --rlimit values
