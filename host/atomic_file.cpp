@@ -55,4 +55,33 @@ void write_file_atomically(const std::string& path, const std::string& content, 
   if (dir >= 0) { fsync(dir); close(dir); }
 }
 
+void publish_file(const std::string& path, const std::string& content, unsigned mode) {
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) fail("create", tmp);
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno; close(fd); unlink(tmp.c_str()); errno = e; fail("write", tmp);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (close(fd) != 0) { int e = errno; unlink(tmp.c_str()); errno = e; fail("close", tmp); }
+  if (rename(tmp.c_str(), path.c_str()) != 0) { int e = errno; unlink(tmp.c_str()); errno = e; fail("rename into", path); }
+}
+
+void make_durable(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open", path);
+  if (fsync(fd) != 0) { int e = errno; close(fd); errno = e; fail("fsync", path); }
+  close(fd);
+  std::string parent = parent_of(path);
+  int dir = open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) fail("open", parent);
+  if (fsync(dir) != 0) { int e = errno; close(dir); errno = e; fail("fsync", parent); }
+  close(dir);
+}
+
 }  // namespace sc::host

@@ -1,7 +1,9 @@
 #include "isolator/launch/container_cgroup.h"
 
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -82,6 +84,34 @@ ContainerCgroup::ContainerCgroup(const std::string& mount, const std::string& co
 
 ContainerCgroup::~ContainerCgroup() {
   if (!removed_) remove();
+}
+
+pid_t ContainerCgroup::fork_into(bool* placed) const {
+  *placed = false;
+  int fd = ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    struct clone_args args {};
+    args.flags = CLONE_INTO_CGROUP;
+    args.exit_signal = SIGCHLD;
+    args.cgroup = static_cast<uint64_t>(fd);
+    // The raw system call: the child only makes async-signal-safe calls until it execs,
+    // as after fork().
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    int error = errno;
+    if (pid == 0) return 0;  // the child; its copy of fd is closed on exec
+    ::close(fd);
+    if (pid > 0) {
+      *placed = true;
+      return static_cast<pid_t>(pid);
+    }
+    // Older kernels (no clone3, or no CLONE_INTO_CGROUP): fork and move. Anything else is
+    // a real failure (e.g. the group cannot take the process): report it, never run outside.
+    if (error != ENOSYS && error != EINVAL && error != E2BIG && error != EPERM) {
+      errno = error;
+      return -1;
+    }
+  }
+  return ::fork();
 }
 
 void ContainerCgroup::add(pid_t pid) const {

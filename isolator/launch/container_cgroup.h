@@ -25,6 +25,11 @@ class ContainerCgroup {
   const std::string& relative_path() const { return relative_; }  // "/seccomp-companion/<id>"
   uint64_t id() const { return id_; }
 
+  // fork(), with the child born inside the group (clone3 with CLONE_INTO_CGROUP, Linux 5.7+):
+  // moving a running process between groups waits for an RCU grace period, milliseconds
+  // on a busy machine. *placed is false when the kernel cannot, and the caller must add()
+  // the child (still before it runs anything of its own). Returns like fork(), -1 with errno.
+  pid_t fork_into(bool* placed) const;
   // Writes pid to cgroup.procs. Throws LaunchError.
   void add(pid_t pid) const;
   // Kills every process still in the group (cgroup.kill, else SIGKILL each pid of

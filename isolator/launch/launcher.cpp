@@ -116,24 +116,10 @@ int run(const LaunchRequest& request) {
   for (const auto& arg : request.command) setup.argv.push_back(const_cast<char*>(arg.c_str()));
   setup.argv.push_back(nullptr);
 
-  setup.signal_mask = block_supervised_signals();
-  Supervisor supervisor;
-  Pipe go, report;
-  std::fflush(nullptr);
-  pid_t self = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) throw LaunchError(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::close(go.write);
-    ::close(report.read);
-    run_child(setup, go.read, report.write, self);
-  }
-  go.close_read();
-  report.close_write();
-
+  // Everything but the pid, before the fork: until the child execs, every page the parent
+  // writes is copied first.
   registry::Entry entry;
   entry.container_id = id;
-  entry.pid = pid;
   entry.cgroup_path = cgroup.relative_path();
   entry.cgroup_id = cgroup.id();
   entry.mode = mode_name(plan.mode);
@@ -144,12 +130,31 @@ int run(const LaunchRequest& request) {
   }
   for (const auto& cap : capabilities.bounding_names()) entry.capabilities.push_back(cap);
   entry.command = request.command;
+
+  setup.signal_mask = block_supervised_signals();
+  Supervisor supervisor;
+  Pipe go, report;
+  std::fflush(nullptr);
+  pid_t self = ::getpid();
+  bool in_cgroup = false;
+  pid_t pid = cgroup.fork_into(&in_cgroup);
+  if (pid < 0) throw LaunchError(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::close(go.write);
+    ::close(report.read);
+    run_child(setup, go.read, report.write, self);
+  }
+  go.close_read();
+  report.close_write();
+
+  entry.pid = pid;
   entry.started_at_ns = now_ns();
   try {
     // In its cgroup and registered before it runs a single instruction of its own, so the
-    // companion attributes it from its first syscall.
-    cgroup.add(pid);
-    registry::write(request.runtime_dir, entry);
+    // companion attributes it from its first syscall. The entry is durable (fsync) only
+    // once the child runs: it need only be visible before.
+    if (!in_cgroup) cgroup.add(pid);
+    registry::publish(request.runtime_dir, entry);
   } catch (const std::exception& e) {
     go.close_write();  // EOF: the child exits without running anything
     int status = 0;
@@ -162,6 +167,11 @@ int run(const LaunchRequest& request) {
   char byte = 1;
   if (::write(go.write, &byte, 1) != 1) say(std::string("could not signal the child: ") + std::strerror(errno));
   go.close_write();
+  try {
+    registry::make_durable(request.runtime_dir, id);
+  } catch (const std::exception& e) {
+    say(std::string("warning: the registry entry may not survive a crash: ") + e.what());
+  }
 
   Supervisor::Outcome outcome = supervisor.supervise(pid, report.read);
   report.read = -1;  // owned and closed by the supervisor

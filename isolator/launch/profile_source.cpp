@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "isolator/launch/launch_error.h"
@@ -15,6 +16,11 @@
 namespace sc::launch {
 
 std::string sha256_hex(const std::string& bytes) {
+  // Only SHA-256 is needed: not openssl.cnf, nor registering every cipher and digest,
+  // which is most of OpenSSL's first call (milliseconds of every launch).
+  static const bool initialised = OPENSSL_init_crypto(
+      OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS, nullptr);
+  if (!initialised) throw LaunchError("OpenSSL initialisation failed");
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)

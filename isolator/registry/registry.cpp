@@ -96,6 +96,15 @@ void write(const std::string& runtime_dir, const Entry& entry) {
   host::write_file_atomically(entry_path(runtime_dir, entry.container_id), to_json_text(entry), 0644);
 }
 
+void publish(const std::string& runtime_dir, const Entry& entry) {
+  host::make_directories(containers_dir(runtime_dir), 0755);
+  host::publish_file(entry_path(runtime_dir, entry.container_id), to_json_text(entry), 0644);
+}
+
+void make_durable(const std::string& runtime_dir, const std::string& container_id) {
+  host::make_durable(entry_path(runtime_dir, container_id));
+}
+
 std::optional<Entry> read(const std::string& runtime_dir, const std::string& id) {
   std::string path = entry_path(runtime_dir, id);
   std::ifstream in(path);

@@ -39,6 +39,11 @@ std::string entry_path(const std::string& runtime_dir, const std::string& contai
 
 // Atomic write (temporary file, fsync, rename). Throws std::system_error.
 void write(const std::string& runtime_dir, const Entry& entry);
+// write() in two halves (host::publish_file, host::make_durable): `publish` makes the entry
+// visible to readers at once, `make_durable` waits for the disk. For a new entry that must
+// be seen before its container runs without keeping the container waiting on fsync.
+void publish(const std::string& runtime_dir, const Entry& entry);
+void make_durable(const std::string& runtime_dir, const std::string& container_id);
 // nullopt when there is no entry for that id. Throws on unreadable/corrupt entries.
 std::optional<Entry> read(const std::string& runtime_dir, const std::string& container_id);
 // Every entry; corrupt ones are skipped and reported through `errors` (never thrown).
