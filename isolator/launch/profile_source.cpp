@@ -7,29 +7,18 @@
 #include <cerrno>
 #include <cstring>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "isolator/launch/launch_error.h"
+#include "isolator/launch/sha256.h"
 #include "isolator/profile/parser.h"
 
 namespace sc::launch {
 
 std::string sha256_hex(const std::string& bytes) {
-  // Only SHA-256 is needed: not openssl.cnf, nor registering every cipher and digest,
-  // which is most of OpenSSL's first call (milliseconds of every launch).
-  static const bool initialised = OPENSSL_init_crypto(
-      OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS, nullptr);
-  if (!initialised) throw LaunchError("OpenSSL initialisation failed");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw LaunchError("SHA-256 failed (OpenSSL EVP_Digest)");
   static const char* hex = "0123456789abcdef";
   std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
+  for (uint8_t b : sha256(bytes.data(), bytes.size())) {
+    out += hex[b >> 4];
+    out += hex[b & 0xf];
   }
   return out;
 }
