@@ -154,7 +154,6 @@ int run(const LaunchRequest& request) {
     // companion attributes it from its first syscall. The entry is durable (fsync) only
     // once the child runs: it need only be visible before.
     if (!in_cgroup) cgroup.add(pid);
-
     registry::publish(request.runtime_dir, entry);
   } catch (const std::exception& e) {
     go.close_write();  // EOF: the child exits without running anything
