@@ -26,7 +26,7 @@ ContainerProgram container_program(const ProfileSource& profile, const std::set<
     if (!problem.empty()) out.cache_notes.push_back(problem + "; recompiling");
   }
 
-  ContainerFilter filter = build_container_filter(profile.profile, bounding_capabilities, audit);
+  ContainerFilter filter = build_container_filter(profile.profile(), bounding_capabilities, audit);
   try {
     out.program = filter.filter.program();
   } catch (const std::exception& e) {

@@ -56,16 +56,23 @@ std::string read_profile_bytes(const std::string& path) {
   return bytes;
 }
 
-ProfileSource load_profile_source(const std::string& path) {
+const profile::Profile& ProfileSource::profile() const {
+  if (!parsed_) {
+    try {
+      parsed_ = profile::parse_profile(bytes);
+    } catch (const std::exception& e) {
+      throw LaunchError("Failed to parse Seccomp profile '" + path + "': " + e.what());
+    }
+  }
+  return *parsed_;
+}
+
+ProfileSource load_profile_source(const std::string& path, bool parse_now) {
   ProfileSource source;
   source.path = path;
-  std::string bytes = read_profile_bytes(path);
-  source.sha256 = sha256_hex(bytes);
-  try {
-    source.profile = profile::parse_profile(bytes);
-  } catch (const std::exception& e) {
-    throw LaunchError("Failed to parse Seccomp profile '" + path + "': " + e.what());
-  }
+  source.bytes = read_profile_bytes(path);
+  source.sha256 = sha256_hex(source.bytes);
+  if (parse_now) source.profile();
   return source;
 }
 

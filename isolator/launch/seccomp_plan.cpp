@@ -28,10 +28,11 @@ std::string absolute_dir(const std::string& dir) {
   return normalize_path(std::string(cwd) + "/" + dir);
 }
 
+// Parsed when first needed (not at all when the program cache has it compiled).
 SeccompPlan with_profile(const std::string& config_dir, const std::string& name, bool audit) {
   SeccompPlan plan;
   plan.profile_name = name;
-  plan.profile = load_profile_source(profile_path(config_dir, name));
+  plan.profile = load_profile_source(profile_path(config_dir, name), /*parse_now=*/false);
   plan.mode = audit ? Mode::Audit : Mode::Enforce;
   return plan;
 }
@@ -62,6 +63,9 @@ SeccompPlan plan_seccomp(const PlanInput& in, const HostFacts& host) {
   std::optional<SeccompPlan> agent_default;
   if (in.flags.seccomp_profile_name)
     agent_default = with_profile(config_dir, *in.flags.seccomp_profile_name, in.audit_flag);
+  // With a task, the default may go unused, but it must still parse (and stop start-up
+  // first when it does not).
+  if (agent_default && task) agent_default->profile->profile();
 
   bool audit = in.audit_flag;
   if (task && task->audit) audit = *task->audit;  // the task's explicit choice wins

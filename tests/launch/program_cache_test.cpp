@@ -269,3 +269,35 @@ TEST_F(ProgramCacheTest, CacheDirFlagChoosesTheDirectory) {
 
 }  // namespace
 }  // namespace sc::testing
+
+namespace sc::testing {
+namespace {
+
+// A hit skips parsing the profile it compiled, never the checks Mesos makes at start-up: an
+// agent default that does not parse stops the launch even when the task's own profile is
+// cached, and a broken profile is reported as before with the cache on.
+TEST_F(ProgramCacheTest, ParseErrorsStillStopTheLaunch) {
+  SC_REQUIRE_ROOT();
+  const std::string task = R"(--container_info={"linux_info":{"seccomp":{"profile_name":"uname-errno.json"}}})";
+  auto cached = run(agent({"--seccomp_profile_name=docker-default.json", task}), {kProbe, "uname"});
+  ASSERT_EQ(cached.code, 1) << cached.err;
+  ASSERT_EQ(cached.out, "errno=1\n");
+  ASSERT_FALSE(only_entry(runtime_dir_ + "/cache").empty());
+
+  write_profile("broken.json", R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [)");
+  std::string marker = dir_ + "/ran";
+  auto broken_default = run(agent({"--seccomp_profile_name=broken.json", task}), {kProbe, "touch", marker});
+  EXPECT_EQ(broken_default.code, 125) << broken_default.err;
+  EXPECT_NE(broken_default.err.find("Failed to parse Seccomp profile '" + config_dir_ + "/broken.json'"),
+            std::string::npos)
+      << broken_default.err;
+  EXPECT_FALSE(fs::exists(marker));
+
+  auto broken = run(agent({"--seccomp_profile_name=broken.json"}), {kProbe, "touch", marker});
+  EXPECT_EQ(broken.code, 125) << broken.err;
+  EXPECT_NE(broken.err.find("Failed to parse Seccomp profile"), std::string::npos) << broken.err;
+  EXPECT_FALSE(fs::exists(marker));
+}
+
+}  // namespace
+}  // namespace sc::testing
