@@ -59,9 +59,7 @@ struct Pipe {
   }
 };
 
-static double T0=0; static double mono(){struct timespec ts{}; clock_gettime(CLOCK_MONOTONIC,&ts); return ts.tv_sec*1e3+ts.tv_nsec*1e-6;}
-#define TMARK(n) do{ double _t=mono(); if(getenv("SC_T")) fprintf(stderr,"T %-14s %7.2f ms\n", n, _t-T0); T0=_t;}while(0)
-int run(const LaunchRequest& request) { T0=mono();
+int run(const LaunchRequest& request) {
   if (request.command.empty()) throw LaunchError("No command given (launch [FLAGS] -- CMD [ARG...])");
   std::string id = request.container_id ? *request.container_id : generate_container_id();
   if (!registry::valid_container_id(id))
@@ -77,7 +75,7 @@ int run(const LaunchRequest& request) { T0=mono();
   input.task = info.seccomp;
   input.audit_flag = request.audit;
   input.container_id = id;
-  TMARK("start"); SeccompPlan plan = plan_seccomp(input, probe_host()); TMARK("plan(parse)");
+  SeccompPlan plan = plan_seccomp(input, probe_host());
   for (const auto& notice : plan.notices) say(notice);
 
   CapabilityPlan capabilities = plan_capabilities(info);
@@ -95,7 +93,7 @@ int run(const LaunchRequest& request) { T0=mono();
           "'; see `seccomp-isolator check " + plan.profile->path + "`");
   }
 
-  TMARK("resolve+compile"); std::optional<UserSpec> user;
+  std::optional<UserSpec> user;
   if (request.user) user = resolve_user(*request.user);
   if (request.rootfs) {
     struct stat st {};
@@ -103,13 +101,12 @@ int run(const LaunchRequest& request) { T0=mono();
       throw LaunchError("Invalid --rootfs '" + *request.rootfs + "': not a directory");
   }
 
-  ContainerCgroup cgroup(host::cgroup2_mount(), id); TMARK("cgroup mkdir");
+  ContainerCgroup cgroup(host::cgroup2_mount(), id);
   // Orphans of the container come back to us, so the cgroup can be emptied and removed.
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
     throw LaunchError(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") + std::strerror(errno));
 
-
-  TMARK("export bpf"); ChildSetup setup;
+  ChildSetup setup;
   setup.rootfs = request.rootfs ? request.rootfs->c_str() : nullptr;
   setup.rlimits = rlimits;
   setup.working_dir = request.working_dir ? request.working_dir->c_str() : nullptr;
@@ -148,17 +145,15 @@ int run(const LaunchRequest& request) { T0=mono();
     run_child(setup, go.read, report.write, self);
   }
   go.close_read();
-  report.close_write(); TMARK("fork");
+  report.close_write();
 
   entry.pid = pid;
   entry.started_at_ns = now_ns();
-  TMARK("entry");
   try {
     // In its cgroup and registered before it runs a single instruction of its own, so the
     // companion attributes it from its first syscall. The entry is durable (fsync) only
     // once the child runs: it need only be visible before.
     if (!in_cgroup) cgroup.add(pid);
-    TMARK("cgroup.add");
     registry::publish(request.runtime_dir, entry);
   } catch (const std::exception& e) {
     go.close_write();  // EOF: the child exits without running anything
@@ -169,19 +164,19 @@ int run(const LaunchRequest& request) { T0=mono();
                           ? e.what()
                           : std::string("Failed to write the registry entry: ") + e.what());
   }
-  TMARK("cgroup+registry"); char byte = 1;
+  char byte = 1;
   if (::write(go.write, &byte, 1) != 1) say(std::string("could not signal the child: ") + std::strerror(errno));
   go.close_write();
   try {
     registry::make_durable(request.runtime_dir, id);
   } catch (const std::exception& e) {
     say(std::string("warning: the registry entry may not survive a crash: ") + e.what());
-  } TMARK("registry sync");
+  }
 
   Supervisor::Outcome outcome = supervisor.supervise(pid, report.read);
   report.read = -1;  // owned and closed by the supervisor
 
-  TMARK("child run+wait"); int code = exit_code_from_wait_status(outcome.wait_status);
+  int code = exit_code_from_wait_status(outcome.wait_status);
   if (outcome.report) {
     say(outcome.report->message);
     code = outcome.report->stage == ChildStage::Exec ? exit_code_for_exec_error(outcome.report->error)
@@ -189,14 +184,14 @@ int run(const LaunchRequest& request) { T0=mono();
   }
   std::string cgroup_problem = cgroup.remove();
   if (!cgroup_problem.empty()) say("warning: " + cgroup_problem);
-  TMARK("cgroup remove"); entry.exited_at_ns = now_ns();
+  entry.exited_at_ns = now_ns();
   entry.exit_status = code;
   try {
     registry::write(request.runtime_dir, entry);
   } catch (const std::exception& e) {
     say(std::string("warning: failed to record the exit in the registry: ") + e.what());
   }
-  TMARK("registry exit"); return code;
+  return code;
 }
 
 }  // namespace
