@@ -226,7 +226,8 @@ int run(const Options& opt) {
   no_cache_flags.push_back("--no_seccomp_cache");
   Contender ours_launch_no_cache = isolator_contender("ours: launch --no_seccomp_cache (compiles every time)",
                                                       opt.isolator, no_cache_flags, rootfs, false);
-  std::vector<std::string> unconfined_flags = {"--isolation=", "--runtime_dir=" + work.path() + "/registry"};
+  std::vector<std::string> unconfined_flags = {"--isolation=posix/cpu,posix/mem",  // Mesos's default
+                                               "--runtime_dir=" + work.path() + "/registry"};
   Contender ours_launch_unconfined =
       isolator_contender("ours: launch without linux/seccomp (no filter)", opt.isolator, unconfined_flags, rootfs, false);
   ours_launch_unconfined.filtered = false;

@@ -20,9 +20,11 @@ Run add_launch_command(CLI::App& app) {
   auto user = std::make_shared<std::string>();
   auto working_dir = std::make_shared<std::string>();
 
+  // expected(0, 1): `--isolation=` (no isolators) is a value of its own; with CLI11's default
+  // it would take the next word (`--container_id=...`) as the list.
   sub->add_option("--isolation", request->flags.isolation,
-                  "Comma-separated isolators; the filter applies only with linux/seccomp")
-      ->capture_default_str();
+                  "Comma-separated isolators; the filter applies only with linux/seccomp (default: linux/seccomp)")
+      ->expected(0, 1);
   auto* dir_opt = sub->add_option("--seccomp_config_dir", *config_dir, "Directory of seccomp profiles");
   auto* name_opt = sub->add_option("--seccomp_profile_name", *profile_name,
                                    "Default profile, relative to --seccomp_config_dir (none: no default)");
