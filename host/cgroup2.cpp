@@ -1,5 +1,7 @@
 #include "host/cgroup2.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -76,6 +78,35 @@ std::optional<std::string> cgroup2_path_of(pid_t pid) {
   while (std::getline(in, line))
     if (line.rfind("0::", 0) == 0) return line.substr(3);
   return std::nullopt;
+}
+
+}  // namespace sc::host
+
+namespace sc::host {
+
+std::vector<CgroupDir> list_cgroups(const std::string& mount, int max_depth) {
+  std::vector<CgroupDir> out;
+  // Iterative walk with opendir/readdir per group: an error in one group (it was removed, or
+  // is unreadable) skips that group only.
+  std::vector<std::pair<std::string, int>> pending = {{"", 0}};
+  while (!pending.empty()) {
+    auto [rel, depth] = pending.back();
+    pending.pop_back();
+    DIR* dir = ::opendir((mount + rel).c_str());
+    if (!dir) continue;
+    while (dirent* d = ::readdir(dir)) {
+      if (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN) continue;  // interface files
+      std::string name = d->d_name;
+      if (name == "." || name == "..") continue;
+      struct stat st {};
+      std::string child = rel + "/" + name;
+      if (::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) continue;
+      out.push_back({child, static_cast<uint64_t>(st.st_ino)});
+      if (depth + 1 < max_depth) pending.push_back({child, depth + 1});
+    }
+    ::closedir(dir);
+  }
+  return out;
 }
 
 }  // namespace sc::host

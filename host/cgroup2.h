@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sc::host {
 
@@ -25,5 +26,14 @@ uint64_t cgroup_id(const std::string& directory);
 // The cgroup2 path of a process relative to the mount ("/seccomp-companion/abc"), from the
 // "0::" line of /proc/<pid>/cgroup; nullopt when the process is gone or has no such line.
 std::optional<std::string> cgroup2_path_of(pid_t pid);
+
+// Every cgroup under the mount, paths relative to it ("/a", "/a/b"), to `max_depth` levels,
+// each with its id. Groups removed while walking are skipped and the walk goes on: on a busy
+// host cgroups come and go all the time, and a partial list would make live ones look gone.
+struct CgroupDir {
+  std::string path;
+  uint64_t id = 0;
+};
+std::vector<CgroupDir> list_cgroups(const std::string& mount, int max_depth);
 
 }  // namespace sc::host

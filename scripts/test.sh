@@ -9,7 +9,13 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=$(nproc)
 
+# Wall time of each phase, printed before ctest's closing lines (CI must stay under 20 min).
+timings=()
+phase_start=$SECONDS
+phase_done() { timings+=("$(printf '%-28s %4d s' "$1" $((SECONDS - phase_start)))"); phase_start=$SECONDS; }
+
 bash scripts/bootstrap.sh
+phase_done "install (bootstrap)"
 
 build() {  # build DIR [cmake args...]: fails on any compiler warning, showing its context
   local dir=$1; shift
@@ -32,18 +38,24 @@ if [ "${SC_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build with ASan+UBSan (build/sanitize)"
   # -O1 -g1: the usual ASan setting; keeps stack traces with lines and compiles fast.
   build build/sanitize -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1"
+  phase_done "build (ASan+UBSan)"
   echo "== tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/sanitize --output-on-failure -j2 --timeout 300 || status=1
+  phase_done "tests (ASan+UBSan)"
 fi
 
 if [ -x scripts/fuzz.sh ] && [ "${SC_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzzing (short, fixed time)"
   scripts/fuzz.sh || status=1
+  phase_done "fuzzing"
 fi
 
 echo "== build (build/main)"
 build build/main
+phase_done "build (normal)"
+echo "== time per phase"
+printf '  %s\n' "${timings[@]}"
 echo "== tests"
 ctest --test-dir build/main --output-on-failure -j2 --timeout 300 || status=1
 exit $status

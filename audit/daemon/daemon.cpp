@@ -41,6 +41,9 @@
 namespace sc::audit {
 namespace {
 
+// How long the cgroup id of a container that went away still attributes late tracer counts.
+constexpr int64_t kKeepGoneCgroupNs = int64_t{600} * 1'000'000'000;
+
 std::atomic<bool> g_signalled{false};
 void on_signal(int) { g_signalled = true; }
 
@@ -115,6 +118,7 @@ class Daemon {
   void commit_batch(std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
   void settle_pending_kills(bool all);
   Place place_of_pid(int32_t pid);
+  std::optional<std::string> path_of_cgroup_id(uint64_t id) const;
   Observation observation_for(const Place& place, int32_t pid);
   bool tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const;
   bool tracer_counts_action(const std::string& action) const;
@@ -152,7 +156,11 @@ class Daemon {
   std::chrono::steady_clock::time_point last_registry_refresh_{};
   std::string last_registry_error_;
   std::map<uint64_t, Watch> watched_;
+  // cgroup id -> path, for attributing tracer counts and samples. Kept for kKeepGoneCgroup
+  // after a cgroup was last seen: counts of a container that just exited (its cgroup removed)
+  // are often read after the scan that noticed it gone.
   std::map<uint64_t, std::string> id_to_path_;
+  std::map<uint64_t, int64_t> id_last_seen_ns_;
   std::unordered_map<int32_t, std::pair<std::string, int64_t>> pid_cache_;  // pid -> (cgroup path, when)
 #ifdef SC_HAVE_TRACER
   std::unique_ptr<bpf::Tracer> tracer_;
@@ -334,24 +342,36 @@ Place Daemon::place_of_pid(int32_t pid) {
     pid_cache_[pid] = {*path, now};
     return {*path, 0};
   }
+  // Gone already (a kill, or a short-lived process read late): the tracer's tgid -> cgroup id
+  // map remembers where it ran.
+  uint64_t traced_id = 0;
 #ifdef SC_HAVE_TRACER
   if (tracer_)
     if (auto id = tracer_->cgroup_of_tgid(pid)) {
-      auto it = id_to_path_.find(*id);
-      return {it != id_to_path_.end() ? it->second : std::string(), *id};
+      traced_id = *id;
+      if (auto path = path_of_cgroup_id(*id)) return {*path, *id};
     }
 #endif
   if (cached != pid_cache_.end()) return {cached->second.first, 0};  // stale but the best we have
   if (const registry::Entry* e = attributor_.entry_by_pid(pid)) return {e->cgroup_path, e->cgroup_id};
-  // The process is gone (a kill) and the registry entry naming it may be newer than our last
-  // scan: re-read the registry (at most 20 times a second) and look again.
+  // The registry entry naming it (or its cgroup) may be newer than our last scan: re-read the
+  // registry (at most 20 times a second) and look again.
   auto now_steady = Clock::now();
   if (registry_readable_ && now_steady - last_registry_refresh_ > std::chrono::milliseconds(50)) {
     last_registry_refresh_ = now_steady;
-    attributor_.set_registry(registry::read_all(opts_.runtime_dir));
+    refresh_registry();
+    if (traced_id)
+      if (auto path = path_of_cgroup_id(traced_id)) return {*path, traced_id};
     if (const registry::Entry* e = attributor_.entry_by_pid(pid)) return {e->cgroup_path, e->cgroup_id};
   }
-  return {};
+  return {std::string(), traced_id};
+}
+
+std::optional<std::string> Daemon::path_of_cgroup_id(uint64_t id) const {
+  if (auto it = id_to_path_.find(id); it != id_to_path_.end()) return it->second;
+  for (const auto& e : attributor_.registry())
+    if (e.cgroup_id == id && !e.cgroup_path.empty()) return e.cgroup_path;
+  return std::nullopt;
 }
 
 Observation Daemon::observation_for(const Place& place, int32_t pid) {
@@ -559,6 +579,9 @@ void Daemon::collect_tracer() {
     if (!tracer_counts_action(action) && !errno_from_hooks) continue;  // the audit stream owns it
     auto it = id_to_path_.find(c.cgroup_id);
     Place place{it != id_to_path_.end() ? it->second : std::string(), c.cgroup_id};
+    if (place.path.empty())
+      spdlog::warn("bpf: {} count(s) for cgroup id {}, which no scan has seen: attributed to cgroup:{}", delta,
+                   c.cgroup_id, c.cgroup_id);
     Observation o = observation_for(place, 0);
     o.cgroup_id = c.cgroup_id;
     o.key = VerdictKey{arch_name(c.audit_arch, c.nr), c.nr, action, action == "errno" ? c.error : -1};
@@ -636,7 +659,15 @@ void Daemon::poll_tracer_samples() {
 // ---- watched set -----------------------------------------------------------------------
 
 void Daemon::refresh_registry() {
-  if (registry_readable_) attributor_.set_registry(registry::read_all(opts_.runtime_dir));
+  if (!registry_readable_) return;
+  attributor_.set_registry(registry::read_all(opts_.runtime_dir));
+  // A new container's cgroup id is known from its entry before the next scan sees the cgroup.
+  int64_t now = realtime_ns();
+  for (const auto& e : attributor_.registry())
+    if (e.cgroup_id && !e.cgroup_path.empty()) {
+      id_to_path_[e.cgroup_id] = e.cgroup_path;
+      id_last_seen_ns_[e.cgroup_id] = now;
+    }
 }
 
 void Daemon::rescan() {
@@ -683,6 +714,7 @@ void Daemon::rescan() {
   for (const auto& e : entries) {
     if (e.exited_at_ns) {
       exited[e.container_id] = *e.exited_at_ns;
+      if (e.cgroup_id) id_to_path[e.cgroup_id] = e.cgroup_path;  // its cgroup may be gone already
       continue;
     }
     uint64_t id = e.cgroup_id ? e.cgroup_id : id_of(e.cgroup_path);
@@ -692,19 +724,12 @@ void Daemon::rescan() {
     seen.push_back(attributor_.attribute(e.cgroup_path));
   }
   if (!cgroup_mount_.empty()) {
-    auto options = std::filesystem::directory_options::skip_permission_denied;
-    std::filesystem::recursive_directory_iterator it(cgroup_mount_, options, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      if (it.depth() > 8) it.disable_recursion_pending();
-      if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
-      std::string rel = it->path().string().substr(cgroup_mount_.size());
-      uint64_t id = id_of(rel);
-      if (id == 0) continue;
-      id_to_path[id] = rel;
-      if (desired.count(id)) continue;
-      attribution::Attribution a = attributor_.attribute(rel);
+    for (const auto& group : host::list_cgroups(cgroup_mount_, 9)) {
+      id_to_path[group.id] = group.path;
+      if (desired.count(group.id)) continue;
+      attribution::Attribution a = attributor_.attribute(group.path);
       if (a.runtime == "cgroup" || a.runtime == "seccomp-companion" || !a.watch) continue;
-      desired[id] = Watch{rel, a.container_id, now, exact};
+      desired[group.id] = Watch{group.path, a.container_id, now, exact};
       seen.push_back(a);
     }
   }
@@ -717,8 +742,26 @@ void Daemon::rescan() {
   for (auto it = pid_cache_.begin(); it != pid_cache_.end();)
     it = now - it->second.second > 30'000'000'000 ? pid_cache_.erase(it) : std::next(it);
 
+  // A container is going: take the tracer's counts now, while its cgroup still attributes
+  // (the next regular read may come after its cgroup id was forgotten).
+  bool going = false;
+  for (const auto& [id, w] : watched_) going = going || !desired.count(id);
+  if (going) collect_tracer();
+
   std::lock_guard lock(mu_);
-  id_to_path_ = std::move(id_to_path);
+  for (const auto& [id, path] : id_to_path) {
+    id_to_path_[id] = path;
+    id_last_seen_ns_[id] = now;
+  }
+  for (const auto& [id, w] : watched_) id_last_seen_ns_[id] = now;
+  for (auto it = id_last_seen_ns_.begin(); it != id_last_seen_ns_.end();) {
+    if (now - it->second > kKeepGoneCgroupNs) {
+      id_to_path_.erase(it->first);
+      it = id_last_seen_ns_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (const auto& [id, w] : watched_)
     if (!desired.count(id)) {
 #ifdef SC_HAVE_TRACER
@@ -729,7 +772,6 @@ void Daemon::rescan() {
       spdlog::info("container {} ({}) gone; its counts are kept", w.container_id, w.path);
       auto c = state_.containers.find(w.container_id);
       if (c != state_.containers.end() && !c->second.exited_at_ns) c->second.exited_at_ns = now;
-      if (!id_to_path_.count(id)) id_to_path_[id] = w.path;  // late tracer counts still attribute
     }
   for (auto& [id, w] : desired) {
     auto old = watched_.find(id);

@@ -40,6 +40,11 @@ bool load_filter(uint32_t action, int syscall_nr = SCMP_SYS(getppid)) {
 volatile sig_atomic_t g_traps = 0;
 void on_sigsys(int) { g_traps = g_traps + 1; }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
 uint64_t count_of(const sc::audit::State& st, const std::string& container, const std::string& syscall,
                   const std::string& action) {
   auto c = st.containers.find(container);
@@ -405,7 +410,8 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
   st = run_batch(kAfter, false);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
   const uint64_t total = kFirst + kWhileDown + kAfter;
-  EXPECT_EQ(wait_count(h, id, "getppid", "errno", total), total) << h.log();
+  EXPECT_EQ(wait_count(h, id, "getppid", "errno", total), total)
+      << h.log() << "\nstate.json: " << read_text(h.state_dir() + "/state.json");
   // Restart again: the tracer baselines were flushed with the counts, nothing is added twice.
   h.stop_daemon(SIGKILL);
   h.start_daemon(flags);

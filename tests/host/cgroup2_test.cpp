@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -59,6 +61,27 @@ TEST(Cgroup2Live, ThisHostHasCgroup2AndOurGroupIdIsItsInode) {
   ASSERT_EQ(stat((mount + *path).c_str(), &st), 0) << mount + *path;
   EXPECT_EQ(sc::host::cgroup_id(mount + *path), st.st_ino);
   EXPECT_FALSE(sc::host::cgroup2_path_of(999999999).has_value());
+}
+
+// The walk lists directories only (cgroup interface files are files), never follows symlinks,
+// stops at the depth asked for, and reports each group's inode as its id.
+TEST(ListCgroups, DirectoriesToTheDepthAskedWithTheirInodes) {
+  char tmpl[] = "/tmp/sc-list-cgroups-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string root = tmpl;
+  std::filesystem::create_directories(root + "/a/b/c");
+  std::filesystem::create_directories(root + "/d");
+  std::ofstream(root + "/a/cgroup.procs") << "1\n";
+  std::filesystem::create_directory_symlink(root + "/d", root + "/a/link");
+  auto listed = sc::host::list_cgroups(root, 2);
+  std::map<std::string, uint64_t> got;
+  for (const auto& g : listed) got[g.path] = g.id;
+  std::map<std::string, uint64_t> want;
+  for (const char* rel : {"/a", "/a/b", "/d"}) want[rel] = sc::host::cgroup_id(root + rel);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(sc::host::list_cgroups(root, 3).size(), 4u);  // + /a/b/c
+  EXPECT_TRUE(sc::host::list_cgroups(root + "/missing", 3).empty());
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
