@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,9 +43,22 @@ Supervisor::~Supervisor() {
   if (signal_fd_ >= 0) ::close(signal_fd_);
 }
 
-Supervisor::Outcome Supervisor::supervise(pid_t child, int report_fd) {
+namespace {
+
+int64_t monotonic_ms() {
+  struct timespec ts {};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+}  // namespace
+
+Supervisor::Outcome Supervisor::supervise(pid_t child, int report_fd, const std::function<void()>& once_running,
+                                          int delay_ms) {
   Outcome outcome;
   bool reaped = false, report_done = false;
+  bool pending = static_cast<bool>(once_running);
+  const int64_t due = monotonic_ms() + delay_ms;
   ChildReport report;
   size_t report_bytes = 0;
   while (!reaped || !report_done) {
@@ -59,8 +73,18 @@ Supervisor::Outcome Supervisor::supervise(pid_t child, int report_fd) {
       }
     }
     if (reaped && report_done) break;
+    int timeout = -1;
+    if (pending && !reaped) {
+      int64_t left = due - monotonic_ms();
+      if (left <= 0) {
+        pending = false;
+        once_running();
+        continue;
+      }
+      timeout = static_cast<int>(left);
+    }
     struct pollfd fds[2] = {{signal_fd_, POLLIN, 0}, {report_done ? -1 : report_fd, POLLIN, 0}};
-    int n = ::poll(fds, 2, -1);
+    int n = ::poll(fds, 2, timeout);
     if (n < 0) {
       if (errno == EINTR) continue;
       break;

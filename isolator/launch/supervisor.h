@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -32,8 +33,11 @@ class Supervisor {
   };
 
   // Runs until `child` has been reaped and `report_fd` reached EOF. Takes ownership of
-  // report_fd.
-  Outcome supervise(pid_t child, int report_fd);
+  // report_fd. `once_running`, if set, is called once `delay_ms` after the start unless the
+  // child has exited by then (launch makes the registry entry durable there: a short-lived
+  // container's exit record supersedes it).
+  Outcome supervise(pid_t child, int report_fd, const std::function<void()>& once_running = {},
+                    int delay_ms = 0);
 
  private:
   int signal_fd_ = -1;
