@@ -9,12 +9,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "bpf/libbpf_log.h"
+
 namespace sc::bpf {
 namespace {
 
 constexpr long kBpfFsMagic = 0xcafe4a11;  // BPF_FS_MAGIC
 
-std::string errno_text(int err) { return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")"; }
 
 bool under(const std::string& path, const std::string& dir) {
   return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');

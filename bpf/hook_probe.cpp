@@ -14,11 +14,6 @@
 namespace sc::bpf {
 namespace {
 
-std::string errno_text(int err) {
-  if (err < 0) err = -err;
-  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
-}
-
 bpf_program* program_for(probe_bpf* skel, Hook hook) {
   switch (hook) {
     case Hook::FentryAudit: return skel->progs.probe_fentry_audit;

@@ -1,5 +1,7 @@
 #include "bpf/libbpf_log.h"
 
+#include <cstring>
+
 #include <bpf/libbpf.h>
 
 #include <cstdarg>
@@ -52,6 +54,11 @@ std::string libbpf_log_tail() {
   for (const auto& line : recent_lines) out += line;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
+}
+
+std::string errno_text(int err) {
+  if (err < 0) err = -err;
+  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
 }
 
 }  // namespace sc::bpf

@@ -11,4 +11,7 @@ void install_libbpf_log();          // idempotent
 void clear_libbpf_log();            // forget the lines of the current thread
 std::string libbpf_log_tail();      // the last lines of the current thread, for an error
 
+// "Operation not permitted (errno 1)" for an errno, or a libbpf return value (-errno).
+std::string errno_text(int err);
+
 }  // namespace sc::bpf

@@ -23,11 +23,6 @@
 namespace sc::bpf {
 namespace {
 
-std::string errno_text(int err) {
-  if (err < 0) err = -err;
-  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
-}
-
 [[noreturn]] void fail(const std::string& step, int err) {
   std::string tail = libbpf_log_tail();
   throw std::runtime_error("tracer: " + step + ": " + errno_text(err) + (tail.empty() ? "" : "\nlibbpf: " + tail));

@@ -35,7 +35,11 @@ void make_directories(const std::string& path, unsigned mode) {
   if (mkdir(path.c_str(), mode) != 0 && errno != EEXIST) fail("create directory", path);
 }
 
-void write_file_atomically(const std::string& path, const std::string& content, unsigned mode) {
+namespace {
+
+// Writes `content` to a temporary file beside `path` and renames it over `path`; with
+// `sync`, the file is fsynced before the rename and the directory after it.
+void replace_file(const std::string& path, const std::string& content, unsigned mode, bool sync) {
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) fail("create", tmp);
@@ -48,28 +52,22 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     }
     done += static_cast<size_t>(n);
   }
-  if (fsync(fd) != 0) { int e = errno; close(fd); unlink(tmp.c_str()); errno = e; fail("fsync", tmp); }
+  if (sync && fsync(fd) != 0) { int e = errno; close(fd); unlink(tmp.c_str()); errno = e; fail("fsync", tmp); }
   if (close(fd) != 0) { int e = errno; unlink(tmp.c_str()); errno = e; fail("close", tmp); }
   if (rename(tmp.c_str(), path.c_str()) != 0) { int e = errno; unlink(tmp.c_str()); errno = e; fail("rename into", path); }
+  if (!sync) return;
   int dir = open(parent_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) { fsync(dir); close(dir); }
 }
 
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content, unsigned mode) {
+  replace_file(path, content, mode, true);
+}
+
 void publish_file(const std::string& path, const std::string& content, unsigned mode) {
-  std::string tmp = path + ".tmp." + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) fail("create", tmp);
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno; close(fd); unlink(tmp.c_str()); errno = e; fail("write", tmp);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (close(fd) != 0) { int e = errno; unlink(tmp.c_str()); errno = e; fail("close", tmp); }
-  if (rename(tmp.c_str(), path.c_str()) != 0) { int e = errno; unlink(tmp.c_str()); errno = e; fail("rename into", path); }
+  replace_file(path, content, mode, false);
 }
 
 void make_durable(const std::string& path) {

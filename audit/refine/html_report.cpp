@@ -38,14 +38,6 @@ std::string badge(ReadinessVerdict v) {
   return "<span class=\"badge " + cls + "\">" + html_text(readiness_word(v)) + "</span>";
 }
 
-std::string args_text(const audit::Sample& s) {
-  if (!s.has_args) return "not recorded";
-  std::ostringstream ss;
-  ss << std::hex;
-  for (size_t i = 0; i < 6; ++i) ss << (i ? ", " : "") << "0x" << s.args[i];
-  return ss.str();
-}
-
 std::string legend() {
   std::string s = "<div class=\"legend\">";
   for (const char* k : {"errno", "kill_process", "trap", "log", "argument-dependent"})
@@ -124,7 +116,7 @@ std::string render_html(const Report& report) {
         if (v.stats->sample) {
           h << "<span class=\"comm\">" << html_text(v.stats->sample->comm) << "</span> (pid " << v.stats->sample->pid << ")";
           if (!v.stats->sample->exe.empty()) h << "<br><code>" << html_text(v.stats->sample->exe) << "</code>";
-          h << "</td><td><code>" << html_text(args_text(*v.stats->sample)) << "</code>";
+          h << "</td><td><code>" << html_text(arguments_text(*v.stats->sample)) << "</code>";
         } else {
           h << "-</td><td>-";
         }

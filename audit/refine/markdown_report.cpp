@@ -8,14 +8,6 @@
 namespace sc::refine {
 namespace {
 
-std::string args_text(const audit::Sample& s) {
-  if (!s.has_args) return "not recorded";
-  std::ostringstream ss;
-  ss << std::hex;
-  for (size_t i = 0; i < 6; ++i) ss << (i ? ", " : "") << "0x" << s.args[i];
-  return ss.str();
-}
-
 std::string sample_text(const std::optional<audit::Sample>& s) {
   if (!s) return "-";
   std::string out = s->comm + " (pid " + std::to_string(s->pid) + ")";
@@ -73,7 +65,7 @@ std::string render_markdown(const Report& report) {
              << markdown_text(a.would_be.empty() ? "-" : a.would_be) << (a.denial ? " (denied)" : "") << " | "
              << v.stats->count << " | " << utc_time(v.stats->first_seen_ns) << " | " << utc_time(v.stats->last_seen_ns)
              << " | " << markdown_text(sample_text(v.stats->sample)) << " | "
-             << markdown_text(v.stats->sample ? args_text(*v.stats->sample) : "-") << " |\n";
+             << markdown_text(v.stats->sample ? arguments_text(*v.stats->sample) : "-") << " |\n";
         }
         md << "\n";
       }

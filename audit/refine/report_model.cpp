@@ -2,6 +2,8 @@
 
 #include "audit/refine/time_text.h"
 
+#include <sstream>
+
 namespace sc::refine {
 namespace {
 
@@ -67,6 +69,14 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
     report.profiles.push_back(std::move(p));
   }
   return report;
+}
+
+std::string arguments_text(const audit::Sample& s) {
+  if (!s.has_args) return "not recorded";
+  std::ostringstream ss;
+  ss << std::hex;
+  for (size_t i = 0; i < 6; ++i) ss << (i ? ", " : "") << "0x" << s.args[i];
+  return ss.str();
 }
 
 }  // namespace sc::refine

@@ -49,6 +49,9 @@ struct Report {
 
 Report build_report(const audit::State& state, const std::vector<ContainerGroup>& groups, const ReportOptions& options);
 
+// The six syscall arguments of a sample in hex, or "not recorded".
+std::string arguments_text(const audit::Sample& s);
+
 std::string render_markdown(const Report& report);
 std::string render_html(const Report& report);
 

@@ -1,7 +1,8 @@
 // SHA-256 (FIPS 180-4), for the profile digests the registry records and the program
-// cache's keys. In-tree rather than OpenSSL's: merely loading libcrypto (relocating it and
-// running its initialisers) cost every `launch` 5-7 ms of CPU on our VMs, more than the
-// rest of the parent's work on a cache hit. Tested against OpenSSL and the FIPS vectors.
+// cache's keys. From GNU Nettle (Debian's libnettle8, already on every Debian system as a
+// dependency of apt's TLS stack) rather than OpenSSL: merely loading libcrypto (relocating
+// it and running its initialisers) cost every `launch` 5-7 ms of CPU on our VMs, more than
+// the rest of the parent's work on a cache hit; Nettle is small and has no initialisers.
 #pragma once
 
 #include <array>

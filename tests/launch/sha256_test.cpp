@@ -1,5 +1,5 @@
-// The in-tree SHA-256 the registry and the program cache use: FIPS 180-4's vectors, and
-// OpenSSL's digest for every length around the block and padding boundaries.
+// The SHA-256 wrapper (over Nettle) the registry and the program cache use: FIPS 180-4's
+// vectors, and OpenSSL's digest for every length around the block and padding boundaries.
 #include <openssl/evp.h>
 
 #include <random>
