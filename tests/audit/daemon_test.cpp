@@ -394,7 +394,16 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
         if (syscall(SYS_getppid) != -1 || errno != EACCES) return 91;
       return 0;
     });
-    if (write_entry) h.write_registry(id, child.pid, cg, "enforce");
+    if (write_entry) {
+      h.write_registry(id, child.pid, cg, "enforce");
+      // This test is about the tracer's pinned counts across a SIGKILL, so its calls start once
+      // the tracer watches the cgroup. Calls made within a few ms of the moment a cgroup
+      // becomes watched can be counted twice: audit timestamps are coarse (README, the daemon,
+      // "Sources and which one counts what").
+      for (int w = 0; w < 100 && h.log().find("watching container " + id) == std::string::npos; ++w)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     DaemonHarness::release(child);
     return DaemonHarness::wait_child(child);
   };
