@@ -156,11 +156,14 @@ class Daemon {
   std::chrono::steady_clock::time_point last_registry_refresh_{};
   std::string last_registry_error_;
   std::map<uint64_t, Watch> watched_;
-  // cgroup id -> path, for attributing tracer counts and samples. Kept for kKeepGoneCgroup
+  // cgroup id -> path, for attributing tracer counts and samples. Kept for kKeepGoneCgroupNs
   // after a cgroup was last seen: counts of a container that just exited (its cgroup removed)
   // are often read after the scan that noticed it gone.
-  std::map<uint64_t, std::string> id_to_path_;
-  std::map<uint64_t, int64_t> id_last_seen_ns_;
+  struct KnownCgroup {
+    std::string path;
+    int64_t last_seen_ns = 0;
+  };
+  std::map<uint64_t, KnownCgroup> known_cgroups_;
   std::unordered_map<int32_t, std::pair<std::string, int64_t>> pid_cache_;  // pid -> (cgroup path, when)
 #ifdef SC_HAVE_TRACER
   std::unique_ptr<bpf::Tracer> tracer_;
@@ -367,10 +370,9 @@ Place Daemon::place_of_pid(int32_t pid) {
   return {std::string(), traced_id};
 }
 
+// Every registry entry's id is recorded when the registry is read (refresh_registry, rescan).
 std::optional<std::string> Daemon::path_of_cgroup_id(uint64_t id) const {
-  if (auto it = id_to_path_.find(id); it != id_to_path_.end()) return it->second;
-  for (const auto& e : attributor_.registry())
-    if (e.cgroup_id == id && !e.cgroup_path.empty()) return e.cgroup_path;
+  if (auto it = known_cgroups_.find(id); it != known_cgroups_.end()) return it->second.path;
   return std::nullopt;
 }
 
@@ -577,8 +579,7 @@ void Daemon::collect_tracer() {
     // to the tracer then), so take them also when the hooks have been detached since.
     bool errno_from_hooks = action == "errno" && hook_syscall_since_ns_ != 0;
     if (!tracer_counts_action(action) && !errno_from_hooks) continue;  // the audit stream owns it
-    auto it = id_to_path_.find(c.cgroup_id);
-    Place place{it != id_to_path_.end() ? it->second : std::string(), c.cgroup_id};
+    Place place{path_of_cgroup_id(c.cgroup_id).value_or(""), c.cgroup_id};
     if (place.path.empty())
       spdlog::warn("bpf: {} count(s) for cgroup id {}, which no scan has seen: attributed to cgroup:{}", delta,
                    c.cgroup_id, c.cgroup_id);
@@ -621,8 +622,7 @@ void Daemon::poll_tracer_samples() {
   int64_t offset = realtime_ns() - boottime_ns();
   std::vector<Observation> samples;
   tracer_->poll(0, [&](const bpf::SampleEvent& e) {
-    auto it = id_to_path_.find(e.cgroup_id);
-    Observation o = observation_for({it != id_to_path_.end() ? it->second : std::string(), e.cgroup_id}, e.pid);
+    Observation o = observation_for({path_of_cgroup_id(e.cgroup_id).value_or(""), e.cgroup_id}, e.pid);
     std::string action = seccomp_action_name(e.action);
     o.key = VerdictKey{arch_name(e.audit_arch, e.nr), e.nr, action, action == "errno" ? e.error : -1};
     o.syscall = syscall_name(e.audit_arch, e.nr);
@@ -664,10 +664,7 @@ void Daemon::refresh_registry() {
   // A new container's cgroup id is known from its entry before the next scan sees the cgroup.
   int64_t now = realtime_ns();
   for (const auto& e : attributor_.registry())
-    if (e.cgroup_id && !e.cgroup_path.empty()) {
-      id_to_path_[e.cgroup_id] = e.cgroup_path;
-      id_last_seen_ns_[e.cgroup_id] = now;
-    }
+    if (e.cgroup_id && !e.cgroup_path.empty()) known_cgroups_[e.cgroup_id] = {e.cgroup_path, now};
 }
 
 void Daemon::rescan() {
@@ -749,19 +746,9 @@ void Daemon::rescan() {
   if (going) collect_tracer();
 
   std::lock_guard lock(mu_);
-  for (const auto& [id, path] : id_to_path) {
-    id_to_path_[id] = path;
-    id_last_seen_ns_[id] = now;
-  }
-  for (const auto& [id, w] : watched_) id_last_seen_ns_[id] = now;
-  for (auto it = id_last_seen_ns_.begin(); it != id_last_seen_ns_.end();) {
-    if (now - it->second > kKeepGoneCgroupNs) {
-      id_to_path_.erase(it->first);
-      it = id_last_seen_ns_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  for (const auto& [id, w] : watched_) known_cgroups_[id] = {w.path, now};
+  for (const auto& [id, path] : id_to_path) known_cgroups_[id] = {path, now};
+  std::erase_if(known_cgroups_, [&](const auto& kv) { return now - kv.second.last_seen_ns > kKeepGoneCgroupNs; });
   for (const auto& [id, w] : watched_)
     if (!desired.count(id)) {
 #ifdef SC_HAVE_TRACER

@@ -117,6 +117,12 @@ void DaemonHarness::stop_daemon(int sig) {
   daemon_ = -1;
 }
 
+void DaemonHarness::wait_until_watched(const std::string& container_id) {
+  for (int w = 0; w < 100 && log().find("watching container " + container_id) == std::string::npos; ++w)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 void DaemonHarness::wait_flush() {
   std::string path = state_dir() + "/state.json";
   struct stat before{};

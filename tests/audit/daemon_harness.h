@@ -36,6 +36,9 @@ class DaemonHarness {
   void stop_daemon(int sig = 15);   // SIGTERM: flush; SIGKILL: crash
   // Waits until state.json was (re)written after now.
   void wait_flush();
+  // Waits (up to 2 s) until the daemon logs that it watches `container_id`, then 50 ms more:
+  // calls made after that are the tracer's alone (none falls in the hand-over window).
+  void wait_until_watched(const std::string& container_id);
 
   // Creates <parent>/<id> and returns its path relative to the cgroup2 mount.
   std::string make_cgroup(const std::string& id);

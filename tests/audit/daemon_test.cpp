@@ -400,9 +400,7 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
       // the tracer watches the cgroup. Calls made within a few ms of the moment a cgroup
       // becomes watched can be counted twice: audit timestamps are coarse (README, the daemon,
       // "Sources and which one counts what").
-      for (int w = 0; w < 100 && h.log().find("watching container " + id) == std::string::npos; ++w)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      h.wait_until_watched(id);
     }
     DaemonHarness::release(child);
     return DaemonHarness::wait_child(child);
@@ -454,9 +452,7 @@ TEST(DaemonEndToEnd, SingleThreadedKillThreadIsCountedOnce) {
     });
     h.write_registry(id, victim.pid, cg, "enforce");
     // Both sources must see the kill: release only once the tracer watches the cgroup.
-    for (int w = 0; w < 100 && h.log().find("watching container " + id) == std::string::npos; ++w)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    h.wait_until_watched(id);
     DaemonHarness::release(victim);
     int st = DaemonHarness::wait_child(victim);
     ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << st;
