@@ -318,6 +318,22 @@ std::string json_error_reason(const json::parse_error& e) {
   return bracket == std::string::npos ? text : text.substr(bracket + 2);
 }
 
+// "line L, column C" of a 1-based byte offset (0 and offsets past the end clamp).
+std::string line_and_column(const std::string& text, size_t byte) {
+  size_t line = 1, column = 0;
+  size_t end = std::min<size_t>(byte, text.size());
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+  }
+  if (column == 0) column = 1;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 }  // namespace
 
 Profile parse_profile(const std::string& json_text, const ParseOptions& options) {
@@ -326,19 +342,15 @@ Profile parse_profile(const std::string& json_text, const ParseOptions& options)
     doc = json::parse(json_text);
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based offset of the byte where parsing stopped.
-    size_t line = 1, column = 0;
-    size_t end = std::min<size_t>(e.byte, json_text.size());
-    for (size_t i = 0; i < end; ++i) {
-      if (json_text[i] == '\n') {
-        ++line;
-        column = 0;
-      } else {
-        ++column;
-      }
-    }
-    if (column == 0) column = 1;
-    throw ParseError("", "invalid JSON at line " + std::to_string(line) + ", column " +
-                             std::to_string(column) + ": " + json_error_reason(e));
+    throw ParseError("", "invalid JSON at " + line_and_column(json_text, e.byte) + ": " + json_error_reason(e));
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double (e.g. 1e999): nlohmann names the token, not its offset.
+    std::string what = e.what();
+    auto open = what.find('\''), close = what.rfind('\'');
+    std::string token = open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+    auto at = token.empty() ? std::string::npos : json_text.find(token);
+    throw ParseError("", "invalid JSON" + (at == std::string::npos ? std::string() : " at " + line_and_column(json_text, at + 1)) +
+                             ": number out of range" + (token.empty() ? "" : " '" + token + "'"));
   }
   return Parser(options).parse(doc);
 }

@@ -79,6 +79,12 @@ TEST(Parser, InvalidJsonReportsLineAndColumn) {
   EXPECT_NE(error_of("").find("line 1"), std::string::npos);
 }
 
+// Found by the fuzzer: a number too large for a double is a parse error, not a crash.
+TEST(Parser, NumberOutOfRangeIsAnInvalidJsonError) {
+  std::string e = error_of("{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"x\": 2080e05856\n}");
+  EXPECT_NE(e.find("invalid JSON at line 3, column 8: number out of range '2080e05856'"), std::string::npos) << e;
+}
+
 TEST(Parser, ErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["a"],"action":"SCMP_ACT_ERRNO"},
       {"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_FOO"}]}]})"),
