@@ -89,13 +89,11 @@ HookPlan plan_hooks(const std::string& force_hooks) {
     ProbeResult fentry = probe_hook(Hook::FentryAudit);
     plan.fentry_audit = fentry.ok;
     add(hook_name(Hook::FentryAudit), fentry.ok, fentry.ok ? "every logged verdict" : fentry.reason);
-    if (fentry.ok) {
-      add(hook_name(Hook::KprobeAudit), false, "not needed: fentry/audit_seccomp is live");
-    } else {
-      ProbeResult kprobe = probe_hook(Hook::KprobeAudit);
-      plan.kprobe_audit = kprobe.ok;
-      add(hook_name(Hook::KprobeAudit), kprobe.ok, kprobe.ok ? "every logged verdict" : kprobe.reason);
-    }
+    // Probed also when fentry works: the tracer falls back to it when its fentry program is
+    // rejected or disabled (it reports "not needed" when fentry is used).
+    ProbeResult kprobe = probe_hook(Hook::KprobeAudit);
+    plan.kprobe_audit = kprobe.ok;
+    add(hook_name(Hook::KprobeAudit), kprobe.ok, kprobe.ok ? "every logged verdict" : kprobe.reason);
   }
   ProbeResult signal = probe_hook(Hook::SignalGenerate);
   plan.signal_generate = signal.ok;

@@ -35,6 +35,9 @@ const volatile __u64 sample_rate_per_sec = 100;
 // Set by the loader when fentry/kprobe on audit_seccomp is live: only then can another hook
 // have counted a verdict already (the verifier drops the dead mark lookups otherwise).
 const volatile bool audit_hook_live = false;
+// Set by the loader when signal_generate is loaded: sched_process_exit tells a KILL_THREAD
+// (no signal) from a KILL_PROCESS (a signal, counted there) only by its marks.
+const volatile bool signal_hook_live = true;
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -255,7 +258,11 @@ SEC("tp_btf/signal_generate")
 int BPF_PROG(sc_signal_generate, int sig, struct kernel_siginfo* info, struct task_struct* task,
              int group, int result) {
   if (sig != SIGSYS_NR) return 0;
-  if (info->si_code != SYS_SECCOMP_CODE) return 0;
+  // `info` may be SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1), which the verifier of newer
+  // kernels knows: it types the argument as a scalar ("may encode error"), so a direct
+  // info->si_code is rejected. Check it, then read through probe reads.
+  if ((unsigned long)info <= 1UL) return 0;
+  if (BPF_CORE_READ(info, si_code) != SYS_SECCOMP_CODE) return 0;
   // force_sig_seccomp() always signals the current task.
   struct task_struct* current = bpf_get_current_task_btf();
   if ((__u64)task != (__u64)current) return 0;
@@ -269,7 +276,7 @@ int BPF_PROG(sc_signal_generate, int sig, struct kernel_siginfo* info, struct ta
   // not. A KILL with other threads alive is a KILL_PROCESS (KILL_THREAD would have exited the
   // thread without a signal); with one thread the kernel takes the same path for both and the
   // effect is the same: it is counted as KILL_PROCESS.
-  bool kill = task->seccomp.mode == SECCOMP_MODE_DEAD_NR;
+  bool kill = BPF_CORE_READ(current, seccomp.mode) == SECCOMP_MODE_DEAD_NR;
   __u32 action = kill ? SC_ACTION_KILL_PROCESS : SC_ACTION_TRAP;
   if (!take_fresh_audit_mark(tid, nr))
     count_verdict(cg, arch, nr, action, -1, (struct pt_regs*)bpf_task_pt_regs(current));
@@ -281,8 +288,11 @@ int BPF_PROG(sc_signal_generate, int sig, struct kernel_siginfo* info, struct ta
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sc_process_fork, struct task_struct* parent, struct task_struct* child) {
-  if (child->pid != child->tgid) return 0;  // a new thread, not a new process
-  __u32 tgid = child->tgid;
+  // Task arguments are read through probe reads too: a later verifier may type them as
+  // maybe-special the way it did signal_generate's siginfo.
+  if (!child) return 0;
+  __u32 tgid = BPF_CORE_READ(child, tgid);
+  if (BPF_CORE_READ(child, pid) != tgid) return 0;  // a new thread, not a new process
   struct sc_proc_val v = {.cgroup_id = task_cgroup_id(child), .exit_ns = 0};
   bpf_map_update_elem(&sc_procs, &tgid, &v, BPF_ANY);
   return 0;
@@ -290,7 +300,8 @@ int BPF_PROG(sc_process_fork, struct task_struct* parent, struct task_struct* ch
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sc_process_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
-  __u32 tgid = p->tgid;
+  if (!p) return 0;
+  __u32 tgid = BPF_CORE_READ(p, tgid);
   struct sc_proc_val v = {.cgroup_id = bpf_get_current_cgroup_id(), .exit_ns = 0};
   bpf_map_update_elem(&sc_procs, &tgid, &v, BPF_ANY);
   return 0;
@@ -298,9 +309,11 @@ int BPF_PROG(sc_process_exec, struct task_struct* p, pid_t old_pid, struct linux
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sc_process_exit, struct task_struct* p) {
-  __u32 tid = p->pid;
+  if (!p) return 0;
+  __u32 tid = BPF_CORE_READ(p, pid);
   __u64 cg = task_cgroup_id(p);
-  if (p->seccomp.mode == SECCOMP_MODE_DEAD_NR && watched(cg)) {
+  if ((signal_hook_live || audit_hook_live) && BPF_CORE_READ(p, seccomp.mode) == SECCOMP_MODE_DEAD_NR &&
+      watched(cg)) {
     struct sc_mark* m = bpf_map_lookup_elem(&sc_marks, &tid);
     // No mark: the thread died of a KILL_THREAD without a signal (other threads alive) and
     // neither signal_generate nor the audit hook counted it.
@@ -311,8 +324,8 @@ int BPF_PROG(sc_process_exit, struct task_struct* p) {
     }
   }
   bpf_map_delete_elem(&sc_marks, &tid);
-  if (p->signal->live.counter == 0) {  // the whole thread group is dead
-    __u32 tgid = p->tgid;
+  if (BPF_CORE_READ(p, signal, live.counter) == 0) {  // the whole thread group is dead
+    __u32 tgid = BPF_CORE_READ(p, tgid);
     struct sc_proc_val v = {.cgroup_id = cg, .exit_ns = bpf_ktime_get_boot_ns()};
     bpf_map_update_elem(&sc_procs, &tgid, &v, BPF_ANY);
   }

@@ -11,12 +11,14 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "bpf/bpffs.h"
 #include "bpf/hook_probe.h"
 #include "bpf/libbpf_log.h"
 #include "bpf/tracer_events.h"
+#include "bpf/tracer_programs.h"
 #include "host/cgroup2.h"
 #include "tracer.skel.h"
 
@@ -76,6 +78,17 @@ struct LiveLink {
 struct Tracer::Impl {
   TracerOptions options;
   HookPlan plan;
+  std::set<std::string> programs;                  // loaded (chosen by choose_programs)
+  std::map<std::string, std::string> off_reason;   // program -> why not loaded/attached ("" = the probe's)
+  TracerRodata rodata;
+
+  void choose_programs();
+  std::string off_summary() const {
+    std::string out;
+    for (const auto& [p, why] : off_reason)
+      out += (out.empty() ? "" : "; ") + p + ": " + (why.empty() ? "its hook is not attachable here" : why);
+    return out;
+  }
   tracer_bpf* skel = nullptr;
   std::map<std::string, LiveLink> links;  // by hook name
   std::map<std::string, std::string> adopted_note;
@@ -165,7 +178,7 @@ struct Tracer::Impl {
   // before sys_exit (an exit seen without the enter hook would look like a skip), and the
   // reverse when detaching.
   void reconcile_syscall_hooks() {
-    if (!plan.syscall_hooks) return;
+    if (!programs.count("sc_sys_enter") || !programs.count("sc_sys_exit")) return;
     bool want = options.syscall_hooks == SyscallHooks::On ||
                 (options.syscall_hooks == SyscallHooks::Auto && any_exact_watch());
     const std::string enter = hook_name(Hook::SysEnter), exit = hook_name(Hook::SysExit);
@@ -217,30 +230,83 @@ struct Tracer::Impl {
   }
 };
 
+// Which programs to load: those whose hook the probe found attachable, minus the ones
+// disabled on purpose, minus the ones the running kernel's verifier rejects when loaded on
+// their own (with the read-only flags of the final set: the verifier prunes by them, so the
+// set is re-checked until it no longer changes), minus those whose partner is off.
+void Tracer::Impl::choose_programs() {
+  std::set<std::string> candidates;
+  auto candidate_if = [&](bool probed, std::initializer_list<const char*> programs) {
+    for (const char* p : programs)
+      if (probed) candidates.insert(p);
+      else off_reason[p] = "";  // the probe's reason stays
+  };
+  candidate_if(plan.fentry_audit, {"sc_fentry_audit"});
+  candidate_if(plan.kprobe_audit, {"sc_kprobe_audit"});
+  candidate_if(plan.signal_generate, {"sc_signal_generate"});
+  candidate_if(plan.process_events, {"sc_process_fork", "sc_process_exec", "sc_process_exit"});
+  candidate_if(plan.syscall_hooks, {"sc_sys_enter", "sc_sys_exit"});
+  for (const auto& p : disabled_programs(options.disable))
+    if (candidates.erase(p) || !off_reason.count(p)) off_reason[p] = "disabled on purpose (SC_TRACER_DISABLE / TracerOptions.disable)";
+
+  std::map<std::string, std::string> rejected;  // program -> why, kept across rounds
+  auto usable = [&] {
+    std::set<std::string> use = candidates;
+    for (const auto& [p, why] : rejected) use.erase(p);
+    if (use.count("sc_fentry_audit")) use.erase("sc_kprobe_audit");  // one audit hook is enough
+    return use;
+  };
+  auto flags_for = [&](const std::set<std::string>& use) {
+    return TracerRodata{options.sample_rate_per_sec, use.count("sc_fentry_audit") || use.count("sc_kprobe_audit"),
+                        use.count("sc_signal_generate") != 0};
+  };
+  // Each round only switches programs off, so this ends; 8 rounds bound it all the same.
+  for (int round = 0; round < 8; ++round) {
+    std::set<std::string> use = usable();
+    TracerRodata flags = flags_for(use);
+    bool changed = false;
+    for (const auto& p : use) {
+      ProgramLoad r = load_tracer_program_alone(p, flags);
+      if (r.loaded) continue;
+      rejected[p] = "rejected by this kernel: " + r.error +
+                    (r.verifier_tail.empty() ? "" : "; verifier: " + r.verifier_tail);
+      changed = true;
+    }
+    // Pairing needs both syscall hooks: an exit seen without its enter would look like a skip.
+    for (auto [a, b] : {std::pair{"sc_sys_enter", "sc_sys_exit"}, std::pair{"sc_sys_exit", "sc_sys_enter"}})
+      if (use.count(a) && !rejected.count(a) && (!use.count(b) || rejected.count(b))) {
+        rejected[a] = std::string("off: its partner ") + b + " is off";
+        changed = true;
+      }
+    if (!changed) break;
+  }
+  programs = usable();
+  rodata = flags_for(programs);
+  for (const auto& [p, why] : rejected) off_reason[p] = why;
+  if (!off_reason.count("sc_kprobe_audit") && programs.count("sc_fentry_audit"))
+    off_reason["sc_kprobe_audit"] = "not needed: fentry/audit_seccomp is live";
+}
+
 Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
   try {
     install_libbpf_log();
     impl_->options = options;
     ensure_pin_dir(options.pin_dir);
     impl_->plan = plan_hooks(options.force_hooks);
-    const HookPlan& plan = impl_->plan;
-    if (!plan.signal_generate && !plan.fentry_audit && !plan.kprobe_audit)
-      throw std::runtime_error("tracer: no hook that sees seccomp verdicts is usable on this kernel");
+    impl_->choose_programs();
+    const auto& use = impl_->programs;
+    // Any one program is worth loading: each serves its verdict classes alone (the syscall
+    // hooks see ERRNO without signal_generate, the process events attribute without either).
+    if (use.empty())
+      throw std::runtime_error("tracer: no BPF program is usable on this kernel: " + impl_->off_summary());
 
     clear_libbpf_log();
     impl_->skel = tracer_bpf__open();
     if (!impl_->skel) fail("open BPF object", errno);
     tracer_bpf* skel = impl_->skel;
-    skel->rodata->sample_rate_per_sec = options.sample_rate_per_sec;
-    skel->rodata->audit_hook_live = plan.fentry_audit || plan.kprobe_audit;
-    bpf_program__set_autoload(skel->progs.sc_fentry_audit, plan.fentry_audit);
-    bpf_program__set_autoload(skel->progs.sc_kprobe_audit, plan.kprobe_audit);
-    bpf_program__set_autoload(skel->progs.sc_signal_generate, plan.signal_generate);
-    bpf_program__set_autoload(skel->progs.sc_process_fork, plan.process_events);
-    bpf_program__set_autoload(skel->progs.sc_process_exec, plan.process_events);
-    bpf_program__set_autoload(skel->progs.sc_process_exit, plan.process_events);
-    bpf_program__set_autoload(skel->progs.sc_sys_enter, plan.syscall_hooks);
-    bpf_program__set_autoload(skel->progs.sc_sys_exit, plan.syscall_hooks);
+    set_rodata(skel, impl_->rodata);
+    bpf_program* prog = nullptr;
+    bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, use.count(bpf_program__name(prog)) != 0);
     // Every map but .rodata is pinned by name: libbpf reuses a compatible pin, else creates
     // and pins the map.
     bpf_map* map = nullptr;
@@ -251,13 +317,16 @@ Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
     }
     if (int err = tracer_bpf__load(skel); err != 0) fail("load BPF programs (pins in " + options.pin_dir + ")", err);
 
-    if (plan.fentry_audit) impl_->attach(hook_name(Hook::FentryAudit), skel->progs.sc_fentry_audit);
-    if (plan.kprobe_audit) impl_->attach(hook_name(Hook::KprobeAudit), skel->progs.sc_kprobe_audit);
-    if (plan.signal_generate) impl_->attach(hook_name(Hook::SignalGenerate), skel->progs.sc_signal_generate);
-    if (plan.process_events) {
-      impl_->attach("tp_btf/sched_process_fork", skel->progs.sc_process_fork);
-      impl_->attach("tp_btf/sched_process_exec", skel->progs.sc_process_exec);
-      impl_->attach("tp_btf/sched_process_exit", skel->progs.sc_process_exit);
+    // The syscall hooks are attached on demand (reconcile_syscall_hooks); the others now. An
+    // attachment the kernel refuses switches off that program alone.
+    for (const auto& p : tracer_programs()) {
+      std::string name = p.program;
+      if (!use.count(name) || name == "sc_sys_enter" || name == "sc_sys_exit") continue;
+      try {
+        impl_->attach(p.hook, bpf_object__find_program_by_name(skel->obj, p.program));
+      } catch (const std::exception& e) {
+        impl_->off_reason[name] = std::string("attach refused: ") + e.what();
+      }
     }
     impl_->reconcile_syscall_hooks();
   } catch (...) {
@@ -269,24 +338,48 @@ Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
 Tracer::~Tracer() { delete impl_; }
 
 std::vector<HookStatus> Tracer::hooks() const {
-  std::vector<HookStatus> out = impl_->plan.statuses;
-  for (auto& status : out) {
-    bool attached = impl_->attached(status.name);
-    auto note = impl_->adopted_note.find(status.name);
-    if (status.name == hook_name(Hook::SysEnter) || status.name == hook_name(Hook::SysExit)) {
-      if (!impl_->plan.syscall_hooks) continue;  // the probe's failure stays the reason
+  std::vector<HookStatus> out;
+  for (const auto& p : tracer_programs()) {
+    HookStatus status{p.hook, false, "", p.program, p.serves};
+    for (const auto& probed : impl_->plan.statuses)
+      if (probed.name == p.hook) status.reason = probed.reason;
+    auto off = impl_->off_reason.find(p.program);
+    if (off != impl_->off_reason.end() && !off->second.empty()) status.reason = off->second;
+    bool attached = impl_->attached(p.hook);
+    bool syscall_hook = status.program == "sc_sys_enter" || status.program == "sc_sys_exit";
+    if (syscall_hook && impl_->programs.count(p.program)) {
       status.live = attached;
       status.reason = attached ? "seccomp skips (ERRNO) exactly; learning"
                       : impl_->options.syscall_hooks == SyscallHooks::Off
                           ? "off (TracerOptions.syscall_hooks = Off)"
                           : "attachable; attached only while a watched cgroup asks for exact counting";
-    } else if (status.live && !attached) {
-      status.live = false;
-      status.reason = "probed fine but not attached";
+    } else if (!syscall_hook) {
+      status.live = attached;
+      if (impl_->programs.count(p.program) && !attached && off == impl_->off_reason.end())
+        status.reason = "loaded but not attached";
+      if (attached && status.reason.empty()) status.reason = p.serves;
     }
+    auto note = impl_->adopted_note.find(p.hook);
     if (attached && note != impl_->adopted_note.end()) status.reason += note->second;
+    out.push_back(std::move(status));
   }
   return out;
+}
+
+TracerCoverage Tracer::coverage() const {
+  TracerCoverage c;
+  auto live = [&](const char* program) {
+    const TracerProgram* p = tracer_program(program);
+    return p && impl_->attached(p->hook);
+  };
+  c.logged_verdicts = live("sc_fentry_audit") || live("sc_kprobe_audit");
+  c.traps_and_kills = live("sc_signal_generate");
+  c.kill_thread = live("sc_process_exit") && (c.traps_and_kills || c.logged_verdicts);
+  c.errno_skips = impl_->programs.count("sc_sys_enter") && impl_->programs.count("sc_sys_exit") &&
+                  impl_->options.syscall_hooks != SyscallHooks::Off;
+  c.learning = c.errno_skips;
+  c.exited_processes = live("sc_process_fork") && live("sc_process_exit");
+  return c;
 }
 
 void Tracer::watch(uint64_t cgroup_id, bool exact) {
@@ -396,9 +489,7 @@ void Tracer::unpin() {
     if (bpf_map__is_internal(map)) continue;
     bpf_map__unpin(map, nullptr);
   }
-  for (const char* prog : {"sc_fentry_audit", "sc_kprobe_audit", "sc_signal_generate", "sc_process_fork",
-                           "sc_process_exec", "sc_process_exit", "sc_sys_enter", "sc_sys_exit"})
-    unlink(impl_->link_pin(prog).c_str());
+  for (const auto& p : tracer_programs()) unlink(impl_->link_pin(p.program).c_str());
   rmdir(impl_->options.pin_dir.c_str());
 }
 

@@ -25,6 +25,10 @@ struct TracerOptions {
   // restart, even after SIGKILL, loses nothing); a new Tracer adopts them. When false the
   // programs detach when the Tracer is destroyed (the maps stay pinned).
   bool pin_links = true;
+  // Programs switched off on purpose (tests force each one off in turn): a comma-separated
+  // list of program names ("sc_signal_generate") or hook names ("tp_btf/signal_generate").
+  // "" = none, unless the environment variable SC_TRACER_DISABLE names some.
+  std::string disable;
 };
 
 // Kernel-side counters (the sc_stats array map).
@@ -43,7 +47,21 @@ inline constexpr uint32_t kActionSkippedOther = 0x7ff80000u;
 struct HookStatus {
   std::string name;    // "fentry/audit_seccomp", "kprobe/audit_seccomp", "tp_btf/signal_generate", "raw_tp/sys_enter", ...
   bool live = false;
-  std::string reason;  // why not live (the errno text of the failed load/attach), or what it covers
+  std::string reason;  // why not live (the errno text of the failed load/attach, the verifier's
+                       // last lines), or what it covers
+  std::string program; // the BPF program behind it ("sc_signal_generate")
+  std::string serves;  // the verdict classes it serves ("trap, kill_process (SIGSYS from seccomp)")
+};
+
+// What the live programs let the tracer see. The daemon decides from this which source
+// counts which verdict class; everything else comes from the audit stream or is not seen.
+struct TracerCoverage {
+  bool logged_verdicts = false;   // fentry/kprobe on audit_seccomp: every logged verdict
+  bool traps_and_kills = false;   // signal_generate: TRAP and KILL_PROCESS (SIGSYS)
+  bool kill_thread = false;       // sched_process_exit (+ signal_generate): KILL_THREAD without a signal
+  bool errno_skips = false;       // sys_enter + sys_exit loadable: ERRNO skips, attached on demand
+  bool learning = false;          // sys_enter: the syscalls a watched cgroup uses
+  bool exited_processes = false;  // fork/exec/exit: tgid -> cgroup after the process is gone
 };
 
 struct VerdictCount {
@@ -79,7 +97,9 @@ class Tracer {
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
+  // One status per program, in the order of tracer_programs(): live or why not.
   std::vector<HookStatus> hooks() const;
+  TracerCoverage coverage() const;
 
   // Watched cgroups: programs return at once for every other cgroup.
   // `exact` asks for the syscall hooks (sys_enter/sys_exit pairing, learning).

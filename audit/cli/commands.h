@@ -14,5 +14,6 @@ Run add_run_command(CLI::App& app);      // run_command.cpp: the daemon
 Run add_events_command(CLI::App& app);   // events_command.cpp
 Run add_suggest_command(CLI::App& app);  // suggest_command.cpp
 Run add_report_command(CLI::App& app);   // report_command.cpp
+Run add_hooks_command(CLI::App& app);    // hooks_command.cpp: the tracer's programs on this kernel
 
 }  // namespace sc::audit::cli

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,10 @@
 namespace sc::tracer_test {
 
 inline constexpr uint32_t kArchX86_64 = 0xc000003e;
+// The syscall the workloads' filters deny, and the SECCOMP_RET_* actions as the tracer keys them.
+inline constexpr int32_t kDenied = SYS_acct;
+inline const std::string kDeniedArg = "--syscall=" + std::to_string(kDenied);
+inline constexpr uint32_t kKillProcess = 0x80000000u, kKillThread = 0, kTrap = 0x30000u, kErrno = 0x50000u;
 
 class TestCgroup {
  public:
@@ -160,11 +165,12 @@ class TracerTest : public ::testing::Test {
     EXPECT_NE(stat(pin_dir_.c_str(), &st), 0) << "pin dir left behind: " << pin_dir_;
   }
   sc::bpf::Tracer& start(sc::bpf::SyscallHooks hooks = sc::bpf::SyscallHooks::Auto,
-                         const std::string& force = "") {
+                         const std::string& force = "", const std::string& disable = "") {
     sc::bpf::TracerOptions options;
     options.pin_dir = pin_dir_;
     options.syscall_hooks = hooks;
     options.force_hooks = force;
+    options.disable = disable;
     options.sample_rate_per_sec = 1000;
     tracer_ = std::make_unique<sc::bpf::Tracer>(options);
     return *tracer_;

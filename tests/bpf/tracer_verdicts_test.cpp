@@ -10,11 +10,6 @@ namespace {
 
 using sc::bpf::SyscallHooks;
 
-constexpr int32_t kDenied = SYS_acct;
-const std::string kDeniedArg = "--syscall=" + std::to_string(kDenied);
-
-constexpr uint32_t kKillProcess = 0x80000000u, kKillThread = 0, kTrap = 0x30000u, kErrno = 0x50000u;
-
 TEST_F(TracerTest, TrapIsCountedExactlyAndUnwatchedCgroupIsNot) {
   SC_REQUIRE_ROOT();
   auto& tracer = start(SyscallHooks::Off);
