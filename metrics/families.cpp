@@ -109,6 +109,11 @@ struct Families {
                    MetricType::Gauge, Combine::Max};
   Family source_info{"seccomp_source_info", "Event source detail: which hooks are live, or why not (value 1).",
                      MetricType::Gauge, Combine::Max};
+  Family hook_live{"seccomp_tracer_hook_live",
+                   "Whether a BPF hook of the tracer is live (1: attached, or attachable on demand for the syscall "
+                   "hooks) or not (0), with the verdict classes it serves: what a 0 leaves unseen unless the audit "
+                   "stream sees it.",
+                   MetricType::Gauge, Combine::Max};
   Family source_events{"seccomp_source_events_total", "Events received from a source.", MetricType::Counter,
                        Combine::Sum};
   Family source_lost{"seccomp_source_lost_total", "Events or audit records a source reports as lost.",
@@ -123,7 +128,7 @@ struct Families {
 
   std::vector<Family*> all() {
     return {&verdicts, &verdict_first, &verdict_last, &would_be, &info, &first_seen, &last_seen, &exited,
-            &last_would_be, &learned, &folded, &containers, &source_up, &source_info, &source_events,
+            &last_would_be, &learned, &folded, &containers, &source_up, &source_info, &hook_live, &source_events,
             &source_lost, &samples_dropped, &last_flush, &build};
   }
 };
@@ -183,6 +188,7 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
     f.source_events.add({{"source", name}}, static_cast<double>(s.events));
     f.source_lost.add({{"source", name}}, static_cast<double>(s.lost));
     f.samples_dropped.add({{"source", name}}, static_cast<double>(s.samples_dropped));
+    for (const auto& h : s.hooks) f.hook_live.add({{"hook", h.name}, {"serves", h.serves}}, h.live ? 1 : 0);
   }
   f.last_flush.add({}, seconds(state.last_flush_ns));
   f.build.add({{"version", SC_VERSION}, {"native_arch", native_arch()}}, 1);
@@ -199,9 +205,11 @@ size_t series_bound(size_t containers, size_t sources, size_t arches, const Expo
   // Per container: verdicts, first and last seen (3 per verdict series, at most M' of them);
   // would-be denials (one per kept logged series, plus one per would-be action folded into
   // "other": at most M' + 7); info, first/last seen, exited, last would-be, folded (6);
-  // learned (one per arch). Global: 5 per source, 8 by mode/state, flush, build, snapshot errors.
+  // learned (one per arch). Global: 5 per source, 8 by mode/state, flush, build, snapshot errors,
+  // and one per tracer hook (kTracerHooks: the programs of bpf/tracer.bpf.c).
+  constexpr size_t kTracerHooks = 8;
   const size_t m = std::max(options.max_series_per_container, kActionCount);
-  return containers * (4 * m + arches + 13) + 5 * sources + 11;
+  return containers * (4 * m + arches + 13) + 5 * sources + 11 + kTracerHooks;
 }
 
 const std::vector<std::string>& metric_names() {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/state/coverage.h"
 #include "audit/cli/commands.h"
 #include "audit/state/aggregate.h"
 
@@ -137,6 +138,8 @@ Run add_events_command(CLI::App& app) {
     if (audit != state.sources.end() && audit->second.lost > 0)
       std::printf("\nWARNING: the audit stream lost %llu record(s): counts from it are lower bounds.\n",
                   static_cast<unsigned long long>(audit->second.lost));
+    if (Coverage cov = coverage_of(state); !cov.complete() || cov.unattributed_calls)
+      std::printf("\nWARNING: recording %s\n", cov.summary().c_str());
     std::printf("\n(state as of %s; a running daemon writes it every flush interval)\n",
                 iso_time(state.last_flush_ns).c_str());
     return 0;

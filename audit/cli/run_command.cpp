@@ -25,6 +25,10 @@ Run add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"off", "auto", "on"}));
   sub->add_option("--cgroup_rules", opts->cgroup_rules, "JSON file replacing the default cgroup attribution rules");
   sub->add_option("--pin_dir", opts->pin_dir, "bpffs directory for the tracer's pinned maps")->capture_default_str();
+  sub->add_option("--disable_hooks", opts->disable_programs,
+                  "switch tracer programs off on purpose: comma-separated program or hook names "
+                  "(e.g. tp_btf/signal_generate); what they serve is then counted by the audit stream or not seen "
+                  "(also: SC_TRACER_DISABLE)");
   sub->add_option("--sources", opts->sources, "which sources to open: auto, audit or bpf")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "audit", "bpf"}));

@@ -11,6 +11,7 @@
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/suggestion.h"
+#include "audit/state/coverage.h"
 #include "host/atomic_file.h"
 #include "isolator/registry/registry.h"
 
@@ -26,6 +27,7 @@ struct SuggestFlags {
   std::string format = "patch";
   std::string output;
   bool tighten = false;
+  bool require_complete = false;
 };
 
 void emit(const SuggestFlags& flags, const std::string& text) {
@@ -72,9 +74,26 @@ int run_suggest(const SuggestFlags& flags) {
   }
   for (const auto& note : notes) std::cerr << "  note: " << note << "\n";
   if (!empty) std::cerr << "  validated: the patched profile parses, resolves and compiles (enforce and audit)\n";
+  // A patch is only as complete as the recording: say so before anyone applies it.
+  audit::Coverage coverage = audit::coverage_of(state);
+  if (coverage.complete()) {
+    std::cerr << "  recording: " << coverage.summary() << "\n";
+  } else {
+    std::cerr << "  WARNING: THIS PATCH MAY BE INCOMPLETE: it was built from a blind recording: " << coverage.summary()
+              << "\n  WARNING: calls the sources could not see are not in it; enforcing the patched profile may "
+                 "break the workload\n";
+  }
+  if (coverage.unattributed_calls)
+    std::cerr << "  WARNING: " << coverage.unattributed_calls
+              << " recorded call(s) could not be attributed to any container (see `seccomp-audit events "
+                 "--container=unattributed`); any of them may be this workload's\n";
 
   if (flags.format == "profile") emit(flags, refine::dump(empty ? context.document.json : patched, context.document.formatting));
   else emit(flags, patch.dump(2) + "\n");
+  if (flags.require_complete && (!coverage.complete() || coverage.unattributed_calls)) {
+    std::cerr << "seccomp-audit suggest: --require_complete: the recording is not complete (see the warnings above)\n";
+    return 3;
+  }
   return 0;
 }
 
@@ -101,6 +120,9 @@ Run add_suggest_command(CLI::App& app) {
   sub->add_option("--output", flags->output, "Write to this file (atomically) instead of stdout");
   sub->add_flag("--tighten", flags->tighten,
                 "Instead: a patch, for review, removing allowed syscalls no container made (needs learning data)");
+  sub->add_flag("--require_complete", flags->require_complete,
+                "Exit 3 (after printing the patch) when the recording is blind: a verdict class no live source "
+                "saw, events lost, or calls not attributed to a container");
   sub->callback([sub, flags] {
     if (flags->container.empty() && flags->profile.empty())
       throw CLI::RequiredError("--container or --profile");

@@ -28,6 +28,7 @@
 #include "audit/daemon/would_be.h"
 #include "audit/sources/audit_netlink.h"
 #include "audit/sources/seccomp_record.h"
+#include "audit/state/coverage.h"
 #include "host/atomic_file.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
@@ -228,16 +229,23 @@ void Daemon::open_sources() {
       to.syscall_hooks = opts_.syscall_hooks == "on"    ? bpf::SyscallHooks::On
                          : opts_.syscall_hooks == "off" ? bpf::SyscallHooks::Off
                                                         : bpf::SyscallHooks::Auto;
+      to.disable = opts_.disable_programs;
       tracer_ = std::make_unique<bpf::Tracer>(to);
-      std::string detail;
+      bpf::TracerCoverage coverage = tracer_->coverage();
+      hook_audit_ = coverage.logged_verdicts;
+      hook_signal_ = coverage.traps_and_kills;
+      std::string detail, off;
       for (const auto& h : tracer_->hooks()) {
-        if (!h.live) continue;
-        if (h.name.find("audit_seccomp") != std::string::npos) hook_audit_ = true;
-        if (h.name.find("signal_generate") != std::string::npos) hook_signal_ = true;
-        detail += (detail.empty() ? "" : ", ") + h.name;
+        bpf_health.hooks.push_back(HookHealth{h.name, h.live || (coverage.errno_skips && (h.program == "sc_sys_enter" || h.program == "sc_sys_exit")),
+                                              h.serves, h.reason});
+        const HookHealth& hh = bpf_health.hooks.back();
+        if (hh.live) detail += (detail.empty() ? "" : ", ") + h.name;
+        else if (h.name != "kprobe/audit_seccomp" || !hook_audit_)
+          off += (off.empty() ? "" : "; ") + h.name + " (" + h.reason + ")";
       }
       bpf_health.live = true;
       bpf_health.detail = "hooks: " + (detail.empty() ? std::string("none") : detail);
+      if (!off.empty()) spdlog::warn("bpf: hooks not live: {}", off);
     } catch (const std::exception& e) {
       bpf_health.detail = std::string("not live: ") + e.what();
     }
@@ -252,6 +260,7 @@ void Daemon::open_sources() {
     SourceHealth& s = state_.sources[name];  // events/lost accumulate across restarts
     s.live = h.live;
     s.detail = h.detail;
+    s.hooks = h.hooks;
   };
   keep("audit", audit_health);
   keep("bpf", bpf_health);
@@ -326,6 +335,9 @@ bool Daemon::start() {
                    : "off",
                owned.empty() ? "nothing" : owned, watched_.size(),
                opts_.flush_interval_s, state_file_path(opts_.state_dir));
+  // Which verdict classes no live source sees (the same rule `suggest` and `report` apply).
+  for (const auto& gap : coverage_of(state_).gaps)
+    spdlog::warn("coverage: {} {} ({})", gap.partial ? "partly not seen:" : "NOT SEEN:", gap.verdict_class, gap.why);
   if (!audit_) spdlog::warn("DEGRADED: audit stream off: LOG verdicts (and kill/errno records) come only from the tracer");
   if (!state_.sources["bpf"].live)
     spdlog::warn("DEGRADED: bpf tracer off: counts come from the audit stream only (records lost under "

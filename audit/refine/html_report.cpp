@@ -69,6 +69,16 @@ std::string render_html(const Report& report) {
         << "</td><td class=\"n\">" << s.lost << "</td><td>" << html_text(s.detail) << "</td></tr>\n";
     h << "</table>\n";
   }
+  h << "<p><b>Coverage: " << (report.coverage.complete() ? "complete" : "INCOMPLETE") << "</b> — "
+    << html_text(report.coverage.summary()) << "</p>\n";
+  for (const auto& [name, s] : report.sources) {
+    if (s.hooks.empty()) continue;
+    h << "<table><tr><th>" << html_text(name) << " hook</th><th>live</th><th>serves</th><th>detail</th></tr>\n";
+    for (const auto& hook : s.hooks)
+      h << "<tr><td>" << html_text(hook.name) << "</td><td>" << (hook.live ? "yes" : "<b>no</b>") << "</td><td>"
+        << html_text(hook.serves) << "</td><td>" << html_text(hook.reason) << "</td></tr>\n";
+    h << "</table>\n";
+  }
   for (const auto& p : report.profiles) {
     h << "<h2>Profile " << html_text(p.profile_name.empty() ? "(none recorded)" : p.profile_name) << "</h2>\n";
     if (!p.profile_path.empty()) h << "<p>File: <code>" << html_text(p.profile_path) << "</code></p>\n";

@@ -29,6 +29,16 @@ std::string render_markdown(const Report& report) {
          << " | " << markdown_text(s.detail) << " |\n";
     md << "\n";
   }
+  md << "**Coverage: " << (report.coverage.complete() ? "complete" : "INCOMPLETE") << "** — "
+     << markdown_text(report.coverage.summary()) << "\n\n";
+  for (const auto& [name, s] : report.sources) {
+    if (s.hooks.empty()) continue;
+    md << "| " << markdown_text(name) << " hook | live | serves | detail |\n|---|---|---|---|\n";
+    for (const auto& hook : s.hooks)
+      md << "| " << markdown_text(hook.name) << " | " << (hook.live ? "yes" : "**no**") << " | "
+         << markdown_text(hook.serves) << " | " << markdown_text(hook.reason) << " |\n";
+    md << "\n";
+  }
   md << "Readiness rule: a container in audit mode is ready to enforce when it was observed for at least the window, "
         "no would-be denial was seen for the first time within the window, and no event source lost events.\n\n";
   for (const auto& p : report.profiles) {

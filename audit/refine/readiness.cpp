@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audit/refine/time_text.h"
+#include "audit/state/coverage.h"
 
 namespace sc::refine {
 
@@ -62,6 +63,9 @@ Readiness container_readiness(const audit::ContainerRecord& c, const std::vector
   } else if (lost > 0) {
     r.text = "the event sources lost " + std::to_string(lost) +
              " events: a would-be denial may be missing, so readiness cannot be vouched for: not ready";
+  } else if (audit::Coverage cov = audit::coverage_of(state); !cov.complete()) {
+    r.text = "the recording is incomplete (" + cov.summary() +
+             "): a would-be denial may be missing, so readiness cannot be vouched for: not ready";
   } else if (denied_names.empty()) {
     r.verdict = ReadinessVerdict::Ready;
     r.text = "no would-be denial for " + duration_text(quiet) + over + ": ready to enforce";

@@ -30,6 +30,7 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
   report.last_flush_ns = state.last_flush_ns;
   report.ready_after_ns = options.ready_after_ns;
   report.sources = state.sources;
+  report.coverage = audit::coverage_of(state);
   for (const auto& group : groups) {
     ProfileSection p;
     p.profile_name = group.profile_name;

@@ -10,6 +10,7 @@
 #include "audit/refine/readiness.h"
 #include "audit/refine/suggestion.h"
 #include "audit/state/aggregate.h"
+#include "audit/state/coverage.h"
 
 namespace sc::refine {
 
@@ -44,6 +45,7 @@ struct Report {
   int64_t last_flush_ns = 0;
   int64_t ready_after_ns = 0;
   std::map<std::string, audit::SourceHealth> sources;
+  audit::Coverage coverage;  // verdict classes not seen, unattributed calls, losses
   std::vector<ProfileSection> profiles;
 };
 

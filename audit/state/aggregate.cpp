@@ -98,9 +98,16 @@ std::string to_json_text(const State& state) {
                       {"verdicts", std::move(verdicts)}, {"learned", std::move(learned)}};
   }
   json sources = json::object();
-  for (const auto& [name, s] : state.sources)
-    sources[name] = {{"live", s.live}, {"detail", s.detail}, {"events", s.events}, {"lost", s.lost},
+  for (const auto& [name, s] : state.sources) {
+    sources[name] = {{"live", s.live}, {"detail", encode_bytes(s.detail)}, {"events", s.events}, {"lost", s.lost},
                      {"samples_dropped", s.samples_dropped}};
+    if (!s.hooks.empty()) {
+      json hooks = json::array();
+      for (const auto& h : s.hooks)
+        hooks.push_back({{"name", h.name}, {"live", h.live}, {"serves", h.serves}, {"reason", encode_bytes(h.reason)}});
+      sources[name]["hooks"] = std::move(hooks);
+    }
+  }
   json j = {{"version", state.version}, {"last_flush_ns", state.last_flush_ns},
             {"containers", std::move(containers)}, {"sources", std::move(sources)}};
   return j.dump(1) + "\n";
@@ -155,10 +162,17 @@ State from_json_text(const std::string& text) {
     }
     where = "sources";
     if (j.contains("sources"))
-      for (const auto& [name, s] : j["sources"].items())
-        st.sources[name] = SourceHealth{s.value("live", false), s.value("detail", ""),
-                                        s.value("events", uint64_t{0}), s.value("lost", uint64_t{0}),
-                                        s.value("samples_dropped", uint64_t{0})};
+      for (const auto& [name, s] : j["sources"].items()) {
+        where = "sources." + name;
+        SourceHealth& h = st.sources[name];
+        h = SourceHealth{s.value("live", false), decode_bytes(s.value("detail", "")),
+                         s.value("events", uint64_t{0}), s.value("lost", uint64_t{0}),
+                         s.value("samples_dropped", uint64_t{0})};
+        if (s.contains("hooks"))
+          for (const auto& k : s["hooks"])
+            h.hooks.push_back(HookHealth{k.at("name").get<std::string>(), k.value("live", false), k.value("serves", ""),
+                                         decode_bytes(k.value("reason", ""))});
+      }
     return st;
   } catch (const json::exception& e) {
     throw std::runtime_error(where + ": " + e.what());

@@ -60,12 +60,23 @@ struct ContainerRecord {
   std::map<std::string, std::set<int32_t>> learned;
 };
 
+// One BPF hook of the tracer: whether it is live (attached, or attachable on demand for the
+// syscall hooks), the verdict classes it serves, and why it is not live.
+struct HookHealth {
+  std::string name;            // "tp_btf/signal_generate"
+  bool live = false;
+  std::string serves;          // "trap, kill_process (SIGSYS from seccomp)"
+  std::string reason;          // what it covers, or why not live (verifier's last lines, ...)
+  bool operator==(const HookHealth&) const = default;
+};
+
 struct SourceHealth {
   bool live = false;
   std::string detail;          // which hooks, or why not
   uint64_t events = 0;
   uint64_t lost = 0;           // events/records the source reports as lost
   uint64_t samples_dropped = 0;// context samples dropped (ring buffer full / rate limit); counts are unaffected
+  std::vector<HookHealth> hooks{}; // the tracer's hooks (source "bpf" only), as of the daemon's start
 };
 
 struct State {

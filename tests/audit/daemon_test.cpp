@@ -323,25 +323,25 @@ TEST(DaemonEndToEnd, DegradedModesAreReportedClearly) {
   // The registry dir is not a directory (root reads everything, so "unreadable" this way).
   std::filesystem::remove_all(h.runtime_dir() + "/containers");
   { std::ofstream(h.runtime_dir() + "/containers") << "x"; }
-  // The tracer's bpffs pin dir does not exist (the harness points --pin_dir at nothing).
-  h.start_daemon();
+  // The tracer off on purpose (--sources=audit): the degradation this test is about.
+  h.start_daemon({"--sources=audit"});
   h.wait_flush();
   h.stop_daemon();
   std::string log = h.log();
   EXPECT_NE(log.find("DEGRADED: runtime dir"), std::string::npos) << log;
   auto state = h.read_state();
   EXPECT_TRUE(state.sources.at("audit").live);
-  if (!state.sources.at("bpf").live) {
-    EXPECT_NE(log.find("DEGRADED: bpf tracer off"), std::string::npos) << log;
-    EXPECT_FALSE(state.sources.at("bpf").detail.empty());
-  }
-  // With no source at all the daemon refuses to run (exit 1, a clear message).
+  EXPECT_FALSE(state.sources.at("bpf").live);
+  EXPECT_NE(log.find("DEGRADED: bpf tracer off"), std::string::npos) << log;
+  EXPECT_NE(state.sources.at("bpf").detail.find("disabled (--sources=audit)"), std::string::npos)
+      << state.sources.at("bpf").detail;
+  EXPECT_NE(log.find("coverage: partly not seen: errno"), std::string::npos) << log;
+  // With no source at all the daemon refuses to run (exit 1, a clear message): the only source
+  // asked for is the tracer, and its pin dir is not on a bpf filesystem.
   std::string out;
   int st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "run", "--state_dir=" + h.state_dir(),
                                      "--listen=off", "--sources=bpf", "--pin_dir=/nonexistent/x"}, &out);
-  if (!state.sources.at("bpf").live) {
-    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1) << st;
-  }
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1) << st;
   // A bad rules file: exit 1 naming the JSON path.
   std::string rules = h.dir() + "/rules.json";
   { std::ofstream(rules) << R"({"rules": [{"name": "x", "runtime": "y", "pattern": "(["}]})"; }
@@ -472,4 +472,94 @@ TEST(DaemonEndToEnd, SingleThreadedKillThreadIsCountedOnce) {
         << id << "\n" << h.events_json(nullptr, id) << h.log();
   }
   h.stop_daemon();
+}
+
+// A tracer program off (as when the running kernel's verifier rejects it): the daemon says so
+// at start-up, the audit stream takes over what it served (traps and kills, exactly once),
+// and state.json, `events` and the report show the hook as not live with what it serves.
+TEST(DaemonEndToEnd, AHookOffIsTakenOverByTheAuditStreamAndShown) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  PinDir pins;
+  DaemonHarness h;
+  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=on", "--disable_hooks=tp_btf/signal_generate"});
+  ASSERT_NE(h.log().find("bpf tracer LIVE"), std::string::npos) << h.log();
+  EXPECT_NE(h.log().find("tp_btf/signal_generate (disabled on purpose"), std::string::npos) << h.log();
+  const int kTraps = 4, kKills = 2;
+  std::string trap_id = "hookoff-trap-" + suffix();
+  std::string trap_cg = h.make_cgroup(trap_id);
+  auto trapper = h.fork_child(trap_cg, [] {
+    signal(SIGSYS, on_sigsys);
+    if (!load_filter(SCMP_ACT_TRAP, SCMP_SYS(uname))) return 90;
+    for (int i = 0; i < kTraps; ++i) syscall(SYS_uname, nullptr);
+    return g_traps == kTraps ? 0 : 92;
+  });
+  h.write_registry(trap_id, trapper.pid, trap_cg, "enforce");
+  h.wait_until_watched(trap_id);
+  DaemonHarness::release(trapper);
+  int st = DaemonHarness::wait_child(trapper);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  std::vector<std::string> kill_ids;
+  for (int i = 0; i < kKills; ++i) {
+    std::string kid = "hookoff-kill" + std::to_string(i) + "-" + suffix();
+    std::string kcg = h.make_cgroup(kid);
+    auto victim = h.fork_child(kcg, [] {
+      if (!load_filter(SCMP_ACT_KILL_PROCESS)) return 90;
+      syscall(SYS_getppid);
+      return 93;  // not reached
+    });
+    h.write_registry(kid, victim.pid, kcg, "enforce");
+    h.wait_until_watched(kid);
+    DaemonHarness::release(victim);
+    st = DaemonHarness::wait_child(victim);
+    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << st;
+    kill_ids.push_back(kid);
+  }
+  EXPECT_EQ(wait_count(h, trap_id, "uname", "trap", kTraps), uint64_t{kTraps}) << h.log();
+  for (const auto& kid : kill_ids) EXPECT_EQ(wait_count(h, kid, "getppid", "kill_process", 1u), 1u) << kid;
+  h.stop_daemon();
+
+  auto state = h.read_state();
+  const auto& hooks = state.sources.at("bpf").hooks;
+  bool found = false;
+  for (const auto& hook : hooks) {
+    if (hook.name != "tp_btf/signal_generate") continue;
+    found = true;
+    EXPECT_FALSE(hook.live);
+    EXPECT_NE(hook.serves.find("trap"), std::string::npos) << hook.serves;
+    EXPECT_NE(hook.reason.find("disabled on purpose"), std::string::npos) << hook.reason;
+  }
+  EXPECT_TRUE(found) << "no status for tp_btf/signal_generate in state.json";
+  std::string md;
+  st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "report", "--state_dir=" + h.state_dir(),
+                                 "--runtime_dir=" + h.runtime_dir()}, &md);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << md;
+  // (Markdown-escaped: `_`, `(` and `.` carry a backslash.)
+  EXPECT_NE(md.find("| tp\\_btf/signal\\_generate | **no** | trap, kill\\_process"), std::string::npos) << md;
+  // The audit stream is live, so traps are still seen (for filters with the LOG flag).
+  EXPECT_NE(md.find("partly not seen: trap"), std::string::npos) << md;
+}
+
+// With the audit stream off too, what the missing hook served is not seen at all: `events`,
+// the report and `suggest --require_complete` say so instead of looking complete.
+TEST(DaemonEndToEnd, ABlindRecordingIsCalledIncomplete) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  PinDir pins;
+  DaemonHarness h;
+  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=on", "--sources=bpf",
+                  "--disable_hooks=tp_btf/signal_generate"});
+  EXPECT_NE(h.log().find("coverage: NOT SEEN: trap"), std::string::npos) << h.log();
+  EXPECT_NE(h.log().find("coverage: NOT SEEN: log"), std::string::npos) << h.log();
+  h.wait_flush();
+  h.stop_daemon();
+  std::string out;
+  int st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "events", "--state_dir=" + h.state_dir()}, &out);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << out;
+  EXPECT_NE(out.find("WARNING: recording INCOMPLETE: NOT SEEN: log"), std::string::npos) << out;
+  EXPECT_NE(out.find("NOT SEEN: trap"), std::string::npos) << out;
+  st = sc::testing::run_program({sc::testing::binary("seccomp-audit"), "report", "--state_dir=" + h.state_dir(),
+                                 "--runtime_dir=" + h.runtime_dir()}, &out);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << out;
+  EXPECT_NE(out.find("**Coverage: INCOMPLETE**"), std::string::npos) << out;
 }
