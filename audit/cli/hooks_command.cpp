@@ -20,14 +20,14 @@ int run_hooks() {
   std::printf("kernel: %s %s %s\n", u.sysname, u.release, u.version);
   bpf::TracerRodata rodata;  // the flags of a kernel without the audit_seccomp hooks
   int usable = 0;
-  std::printf("%-24s %-20s %-9s %-9s %s\n", "HOOK", "PROGRAM", "ATTACH", "VERIFIER", "SERVES / WHY NOT");
+  std::printf("%-26s %-20s %-9s %-9s %s\n", "HOOK", "PROGRAM", "ATTACH", "VERIFIER", "SERVES / WHY NOT");
   for (const auto& p : bpf::tracer_programs()) {
     bpf::ProbeResult attach = bpf::probe_hook(p.probe);
     bpf::ProgramLoad load = bpf::load_tracer_program_alone(p.program, rodata);
     bool ok = attach.ok && load.loaded;
     usable += ok;
     std::string why = ok ? p.serves : !attach.ok ? "hook not attachable: " + attach.reason : "rejected: " + load.error;
-    std::printf("%-24s %-20s %-9s %-9s %s\n", p.hook, p.program, attach.ok ? "ok" : "no",
+    std::printf("%-26s %-20s %-9s %-9s %s\n", p.hook, p.program, attach.ok ? "ok" : "no",
                 load.loaded ? "accepts" : "REJECTS", why.c_str());
     if (!load.loaded && !load.verifier_tail.empty()) {
       std::string tail = load.verifier_tail;
