@@ -37,7 +37,22 @@ struct Options {
   bool learn = false;
   bool external_filter = false;  // the filter comes from outside (seccomp-isolator launch)
   std::string wait_file;         // wait for this file before the calls (the test watches first)
+  // A barrier in the middle of the calls: after `pause_at` calls, create "<pause_file>.reached"
+  // and wait for <pause_file> (the test does something while the workload is mid-storm).
+  long pause_at = -1;
+  std::string pause_file;
 };
+
+// Waits for `path` to exist (1 ms steps, 30 s at most: a test that never releases fails).
+void wait_for_file(const std::string& path) {
+  for (int i = 0; access(path.c_str(), F_OK) != 0; ++i) {
+    if (i > 30000) {
+      std::fprintf(stderr, "seccomp_workload: timed out waiting for %s\n", path.c_str());
+      _exit(4);
+    }
+    usleep(1000);
+  }
+}
 
 std::atomic<long> traps{0};
 long trap_nr = -1;
@@ -97,6 +112,8 @@ int main(int argc, char** argv) {
     else if (a == "--learn") o.learn = true;
     else if (a == "--external-filter") o.external_filter = true;
     else if (auto v = val("--wait-file=")) o.wait_file = v;
+    else if (auto v = val("--pause-at=")) o.pause_at = std::atol(v);
+    else if (auto v = val("--pause-file=")) o.pause_file = v;
     else { std::fprintf(stderr, "seccomp_workload: unknown argument %s\n", argv[i]); return 2; }
   }
   if (!o.cgroup.empty()) {
@@ -164,6 +181,10 @@ int main(int argc, char** argv) {
   long unexpected = 0;
   for (long nr : o.nrs)
     for (long i = 0; i < o.count; ++i) {
+      if (i == o.pause_at && !o.pause_file.empty()) {
+        std::ofstream(o.pause_file + ".reached") << i << "\n";
+        wait_for_file(o.pause_file);
+      }
       long rc = denied_call(nr);
       if (o.action == "errno" && !(rc == -1 && errno == o.error)) ++unexpected;
     }
