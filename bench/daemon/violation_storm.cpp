@@ -149,29 +149,46 @@ int main(int argc, char** argv) {
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  for (int i = 0; i < 200 && slurp(dir + "/daemon.log").find("seccomp-audit running") == std::string::npos; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto daemon_start = std::chrono::steady_clock::now();
+  bool started = false;
+  for (int i = 0; i < 200 && !(started = slurp(dir + "/daemon.log").find("seccomp-audit running") != std::string::npos);
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling its log: 50 ms steps, 10 s at most
   StormResult with = storm(o, procs, action);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // let it drain
+
+  uint64_t recorded = 0, lost = 0;
+  std::string bpf_live = "?", state_error;
+  auto read_state = [&] {
+    try {
+      auto state = sc::audit::from_json_text(slurp(dir + "/state/state.json"));
+      recorded = 0;
+      auto c = state.containers.find(id);
+      if (c != state.containers.end())
+        for (const auto& [k, v] : c->second.verdicts)
+          if (v.syscall == "getppid") recorded += v.count;
+      lost = state.sources["audit"].lost;
+      bpf_live = state.sources["bpf"].live ? "live" : "off";
+      state_error.clear();
+    } catch (const std::exception& ex) {
+      state_error = ex.what();
+    }
+  };
+  // Until the daemon has accounted for every call (recorded or reported lost), polling the
+  // state it flushes every second; 10 s at most: what is missing then is reported.
+  for (int i = 0; started && i < 100; ++i) {
+    read_state();
+    if (state_error.empty() && recorded + lost >= with.calls) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   kill(daemon, SIGTERM);
   int status = 0;
   rusage usage{};
   wait4(daemon, &status, 0, &usage);
+  double daemon_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - daemon_start).count();
   double cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-
-  uint64_t recorded = 0, lost = 0;
-  std::string bpf_live = "?";
-  try {
-    auto state = sc::audit::from_json_text(slurp(dir + "/state/state.json"));
-    auto c = state.containers.find(id);
-    if (c != state.containers.end())
-      for (const auto& [k, v] : c->second.verdicts)
-        if (v.syscall == "getppid") recorded += v.count;
-    lost = state.sources["audit"].lost;
-    bpf_live = state.sources["bpf"].live ? "live" : "off";
-  } catch (const std::exception& ex) {
-    std::fprintf(stderr, "cannot read the daemon's state: %s\n%s\n", ex.what(), slurp(dir + "/daemon.log").c_str());
-  }
+  read_state();  // its final flush
+  if (!state_error.empty())
+    std::fprintf(stderr, "cannot read the daemon's state: %s\n%s\n", state_error.c_str(), slurp(dir + "/daemon.log").c_str());
   std::printf("violation storm: %d worker(s), %.1f s, action %s, daemon sources=%s (bpf %s)\n", o.workers,
               o.seconds, o.action.c_str(), o.sources.c_str(), bpf_live.c_str());
   std::printf("  A no daemon      : %12llu denied calls, %12.0f /s\n", static_cast<unsigned long long>(alone.calls),
@@ -183,13 +200,22 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(recorded), static_cast<unsigned long long>(with.calls),
               with.calls ? static_cast<double>(recorded) / with.calls : 0.0, static_cast<unsigned long long>(lost),
               static_cast<long long>(with.calls) - static_cast<long long>(recorded) - static_cast<long long>(lost));
-  std::printf("  daemon CPU: %.2f s over %.1f s (%.0f%% of one core); peak RSS %.1f MiB (goal < 64)\n", cpu,
-              with.seconds + 1.5, 100.0 * cpu / (with.seconds + 1.5), usage.ru_maxrss / 1024.0);
-  std::printf("  daemon exit status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  std::printf("  daemon CPU: %.2f s over its %.1f s of life, measured (%.0f%% of one core); peak RSS %.1f MiB (goal < 64)\n",
+              cpu, daemon_seconds, 100.0 * cpu / daemon_seconds, usage.ru_maxrss / 1024.0);
+  int daemon_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::printf("  daemon exit status %d\n", daemon_exit);
+  long long unaccounted = static_cast<long long>(with.calls) - static_cast<long long>(recorded) - static_cast<long long>(lost);
   rmdir((mount + cg).c_str());
   rmdir((mount + parent).c_str());
   fs::remove_all(dir);
   std::error_code ec;
   fs::remove_all(pins, ec);
+  // A storm the daemon did not survive, or did not account for call by call, is a failure.
+  if (!started || daemon_exit != 0 || !state_error.empty() || unaccounted != 0) {
+    std::fprintf(stderr, "bench_daemon_storm: FAILED: %s%s%s%s\n", started ? "" : "the daemon did not start; ",
+                 daemon_exit != 0 ? "the daemon exited non-zero; " : "", state_error.empty() ? "" : "state unreadable; ",
+                 unaccounted != 0 ? (std::to_string(unaccounted) + " call(s) unaccounted").c_str() : "");
+    return 1;
+  }
   return 0;
 }
