@@ -251,7 +251,7 @@ TEST(DaemonEndToEnd, HostileProcessNamesSurviveEndToEnd) {
   EXPECT_EQ(v.begin()->second.sample->comm, std::string(kName));  // raw bytes, round-tripped
   auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0]["comm"], "a \"b\" <script>\\xff");
+  EXPECT_EQ(rows[0]["comm"], "a \"b\" <script>\\xFF");
 }
 
 TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) {
