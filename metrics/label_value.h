@@ -7,9 +7,10 @@
 
 namespace sc::metrics {
 
-// Valid UTF-8 is returned unchanged. Every byte that is not part of a well-formed UTF-8
-// sequence (including overlongs, surrogates and code points above U+10FFFF) becomes the four
-// characters "\xNN", so distinct inputs stay distinct and nothing is silently dropped.
+// bytes::display_text(): valid UTF-8 is returned unchanged except control characters; every
+// byte that is not part of a well-formed UTF-8 sequence (including overlongs, surrogates and
+// code points above U+10FFFF) and every control character (newline, NUL, ESC, ...) becomes the
+// four characters "\xNN", so nothing is silently dropped and no label spans lines.
 std::string utf8_label_value(const std::string& bytes);
 
 }  // namespace sc::metrics

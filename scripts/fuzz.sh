@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Fuzzes the profile engine (parse -> resolve -> compile -> evaluate) with libFuzzer for a
-# short, fixed time. Configures build/fuzz with clang (-DSC_FUZZ=ON -DSC_SANITIZE=ON), builds
-# only the fuzz target, seeds it with the shared profiles and tests/fuzz/seeds.
+# Fuzzes, with libFuzzer for a short, fixed time split between them: the profile engine (parse
+# -> resolve -> compile -> evaluate), seeded with the shared profiles and tests/fuzz/seeds; and
+# the daemon's path of untrusted bytes (audit record -> journal -> state -> metrics -> reports),
+# seeded with tests/fuzz/record_seeds. Configures build/fuzz with clang (-DSC_FUZZ=ON
+# -DSC_SANITIZE=ON) and builds only the fuzz targets.
 # Exits non-zero when the fuzzer finds a crash (the reproducer is left in build/fuzz/).
-#   scripts/fuzz.sh                 60 seconds
+#   scripts/fuzz.sh                 60 seconds in all (half each)
 #   SC_FUZZ_SECONDS=300 scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,20 +15,29 @@ shared=${SC_SHARED_DIR:-$root/../shared}
 
 CC=clang CXX=clang++ cmake -S "$root" -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSC_FUZZ=ON -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF -DSC_SHARED_DIR="$shared" >/dev/null
-cmake --build build/fuzz -j"$(nproc)" --target profile_fuzzer >/dev/null
+cmake --build build/fuzz -j"$(nproc)" --target profile_fuzzer record_fuzzer >/dev/null
 
 corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
+records=$(mktemp -d)
+trap 'rm -rf "$corpus" "$records"' EXIT
 cp "$shared"/profiles/*.json tests/fuzz/seeds/*.json "$corpus"/
+cp tests/fuzz/record_seeds/* "$records"/
+half=$(( seconds / 2 > 0 ? seconds / 2 : 1 ))
 
-echo "fuzzing the profile engine for ${seconds}s"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  build/fuzz/tests/fuzz/profile_fuzzer -max_total_time="$seconds" -max_len=32768 -timeout=10 \
-  -rss_limit_mb=2048 -print_final_stats=1 -dict=tests/fuzz/profile.dict \
-  -artifact_prefix=build/fuzz/ "$corpus" 2>build/fuzz/fuzz.log || {
-    tail -60 build/fuzz/fuzz.log >&2
-    echo "fuzz: the fuzzer found a failure; reproducer in build/fuzz/" >&2
-    exit 1
-  }
-grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' build/fuzz/fuzz.log | tail -2 || true
+# run_fuzzer NAME SECONDS CORPUS [libFuzzer flags...]
+run_fuzzer() {
+  local name=$1 secs=$2 dir=$3
+  shift 3
+  echo "fuzzing ${name} for ${secs}s"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    build/fuzz/tests/fuzz/"$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix=build/fuzz/ "$@" "$dir" 2>build/fuzz/"$name".log || {
+      tail -60 build/fuzz/"$name".log >&2
+      echo "fuzz: ${name} found a failure; reproducer in build/fuzz/" >&2
+      exit 1
+    }
+  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' build/fuzz/"$name".log | tail -2 || true
+}
+run_fuzzer profile_fuzzer "$half" "$corpus" -max_len=32768 -dict=tests/fuzz/profile.dict
+run_fuzzer record_fuzzer $(( seconds - half > 0 ? seconds - half : 1 )) "$records" -max_len=8192
 echo "fuzz: no failure in ${seconds}s"

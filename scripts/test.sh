@@ -59,7 +59,8 @@ fi
 
 if [ -x scripts/fuzz.sh ] && [ "${SC_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzzing (short, fixed time)"
-  # 30 s in this run (CI time); scripts/fuzz.sh alone fuzzes 60 s, SC_FUZZ_SECONDS=N for longer.
+  # 30 s in this run (CI time), split between the profile and record fuzzers; scripts/fuzz.sh
+  # alone fuzzes 60 s, SC_FUZZ_SECONDS=N for longer.
   SC_FUZZ_SECONDS=${SC_FUZZ_SECONDS:-30} scripts/fuzz.sh || status=1
   phase_done "fuzzing"
 fi

@@ -11,6 +11,7 @@
 #include "audit/state/coverage.h"
 #include "audit/cli/commands.h"
 #include "audit/state/aggregate.h"
+#include "bytes/untrusted.h"
 
 namespace sc::audit::cli {
 namespace {
@@ -26,40 +27,17 @@ std::string iso_time(int64_t ns) {
   return buffer;
 }
 
-// Terminal-safe text: bytes outside printable ASCII (and backslash) as \xNN.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') out += static_cast<char>(c);
-    else {
-      char b[5];
-      std::snprintf(b, sizeof b, "\\x%02x", c);
-      out += b;
-    }
-  }
-  return out;
-}
+// Recorded strings are any bytes: shown as bytes::display_text (valid UTF-8, invalid bytes and
+// control characters as \xNN), in the table and in the JSON alike (the raw bytes stay in
+// state.json).
+std::string shown(const std::string& s) { return bytes::display_text(s); }
 
-// JSON needs UTF-8: invalid bytes are shown as \xNN escapes (the raw bytes stay in state.json).
-std::string json_safe(const std::string& s) {
-  std::string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      char b[5];
-      std::snprintf(b, sizeof b, "\\x%02x", c);
-      out += b;
-      ++i;
-    }
-  }
-  return out;
+// The first `width` bytes of display text, not cutting a UTF-8 sequence.
+std::string clip(const std::string& text, size_t width) {
+  if (text.size() <= width) return text;
+  size_t cut = width - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "...";
 }
 
 }  // namespace
@@ -97,23 +75,23 @@ Run add_events_command(CLI::App& app) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& r : rows) {
         if (r.stats->count == 0) continue;  // sample-only rows (the owning source has not counted yet)
-        nlohmann::json j = {{"container", json_safe(r.container->container_id)},
-                            {"runtime", r.container->runtime},
-                            {"cgroup", json_safe(r.container->cgroup_path)},
-                            {"syscall", r.stats->syscall},
+        nlohmann::json j = {{"container", shown(r.container->container_id)},
+                            {"runtime", shown(r.container->runtime)},
+                            {"cgroup", shown(r.container->cgroup_path)},
+                            {"syscall", shown(r.stats->syscall)},
                             {"nr", r.key->nr},
-                            {"arch", r.key->arch},
-                            {"action", r.key->action},
+                            {"arch", shown(r.key->arch)},
+                            {"action", shown(r.key->action)},
                             {"errno", r.key->error >= 0 ? nlohmann::json(r.key->error) : nlohmann::json(nullptr)},
                             {"count", r.stats->count},
                             {"first_seen", iso_time(r.stats->first_seen_ns)},
                             {"last_seen", iso_time(r.stats->last_seen_ns)},
-                            {"mode", r.container->mode},
-                            {"profile", r.container->profile_name}};
-        if (!r.stats->would_be_action.empty()) j["would_be_action"] = r.stats->would_be_action;
+                            {"mode", shown(r.container->mode)},
+                            {"profile", shown(r.container->profile_name)}};
+        if (!r.stats->would_be_action.empty()) j["would_be_action"] = shown(r.stats->would_be_action);
         if (r.stats->sample) {
-          j["comm"] = json_safe(r.stats->sample->comm);
-          j["exe"] = json_safe(r.stats->sample->exe);
+          j["comm"] = shown(r.stats->sample->comm);
+          j["exe"] = shown(r.stats->sample->exe);
           j["pid"] = r.stats->sample->pid;
         }
         out.push_back(std::move(j));
@@ -125,14 +103,13 @@ Run add_events_command(CLI::App& app) {
                 "ACTION", "ERRNO", "COUNT", "LAST SEEN", "COMM");
     for (const auto& r : rows) {
       if (r.stats->count == 0) continue;
-      std::string id = printable(r.container->container_id);
-      if (id.size() > 24) id = id.substr(0, 21) + "...";
-      std::printf("%-24s %-8s %-20s %-8s %-12s %5s %10llu %-24s %-16s\n", id.c_str(),
-                  r.container->mode.empty() ? "-" : r.container->mode.c_str(), r.stats->syscall.c_str(),
-                  r.key->arch.c_str(), r.key->action.c_str(),
+      std::string id = clip(shown(r.container->container_id), 24);
+      std::string mode = r.container->mode.empty() ? "-" : shown(r.container->mode);
+      std::printf("%-24s %-8s %-20s %-8s %-12s %5s %10llu %-24s %-16s\n", id.c_str(), mode.c_str(),
+                  shown(r.stats->syscall).c_str(), shown(r.key->arch).c_str(), shown(r.key->action).c_str(),
                   r.key->error >= 0 ? std::to_string(r.key->error).c_str() : "-",
                   static_cast<unsigned long long>(r.stats->count), iso_time(r.stats->last_seen_ns).c_str(),
-                  r.stats->sample ? printable(r.stats->sample->comm).c_str() : "");
+                  r.stats->sample ? shown(r.stats->sample->comm).c_str() : "");
     }
     auto audit = state.sources.find("audit");
     if (audit != state.sources.end() && audit->second.lost > 0)

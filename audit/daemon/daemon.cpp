@@ -18,6 +18,7 @@
 #include <set>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "audit/attribution/attributor.h"
@@ -29,6 +30,7 @@
 #include "audit/sources/audit_netlink.h"
 #include "audit/sources/seccomp_record.h"
 #include "audit/state/coverage.h"
+#include "bytes/untrusted.h"
 #include "host/atomic_file.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
@@ -116,6 +118,10 @@ class Daemon {
   void rescan();
   void refresh_registry();
   void handle_audit(int type, std::string_view text, std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
+  // handle_audit(), with any exception a record's content provokes logged: one hostile record
+  // must not stop the daemon.
+  void handle_audit_guarded(int type, std::string_view text,
+                            std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
   void commit_batch(std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
   void settle_pending_kills(bool all);
   Place place_of_pid(int32_t pid);
@@ -189,17 +195,50 @@ void Daemon::load_state() {
                   state_file_path(opts_.state_dir), loaded.error, loaded.set_aside);
   state_ = std::move(loaded.state);
   books_ = std::move(loaded.books);
-  ReplayResult replay = replay_journal(journal_file_path(opts_.state_dir), books_.journal_seq,
-                                       [&](const Observation& o) { apply(state_, o); });
+  // A journal that cannot be read (or whose content cannot be saved) is moved aside like a
+  // corrupt state file: the daemon starts from the state file alone and keeps running.
+  std::string journal = journal_file_path(opts_.state_dir);
+  State loaded_state = state_;
+  Bookkeeping loaded_books = books_;
+  ReplayResult replay;
+  std::string journal_problem;
+  bool journal_moved = false;
+  auto set_journal_aside = [&](const std::string& why, const char* kept) {
+    if (journal_moved) {
+      spdlog::error("journal: {} ({})", why, kept);
+      return;
+    }
+    std::string aside = set_aside_file(journal);  // throws when it cannot: then the dir is unusable
+    journal_moved = true;
+    spdlog::error("journal {}: {}; moved aside to {} ({})", journal, why, aside, kept);
+  };
+  try {
+    replay = replay_journal(journal, books_.journal_seq, [&](const Observation& o) { apply(state_, o); });
+  } catch (const std::exception& e) {
+    state_ = loaded_state;
+    books_ = loaded_books;
+    replay = ReplayResult{};
+    journal_problem = std::string("cannot be replayed: ") + e.what();
+  }
   if (replay.last_seq > books_.journal_seq) books_.journal_seq = replay.last_seq;
-  if (replay.torn_lines)
-    spdlog::warn("journal {}: {} unreadable line(s) skipped (a batch torn by a crash before it was "
-                 "acknowledged)", journal_file_path(opts_.state_dir), replay.torn_lines);
+  if (!journal_problem.empty())
+    set_journal_aside(journal_problem, "none of it replayed");
+  else if (replay.torn_lines)
+    set_journal_aside(std::to_string(replay.torn_lines) + " unreadable line(s) skipped (a torn final line is a batch "
+                      "a crash interrupted before it was acknowledged)", "the readable batches were replayed");
   spdlog::info("state: {} container(s) from {}{}; journal replayed {} batch(es), {} observation(s)",
                state_.containers.size(), state_file_path(opts_.state_dir),
                loaded.existed ? "" : " (new)", replay.batches, replay.observations);
   // Make the replayed batches part of state.json now, then start a fresh journal.
-  save_state_file(opts_.state_dir, state_, books_);
+  try {
+    save_state_file(opts_.state_dir, state_, books_);
+  } catch (const nlohmann::json::exception& e) {  // what the journal held cannot be written
+    if (replay.batches == 0) throw;
+    state_ = std::move(loaded_state);
+    books_ = std::move(loaded_books);
+    set_journal_aside(std::string("its batches cannot be saved: ") + e.what(), "none of it kept in the state");
+    save_state_file(opts_.state_dir, state_, books_);
+  }
   journal_ = std::make_unique<Journal>(journal_file_path(opts_.state_dir));
   journal_->truncate();
 }
@@ -505,6 +544,15 @@ void Daemon::handle_audit(int type, std::string_view text,
   }
 }
 
+void Daemon::handle_audit_guarded(int type, std::string_view text,
+                                  std::map<std::pair<std::string, VerdictKey>, Observation>& batch) {
+  try {
+    handle_audit(type, text, batch);
+  } catch (const std::exception& e) {
+    spdlog::error("audit: record skipped ({}): {}", e.what(), bytes::display_text(text));
+  }
+}
+
 // A pending kill_thread whose process died of SIGSYS is the tracer's kill_process (sample
 // only); one whose process still runs at the deadline (a multi-threaded process) counts.
 void Daemon::settle_pending_kills(bool all) {
@@ -538,7 +586,12 @@ void Daemon::commit_batch(std::map<std::pair<std::string, VerdictKey>, Observati
   batch.clear();
   // Durable first, then visible: a crash after this line replays the batch exactly once.
   uint64_t seq = books_.journal_seq + 1;
-  journal_->append(seq, observations);
+  try {
+    journal_->append(seq, observations);
+  } catch (const nlohmann::json::exception& e) {  // a string the journal cannot hold: drop this batch only
+    spdlog::error("journal: batch of {} observation(s) not recorded: {}", observations.size(), e.what());
+    return;
+  }
   std::lock_guard lock(mu_);
   books_.journal_seq = seq;
   for (const auto& o : observations) apply(state_, o);
@@ -828,7 +881,12 @@ void Daemon::flush() {
     copy = state_;
     books = books_;
   }
-  save_state_file(opts_.state_dir, copy, books);
+  try {
+    save_state_file(opts_.state_dir, copy, books);
+  } catch (const nlohmann::json::exception& e) {  // the journal keeps everything: try again next time
+    spdlog::error("flush: state not written: {}", e.what());
+    return;
+  }
   // Everything journaled so far is now in state.json (single thread: no batch in between).
   journal_->truncate();
 }
@@ -868,7 +926,7 @@ int Daemon::run(std::atomic<bool>* stop) {
         }
       }
       if (audit_) {
-        audit_->poll(0, [&](int type, std::string_view text) { handle_audit(type, text, batch); });
+        audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); });
         commit_batch(batch);
         settle_pending_kills(false);
       }
@@ -889,7 +947,7 @@ int Daemon::run(std::atomic<bool>* stop) {
     }
     // Final drain: what the kernel already queued for us, then the maps, then to disk.
     if (audit_) {
-      while (audit_->poll(0, [&](int type, std::string_view text) { handle_audit(type, text, batch); }) > 0)
+      while (audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); }) > 0)
         commit_batch(batch);
       commit_batch(batch);
       settle_pending_kills(true);

@@ -5,64 +5,71 @@
 
 #include <cerrno>
 #include <fstream>
+#include <stdexcept>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
+
+#include "bytes/untrusted.h"
 
 namespace sc::audit {
 namespace {
 using nlohmann::json;
 
-// Kernel strings may be any bytes: the journal always stores them in hex.
-std::string to_hex(const std::string& s) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() * 2);
-  for (unsigned char c : s) { out += digits[c >> 4]; out += digits[c & 15]; }
-  return out;
+// Line format 2 ({"v":2,...}): every string field through the one rule of bytes/untrusted.h,
+// like state.json. Lines without "v" were written before (format 1): the container id, cgroup
+// path, profile path, comm and exe in bare hex, the other fields as they came (which could not
+// be dumped when they were not UTF-8, so a stored line holds valid text there).
+constexpr int kJournalFormat = 2;
+
+std::string journal_text(const json& j, const char* key) { return bytes::decode_stored(j.at(key).get<std::string>()); }
+
+std::string legacy_hex(const json& j, const char* key) {
+  std::string hex = j.at(key).get<std::string>();
+  std::string decoded = bytes::decode_stored(std::string(bytes::kHexPrefix) + hex);
+  if (hex.size() % 2 != 0 || (!hex.empty() && decoded.size() != hex.size() / 2))
+    throw std::invalid_argument(std::string("journal field '") + key + "' is not hex");
+  return decoded;
 }
 
-std::string from_hex(const std::string& s) {
-  auto val = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  std::string out;
-  for (size_t i = 0; i + 1 < s.size(); i += 2) out += static_cast<char>(val(s[i]) * 16 + val(s[i + 1]));
-  return out;
-}
-
-json to_json(const Observation& o) {
-  json j = {{"c", to_hex(o.container_id)}, {"rt", o.runtime}, {"cg", to_hex(o.cgroup_path)},
-            {"cgid", o.cgroup_id}, {"mode", o.mode}, {"pn", o.profile_name}, {"pp", to_hex(o.profile_path)},
-            {"ps", o.profile_sha256}, {"arch", o.key.arch}, {"nr", o.key.nr}, {"act", o.key.action},
-            {"err", o.key.error}, {"sys", o.syscall}, {"n", o.count}, {"f", o.first_ns}, {"l", o.last_ns}};
-  if (!o.would_be_action.empty()) j["wb"] = o.would_be_action;
+json observation_json(const Observation& o) {
+  auto t = [](const std::string& s) { return bytes::encode_stored(s); };
+  json j = {{"c", t(o.container_id)}, {"rt", t(o.runtime)}, {"cg", t(o.cgroup_path)},
+            {"cgid", o.cgroup_id}, {"mode", t(o.mode)}, {"pn", t(o.profile_name)}, {"pp", t(o.profile_path)},
+            {"ps", t(o.profile_sha256)}, {"arch", t(o.key.arch)}, {"nr", o.key.nr}, {"act", t(o.key.action)},
+            {"err", o.key.error}, {"sys", t(o.syscall)}, {"n", o.count}, {"f", o.first_ns}, {"l", o.last_ns}};
+  if (!o.would_be_action.empty()) j["wb"] = t(o.would_be_action);
   if (o.sample)
-    j["s"] = {{"comm", to_hex(o.sample->comm)}, {"exe", to_hex(o.sample->exe)}, {"pid", o.sample->pid},
+    j["s"] = {{"comm", t(o.sample->comm)}, {"exe", t(o.sample->exe)}, {"pid", o.sample->pid},
               {"tid", o.sample->tid}, {"ip", o.sample->instruction_pointer}};
   return j;
 }
 
-Observation from_json(const json& j) {
+Observation observation_from(const json& j, int format) {
+  auto text = [](const json& from, const char* key) { return journal_text(from, key); };
+  auto hexed = [&](const json& from, const char* key) {
+    return format >= 2 ? journal_text(from, key) : legacy_hex(from, key);
+  };
   Observation o;
-  o.container_id = from_hex(j.at("c").get<std::string>());
-  o.runtime = j.at("rt").get<std::string>();
-  o.cgroup_path = from_hex(j.at("cg").get<std::string>());
+  o.container_id = hexed(j, "c");
+  o.runtime = text(j, "rt");
+  o.cgroup_path = hexed(j, "cg");
   o.cgroup_id = j.at("cgid").get<uint64_t>();
-  o.mode = j.at("mode").get<std::string>();
-  o.profile_name = j.at("pn").get<std::string>();
-  o.profile_path = from_hex(j.at("pp").get<std::string>());
-  o.profile_sha256 = j.at("ps").get<std::string>();
-  o.key = VerdictKey{j.at("arch").get<std::string>(), j.at("nr").get<int32_t>(), j.at("act").get<std::string>(),
-                     j.at("err").get<int32_t>()};
-  o.syscall = j.at("sys").get<std::string>();
+  o.mode = text(j, "mode");
+  o.profile_name = text(j, "pn");
+  o.profile_path = hexed(j, "pp");
+  o.profile_sha256 = text(j, "ps");
+  o.key = VerdictKey{text(j, "arch"), j.at("nr").get<int32_t>(), text(j, "act"), j.at("err").get<int32_t>()};
+  o.syscall = text(j, "sys");
   o.count = j.at("n").get<uint64_t>();
   o.first_ns = j.at("f").get<int64_t>();
   o.last_ns = j.at("l").get<int64_t>();
-  if (j.contains("wb")) o.would_be_action = j["wb"].get<std::string>();
+  if (j.contains("wb")) o.would_be_action = text(j, "wb");
   if (j.contains("s")) {
     const json& s = j["s"];
     Sample sample;
-    sample.comm = from_hex(s.at("comm").get<std::string>());
-    sample.exe = from_hex(s.at("exe").get<std::string>());
+    sample.comm = hexed(s, "comm");
+    sample.exe = hexed(s, "exe");
     sample.pid = s.at("pid").get<int32_t>();
     sample.tid = s.at("tid").get<int32_t>();
     sample.instruction_pointer = s.at("ip").get<uint64_t>();
@@ -84,8 +91,8 @@ Journal::~Journal() {
 
 void Journal::append(uint64_t seq, const std::vector<Observation>& batch) {
   json obs = json::array();
-  for (const auto& o : batch) obs.push_back(to_json(o));
-  std::string line = json{{"seq", seq}, {"obs", std::move(obs)}}.dump() + "\n";
+  for (const auto& o : batch) obs.push_back(observation_json(o));
+  std::string line = json{{"v", kJournalFormat}, {"seq", seq}, {"obs", std::move(obs)}}.dump() + "\n";
   size_t done = 0;
   while (done < line.size()) {
     ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
@@ -117,8 +124,10 @@ ReplayResult replay_journal(const std::string& path, uint64_t after_seq,
     try {
       json j = json::parse(line);
       uint64_t seq = j.at("seq").get<uint64_t>();
+      int format = j.value("v", 1);
+      if (format < 1 || format > kJournalFormat) throw std::invalid_argument("unknown journal format");
       std::vector<Observation> batch;
-      for (const auto& o : j.at("obs")) batch.push_back(from_json(o));
+      for (const auto& o : j.at("obs")) batch.push_back(observation_from(o, format));
       if (seq > result.last_seq) result.last_seq = seq;
       if (seq <= after_seq) continue;
       ++result.batches;
@@ -126,7 +135,7 @@ ReplayResult replay_journal(const std::string& path, uint64_t after_seq,
         on_observation(o);
         ++result.observations;
       }
-    } catch (const json::exception&) {
+    } catch (const std::exception&) {  // json::exception, std::invalid_argument
       ++result.torn_lines;
     }
   }

@@ -1,5 +1,6 @@
 #include "audit/daemon/state_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -18,19 +19,38 @@ namespace sc::audit {
 std::string state_file_path(const std::string& state_dir) { return state_dir + "/state.json"; }
 std::string journal_file_path(const std::string& state_dir) { return state_dir + "/journal.jsonl"; }
 
+std::string set_aside_file(const std::string& path) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  char stamp[64];
+  std::snprintf(stamp, sizeof stamp, "%lld.%09ld", static_cast<long long>(now.tv_sec), now.tv_nsec);
+  std::string base = path + ".corrupt-" + stamp;
+  // RENAME_NOREPLACE: two corruptions in the same nanosecond (or a clock step back) get -1, -2,
+  // ... rather than one overwriting the other.
+  for (int n = 0;; ++n) {
+    std::string target = n == 0 ? base : base + "-" + std::to_string(n);
+    if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) return target;
+    if (errno != EEXIST || n >= 1000)
+      throw std::system_error(errno, std::generic_category(), "move '" + path + "' aside to '" + target + "'");
+  }
+}
+
 LoadedState load_state_file(const std::string& state_dir) {
   LoadedState out;
   std::string path = state_file_path(state_dir);
   std::ifstream in(path);
-  if (!in) {
-    if (errno == ENOENT) return out;
-    throw std::system_error(errno, std::generic_category(), "read state file '" + path + "'");
-  }
+  int open_errno = errno;
+  struct stat st{};
+  if (!in && ::lstat(path.c_str(), &st) != 0 && errno == ENOENT) return out;
   out.existed = true;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text;
+  if (in) {
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
   try {
+    if (!in) throw std::system_error(open_errno, std::generic_category(), "cannot open");
     out.state = from_json_text(text);
     nlohmann::json j = nlohmann::json::parse(text);
     if (j.contains("daemon")) {
@@ -47,10 +67,11 @@ LoadedState load_state_file(const std::string& state_dir) {
     out.error = e.what();
     out.state = State{};
     out.books = Bookkeeping{};
-    out.set_aside = path + ".corrupt-" + std::to_string(std::time(nullptr));
-    if (std::rename(path.c_str(), out.set_aside.c_str()) != 0)
-      throw std::system_error(errno, std::generic_category(),
-                              "state file '" + path + "' is corrupt (" + out.error + ") and cannot be moved aside");
+    try {
+      out.set_aside = set_aside_file(path);
+    } catch (const std::system_error& moving) {
+      throw std::system_error(moving.code(), "state file '" + path + "' is corrupt (" + out.error + ") and cannot be moved aside");
+    }
   }
   return out;
 }

@@ -31,7 +31,11 @@ struct LoadedState {
 std::string state_file_path(const std::string& state_dir);
 std::string journal_file_path(const std::string& state_dir);
 
-// Never throws for a corrupt file: renames it to state.json.corrupt-<unix time> and reports.
+// Renames `path` to <path>.corrupt-<unix time>.<nanoseconds>[-N], never over an existing file,
+// and returns the new name. Throws std::system_error when it cannot.
+std::string set_aside_file(const std::string& path);
+
+// Never throws for a corrupt file: moves it aside (set_aside_file) and reports.
 // Throws std::system_error when the file exists but cannot be read or moved aside.
 LoadedState load_state_file(const std::string& state_dir);
 // Atomic replacement (temporary file, fsync, rename, fsync dir).

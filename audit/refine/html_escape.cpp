@@ -1,49 +1,10 @@
 #include "audit/refine/html_escape.h"
 
-#include <cstdio>
+#include "bytes/untrusted.h"
 
 namespace sc::refine {
-namespace {
 
-// Length of a valid UTF-8 sequence at s[i] (1-4), 0 when invalid.
-size_t utf8_length(const std::string& s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) n = 2;
-  else if (c >= 0xe0 && c <= 0xef) n = 3;
-  else if (c >= 0xf0 && c <= 0xf4) n = 4;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
-  unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-  if (c == 0xe0 && c1 < 0xa0) return 0;        // overlong
-  if (c == 0xed && c1 > 0x9f) return 0;        // surrogates
-  if (c == 0xf0 && c1 < 0x90) return 0;        // overlong
-  if (c == 0xf4 && c1 > 0x8f) return 0;        // > U+10FFFF
-  return n;
-}
-
-}  // namespace
-
-std::string printable(const std::string& raw) {
-  std::string out;
-  for (size_t i = 0; i < raw.size();) {
-    unsigned char c = static_cast<unsigned char>(raw[i]);
-    size_t n = utf8_length(raw, i);
-    if (n == 0 || c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-      ++i;
-      continue;
-    }
-    out.append(raw, i, n);
-    i += n;
-  }
-  return out;
-}
+std::string printable(const std::string& raw) { return bytes::display_text(raw); }
 
 std::string html_text(const std::string& raw) {
   std::string out;

@@ -7,7 +7,8 @@
 
 namespace sc::refine {
 
-// Bytes -> printable text: invalid UTF-8 bytes and control characters become "\xNN".
+// Bytes -> printable text: invalid UTF-8 bytes and control characters become "\xNN"
+// (bytes::display_text, the rule every renderer shares).
 std::string printable(const std::string& raw);
 // printable(), then & < > " ' as entities: safe in element content and quoted attributes.
 std::string html_text(const std::string& raw);

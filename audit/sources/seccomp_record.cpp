@@ -1,6 +1,7 @@
 #include "audit/sources/seccomp_record.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -87,6 +88,9 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view text) {
     if (!parse_number(stamp.substr(0, dot), sec) || !parse_number(stamp.substr(dot + 1, colon - dot - 1), msec) ||
         !parse_number(stamp.substr(colon + 1), r.serial))
       return std::nullopt;
+    // The kernel prints seconds since the epoch and 0..999 ms; anything that would overflow
+    // nanoseconds in an int64 (past the year 2262) is not a record it wrote.
+    if (sec < 0 || sec > INT64_MAX / 1000000000 - 1 || msec < 0 || msec > 999) return std::nullopt;
     r.timestamp_ns = sec * 1000000000 + msec * 1000000;
     text.remove_prefix(close + 2);
   }

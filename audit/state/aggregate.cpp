@@ -4,55 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bytes/untrusted.h"
+
 namespace sc::audit {
 namespace {
 using nlohmann::json;
 
-// Strings recorded from the kernel may be any bytes; JSON needs UTF-8. A string that is not
-// valid UTF-8 (or that starts with "hex:") is stored hex-encoded with a "hex:" prefix, so
-// nothing is lost or mangled.
-bool valid_utf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t extra;
-    if (c < 0x80) extra = 0;
-    else if ((c >> 5) == 0x6) extra = 1;
-    else if ((c >> 4) == 0xe) extra = 2;
-    else if ((c >> 3) == 0x1e) extra = 3;
-    else return false;
-    if (i + extra >= s.size() && extra > 0) return false;
-    for (size_t k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
-std::string encode_bytes(const std::string& s) {
-  if (valid_utf8(s) && s.rfind("hex:", 0) != 0) return s;
-  static const char* digits = "0123456789ABCDEF";
-  std::string out = "hex:";
-  for (unsigned char c : s) { out += digits[c >> 4]; out += digits[c & 15]; }
-  return out;
-}
-
-std::string decode_bytes(const std::string& s) {
-  if (s.rfind("hex:", 0) != 0) return s;
-  auto val = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 4; i + 1 < s.size(); i += 2) {
-    int hi = val(s[i]), lo = val(s[i + 1]);
-    if (hi < 0 || lo < 0) return s;
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
+// Every string in the file may hold recorded bytes (process names, paths, ids from the
+// kernel, the registry or the operator): all go through the one rule in bytes/untrusted.h
+// ("hex:" + hex for anything that is not strict UTF-8), so the file always dumps and loads.
+std::string encode_bytes(const std::string& s) { return bytes::encode_stored(s); }
+std::string decode_bytes(const std::string& s) { return bytes::decode_stored(s); }
+std::string text_at(const json& j, const char* key) { return decode_bytes(j.at(key).get<std::string>()); }
+std::string text_or_empty(const json& j, const char* key) { return decode_bytes(j.value(key, std::string())); }
 
 json sample_json(const Sample& s) {
   json j = {{"comm", encode_bytes(s.comm)}, {"exe", encode_bytes(s.exe)}, {"pid", s.pid}, {"tid", s.tid},
@@ -63,8 +27,8 @@ json sample_json(const Sample& s) {
 
 Sample sample_from(const json& j) {
   Sample s;
-  s.comm = decode_bytes(j.value("comm", ""));
-  s.exe = decode_bytes(j.value("exe", ""));
+  s.comm = text_or_empty(j, "comm");
+  s.exe = text_or_empty(j, "exe");
   s.pid = j.value("pid", 0);
   s.tid = j.value("tid", 0);
   s.instruction_pointer = j.value("instruction_pointer", uint64_t{0});
@@ -79,33 +43,36 @@ std::string to_json_text(const State& state) {
   for (const auto& [id, c] : state.containers) {
     json verdicts = json::array();
     for (const auto& [k, v] : c.verdicts) {
-      json row = {{"arch", k.arch}, {"nr", k.nr}, {"action", k.action},
+      json row = {{"arch", encode_bytes(k.arch)}, {"nr", k.nr}, {"action", encode_bytes(k.action)},
                   {"errno", k.error >= 0 ? json(k.error) : json(nullptr)},
-                  {"syscall", v.syscall}, {"count", v.count},
+                  {"syscall", encode_bytes(v.syscall)}, {"count", v.count},
                   {"first_seen_ns", v.first_seen_ns}, {"last_seen_ns", v.last_seen_ns},
-                  {"would_be_action", v.would_be_action}};
+                  {"would_be_action", encode_bytes(v.would_be_action)}};
       if (v.sample) row["sample"] = sample_json(*v.sample);
       verdicts.push_back(std::move(row));
     }
     json learned = json::object();
-    for (const auto& [arch, nrs] : c.learned) learned[arch] = nrs;
-    containers[id] = {{"container_id", c.container_id}, {"runtime", c.runtime},
+    for (const auto& [arch, nrs] : c.learned) learned[encode_bytes(arch)] = nrs;
+    containers[encode_bytes(id)] = {
+                      {"container_id", encode_bytes(c.container_id)}, {"runtime", encode_bytes(c.runtime)},
                       {"cgroup_path", encode_bytes(c.cgroup_path)}, {"cgroup_id", c.cgroup_id},
-                      {"profile_name", c.profile_name}, {"profile_path", c.profile_path},
-                      {"profile_sha256", c.profile_sha256}, {"mode", c.mode},
+                      {"profile_name", encode_bytes(c.profile_name)}, {"profile_path", encode_bytes(c.profile_path)},
+                      {"profile_sha256", encode_bytes(c.profile_sha256)}, {"mode", encode_bytes(c.mode)},
                       {"first_seen_ns", c.first_seen_ns}, {"last_seen_ns", c.last_seen_ns},
                       {"exited_at_ns", c.exited_at_ns ? json(*c.exited_at_ns) : json(nullptr)},
                       {"verdicts", std::move(verdicts)}, {"learned", std::move(learned)}};
   }
   json sources = json::object();
   for (const auto& [name, s] : state.sources) {
-    sources[name] = {{"live", s.live}, {"detail", encode_bytes(s.detail)}, {"events", s.events}, {"lost", s.lost},
+    std::string key = encode_bytes(name);
+    sources[key] = {{"live", s.live}, {"detail", encode_bytes(s.detail)}, {"events", s.events}, {"lost", s.lost},
                      {"samples_dropped", s.samples_dropped}};
     if (!s.hooks.empty()) {
       json hooks = json::array();
       for (const auto& h : s.hooks)
-        hooks.push_back({{"name", h.name}, {"live", h.live}, {"serves", h.serves}, {"reason", encode_bytes(h.reason)}});
-      sources[name]["hooks"] = std::move(hooks);
+        hooks.push_back({{"name", encode_bytes(h.name)}, {"live", h.live}, {"serves", encode_bytes(h.serves)},
+                         {"reason", encode_bytes(h.reason)}});
+      sources[key]["hooks"] = std::move(hooks);
     }
   }
   json j = {{"version", state.version}, {"last_flush_ns", state.last_flush_ns},
@@ -127,51 +94,52 @@ State from_json_text(const std::string& text) {
     st.version = j.at("version").get<int>();
     if (st.version != 1) throw std::runtime_error("unsupported version " + std::to_string(st.version));
     st.last_flush_ns = j.value("last_flush_ns", int64_t{0});
-    for (const auto& [id, c] : j.at("containers").items()) {
+    for (const auto& [id, c] : j.at("containers").items()) {  // `where` names keys as stored
       where = "containers." + id;
       ContainerRecord r;
-      r.container_id = c.at("container_id").get<std::string>();
-      r.runtime = c.value("runtime", "");
-      r.cgroup_path = decode_bytes(c.value("cgroup_path", ""));
+      r.container_id = text_at(c, "container_id");
+      r.runtime = text_or_empty(c, "runtime");
+      r.cgroup_path = text_or_empty(c, "cgroup_path");
       r.cgroup_id = c.value("cgroup_id", uint64_t{0});
-      r.profile_name = c.value("profile_name", "");
-      r.profile_path = c.value("profile_path", "");
-      r.profile_sha256 = c.value("profile_sha256", "");
-      r.mode = c.value("mode", "");
+      r.profile_name = text_or_empty(c, "profile_name");
+      r.profile_path = text_or_empty(c, "profile_path");
+      r.profile_sha256 = text_or_empty(c, "profile_sha256");
+      r.mode = text_or_empty(c, "mode");
       r.first_seen_ns = c.value("first_seen_ns", int64_t{0});
       r.last_seen_ns = c.value("last_seen_ns", int64_t{0});
       if (c.contains("exited_at_ns") && !c["exited_at_ns"].is_null()) r.exited_at_ns = c["exited_at_ns"].get<int64_t>();
       size_t i = 0;
       for (const auto& v : c.at("verdicts")) {
         where = "containers." + id + ".verdicts[" + std::to_string(i++) + "]";
-        VerdictKey k{v.at("arch").get<std::string>(), v.at("nr").get<int32_t>(), v.at("action").get<std::string>(),
+        VerdictKey k{text_at(v, "arch"), v.at("nr").get<int32_t>(), text_at(v, "action"),
                      v.contains("errno") && !v["errno"].is_null() ? v["errno"].get<int32_t>() : -1};
         VerdictStats s;
-        s.syscall = v.value("syscall", "");
+        s.syscall = text_or_empty(v, "syscall");
         s.count = v.at("count").get<uint64_t>();
         s.first_seen_ns = v.value("first_seen_ns", int64_t{0});
         s.last_seen_ns = v.value("last_seen_ns", int64_t{0});
-        s.would_be_action = v.value("would_be_action", "");
+        s.would_be_action = text_or_empty(v, "would_be_action");
         if (v.contains("sample")) s.sample = sample_from(v["sample"]);
         r.verdicts[k] = std::move(s);
       }
       where = "containers." + id + ".learned";
       if (c.contains("learned"))
-        for (const auto& [arch, nrs] : c["learned"].items()) r.learned[arch] = nrs.get<std::set<int32_t>>();
-      st.containers[id] = std::move(r);
+        for (const auto& [arch, nrs] : c["learned"].items())
+          r.learned[decode_bytes(arch)] = nrs.get<std::set<int32_t>>();
+      st.containers[decode_bytes(id)] = std::move(r);
     }
     where = "sources";
     if (j.contains("sources"))
       for (const auto& [name, s] : j["sources"].items()) {
         where = "sources." + name;
-        SourceHealth& h = st.sources[name];
-        h = SourceHealth{s.value("live", false), decode_bytes(s.value("detail", "")),
+        SourceHealth& h = st.sources[decode_bytes(name)];
+        h = SourceHealth{s.value("live", false), text_or_empty(s, "detail"),
                          s.value("events", uint64_t{0}), s.value("lost", uint64_t{0}),
                          s.value("samples_dropped", uint64_t{0})};
         if (s.contains("hooks"))
           for (const auto& k : s["hooks"])
-            h.hooks.push_back(HookHealth{k.at("name").get<std::string>(), k.value("live", false), k.value("serves", ""),
-                                         decode_bytes(k.value("reason", ""))});
+            h.hooks.push_back(HookHealth{decode_bytes(k.at("name").get<std::string>()), k.value("live", false),
+                                         text_or_empty(k, "serves"), text_or_empty(k, "reason")});
       }
     return st;
   } catch (const json::exception& e) {

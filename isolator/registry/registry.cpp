@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bytes/untrusted.h"
 #include "host/atomic_file.h"
 
 namespace sc::registry {
@@ -28,15 +29,29 @@ T field(const json& j, const char* name) {
     throw std::runtime_error(std::string("registry entry: '") + name + "' has the wrong type");
   }
 }
+
+// Paths, names and the command line are any bytes: stored by the one rule (bytes/untrusted.h).
+std::string stored_text(const json& j, const char* name) { return bytes::decode_stored(field<std::string>(j, name)); }
+std::vector<std::string> stored_list(const json& j, const char* name) {
+  std::vector<std::string> out;
+  for (const auto& s : field<std::vector<std::string>>(j, name)) out.push_back(bytes::decode_stored(s));
+  return out;
+}
+json list_to_store(const std::vector<std::string>& values) {
+  json out = json::array();
+  for (const auto& s : values) out.push_back(bytes::encode_stored(s));
+  return out;
+}
 }  // namespace
 
 std::string to_json_text(const Entry& e) {
+  auto t = [](const std::string& s) { return bytes::encode_stored(s); };
   json j = {
-      {"container_id", e.container_id}, {"pid", e.pid},
-      {"cgroup_path", e.cgroup_path},   {"cgroup_id", e.cgroup_id},
-      {"profile_name", e.profile_name}, {"profile_path", e.profile_path},
-      {"profile_sha256", e.profile_sha256}, {"mode", e.mode},
-      {"capabilities", e.capabilities}, {"command", e.command},
+      {"container_id", t(e.container_id)}, {"pid", e.pid},
+      {"cgroup_path", t(e.cgroup_path)},   {"cgroup_id", e.cgroup_id},
+      {"profile_name", t(e.profile_name)}, {"profile_path", t(e.profile_path)},
+      {"profile_sha256", t(e.profile_sha256)}, {"mode", t(e.mode)},
+      {"capabilities", list_to_store(e.capabilities)}, {"command", list_to_store(e.command)},
       {"started_at_ns", e.started_at_ns},
       {"exited_at_ns", e.exited_at_ns ? json(*e.exited_at_ns) : json(nullptr)},
       {"exit_status", e.exit_status ? json(*e.exit_status) : json(nullptr)},
@@ -53,18 +68,18 @@ Entry from_json_text(const std::string& text) {
   }
   if (!j.is_object()) throw std::runtime_error("registry entry: not a JSON object");
   Entry e;
-  e.container_id = field<std::string>(j, "container_id");
+  e.container_id = stored_text(j, "container_id");
   e.pid = field<pid_t>(j, "pid");
-  e.cgroup_path = field<std::string>(j, "cgroup_path");
+  e.cgroup_path = stored_text(j, "cgroup_path");
   e.cgroup_id = field<uint64_t>(j, "cgroup_id");
-  e.profile_name = field<std::string>(j, "profile_name");
-  e.profile_path = field<std::string>(j, "profile_path");
-  e.profile_sha256 = field<std::string>(j, "profile_sha256");
-  e.mode = field<std::string>(j, "mode");
+  e.profile_name = stored_text(j, "profile_name");
+  e.profile_path = stored_text(j, "profile_path");
+  e.profile_sha256 = stored_text(j, "profile_sha256");
+  e.mode = stored_text(j, "mode");
   if (e.mode != "enforce" && e.mode != "audit" && e.mode != "unconfined")
     throw std::runtime_error("registry entry: 'mode' must be enforce, audit or unconfined");
-  if (j.contains("capabilities")) e.capabilities = field<std::vector<std::string>>(j, "capabilities");
-  if (j.contains("command")) e.command = field<std::vector<std::string>>(j, "command");
+  if (j.contains("capabilities")) e.capabilities = stored_list(j, "capabilities");
+  if (j.contains("command")) e.command = stored_list(j, "command");
   e.started_at_ns = field<int64_t>(j, "started_at_ns");
   if (j.contains("exited_at_ns") && !j["exited_at_ns"].is_null()) e.exited_at_ns = field<int64_t>(j, "exited_at_ns");
   if (j.contains("exit_status") && !j["exit_status"].is_null()) e.exit_status = field<int>(j, "exit_status");

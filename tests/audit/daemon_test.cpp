@@ -251,7 +251,7 @@ TEST(DaemonEndToEnd, HostileProcessNamesSurviveEndToEnd) {
   EXPECT_EQ(v.begin()->second.sample->comm, std::string(kName));  // raw bytes, round-tripped
   auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0]["comm"], "a \"b\" <script>\\xff");
+  EXPECT_EQ(rows[0]["comm"], "a \"b\" <script>\\xFF");
 }
 
 TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) {
@@ -562,4 +562,119 @@ TEST(DaemonEndToEnd, ABlindRecordingIsCalledIncomplete) {
                                  "--runtime_dir=" + h.runtime_dir()}, &out);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << out;
   EXPECT_NE(out.find("**Coverage: INCOMPLETE**"), std::string::npos) << out;
+
+// Issue 18: a process name that is not UTF-8 (overlong '/', a surrogate) plus HTML must not stop
+// the daemon, corrupt its files, or reach any output raw. Audit stream only (no tracer).
+TEST(DaemonEndToEnd, InvalidUtf8ProcessNameNeitherStopsTheDaemonNorCorruptsItsFiles) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  const std::vector<std::string> flags = {"--sources=audit", "--listen=127.0.0.1:0"};
+  h.start_daemon(flags);
+  static const char kName[] = "<b>&\"\xC0\xAF\xED\xA0\x80";  // 10 bytes: fits comm
+  const std::string shown = "<b>&\"\\xC0\\xAF\\xED\\xA0\\x80";
+  std::string id = "badutf8-" + suffix();
+  std::string cg = h.make_cgroup(id);
+  auto child = h.fork_child(cg, [] {
+    if (prctl(PR_SET_NAME, kName) != 0) return 89;
+    if (!load_filter(SCMP_ACT_LOG)) return 90;
+    for (int i = 0; i < 3; ++i) syscall(SYS_getppid);
+    return 0;
+  });
+  h.write_registry(id, child.pid, cg, "audit");
+  DaemonHarness::release(child);
+  int status = DaemonHarness::wait_child(child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_EQ(wait_count(h, id, "getppid", "log", 3u), 3u) << h.log();
+  // Still running: it keeps flushing, and logged nothing fatal.
+  h.wait_flush();
+  EXPECT_EQ(h.log().find("stopping:"), std::string::npos) << h.log();
+  EXPECT_EQ(h.log().find("invalid UTF-8"), std::string::npos) << h.log();
+  auto state = h.read_state();
+  const auto& v = state.containers.at(id).verdicts;
+  ASSERT_EQ(v.size(), 1u);
+  ASSERT_TRUE(v.begin()->second.sample);
+  EXPECT_EQ(v.begin()->second.sample->comm, std::string(kName)) << "raw bytes kept";
+
+  // /metrics: fetched from the live daemon, checked by promtool.
+  std::string log = h.log();
+  size_t at = log.find("metrics: http://");
+  ASSERT_NE(at, std::string::npos) << log;
+  std::string url = log.substr(at + 9, log.find('\n', at) - at - 9);
+  std::string metrics;
+  ASSERT_EQ(sc::testing::run_program({"/usr/bin/curl", "-sf", url}, &metrics), 0) << url;
+  EXPECT_NE(metrics.find(id), std::string::npos) << metrics;
+  std::string metrics_file = h.dir() + "/metrics.txt";
+  { std::ofstream(metrics_file) << metrics; }
+  std::string promtool;
+  int rc = sc::testing::run_program({"/bin/sh", "-c", "promtool check metrics < " + metrics_file + " 2>&1"}, &promtool);
+  EXPECT_EQ(rc, 0) << promtool;
+
+  // Restart: stop (final flush), start again, same counts, state readable, no set-aside file.
+  h.stop_daemon();
+  auto before = h.read_state();
+  h.start_daemon(flags);
+  h.wait_flush();
+  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), 3u) << h.log();
+  h.stop_daemon(SIGKILL);  // and once more after a crash: the journal replays cleanly
+  h.start_daemon(flags);
+  h.wait_flush();
+  h.stop_daemon();
+  auto after = h.read_state();
+  EXPECT_EQ(count_of(after, id, "getppid", "log"), 3u);
+  EXPECT_EQ(after.containers.at(id).verdicts.begin()->second.sample->comm, std::string(kName));
+  for (const auto& e : std::filesystem::directory_iterator(h.state_dir()))
+    EXPECT_EQ(e.path().filename().string().find(".corrupt-"), std::string::npos) << e.path();
+  EXPECT_EQ(h.log().find("cannot use state dir"), std::string::npos) << h.log();
+
+  // events: the table and strict JSON, the name shown with \xNN escapes.
+  std::string table;
+  ASSERT_EQ(sc::testing::run_program({sc::testing::binary("seccomp-audit"), "events", "--state_dir=" + h.state_dir(),
+                                      "--container=" + id}, &table), 0);
+  EXPECT_NE(table.find(shown), std::string::npos) << table;
+  EXPECT_EQ(table.find(kName), std::string::npos) << "no raw bytes on the terminal";
+  int events_status = 0;
+  std::string json_text = h.events_json(&events_status, id);
+  ASSERT_EQ(events_status, 0);
+  nlohmann::json rows;
+  ASSERT_NO_THROW(rows = nlohmann::json::parse(json_text)) << json_text;  // nlohmann's parser is strict UTF-8
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["comm"], shown);
+  EXPECT_EQ(rows[0]["count"], 3);
+
+  // Reports: Markdown and HTML show the name as text, never as markup.
+  for (const std::string format : {"md", "html"}) {
+    std::string report;
+    ASSERT_EQ(sc::testing::run_program({sc::testing::binary("seccomp-audit"), "report", "--state_dir=" + h.state_dir(),
+                                        "--runtime_dir=" + h.runtime_dir(), "--container=" + id, "--format=" + format},
+                                       &report), 0) << report;
+    EXPECT_EQ(report.find("<b>&"), std::string::npos) << format << ": the name's markup is escaped";
+    EXPECT_NE(report.find("&lt;b&gt;&amp;"), std::string::npos) << format << "\n" << report;
+    EXPECT_NE(report.find("xC0"), std::string::npos) << format << ": the bad bytes shown as \\xNN";
+    EXPECT_EQ(report.find("\xC0\xAF"), std::string::npos) << format << ": no invalid UTF-8 in the report";
+  }
+}
+
+TEST(DaemonEndToEnd, UnreadableJournalIsSetAsideAndTheDaemonStarts) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  std::filesystem::create_directories(h.state_dir());
+  std::string journal = h.state_dir() + "/journal.jsonl";
+  // A readable batch, then a line no daemon wrote (not hex where hex belongs), then another.
+  const std::string good = R"({"seq":1,"obs":[{"c":"6a31","rt":"cgroup","cg":"","cgid":0,"mode":"audit","pn":"",)"
+                           R"("pp":"","ps":"","arch":"x86_64","nr":39,"act":"log","err":-1,"sys":"getpid",)"
+                           R"("n":2,"f":1,"l":2}]})";
+  { std::ofstream(journal) << good << "\n" << R"({"seq":2,"obs":[{"c":"\u00ff"}]})" << "\n{garbage\n"; }
+  h.start_daemon({"--sources=audit"});
+  h.wait_flush();
+  EXPECT_EQ(count_of(h.read_state(), "j1", "getpid", "log"), 2u) << h.log();
+  h.stop_daemon();
+  int set_aside = 0;
+  for (const auto& e : std::filesystem::directory_iterator(h.state_dir()))
+    if (e.path().filename().string().rfind("journal.jsonl.corrupt-", 0) == 0) {
+      ++set_aside;
+      EXPECT_NE(read_text(e.path()).find("{garbage"), std::string::npos) << "the bad bytes are kept";
+    }
+  EXPECT_EQ(set_aside, 1);
+  EXPECT_NE(h.log().find("moved aside"), std::string::npos) << h.log();
+  EXPECT_EQ(h.log().find("cannot use state dir"), std::string::npos) << h.log();
 }

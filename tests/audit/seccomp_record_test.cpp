@@ -109,3 +109,13 @@ TEST(SeccompRecord, RejectsOtherRecordsAndMalformedFields) {
   EXPECT_FALSE(parse_seccomp_record("audit(garbage): pid=1 arch=c000003e syscall=1 code=0x0"));
   EXPECT_FALSE(parse_seccomp_record("pid=1 arch=c000003e syscall=1"));  // no code
 }
+
+// Found by record_fuzzer: seconds whose nanoseconds overflow int64 were undefined behaviour.
+TEST(SeccompRecord, ATimestampBeyondInt64NanosecondsIsNotARecord) {
+  const std::string rest = " pid=1 comm=\"x\" exe=\"/x\" sig=0 arch=c000003e syscall=39 compat=0 ip=0x1 code=0x7ffc0000";
+  EXPECT_FALSE(parse_seccomp_record("audit(17000100000.23:42):" + rest));
+  EXPECT_FALSE(parse_seccomp_record("audit(1700000000.1000:42):" + rest));
+  auto ok = parse_seccomp_record("audit(1700000000.123:42):" + rest);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->timestamp_ns, int64_t{1700000000123} * 1000000);
+}
