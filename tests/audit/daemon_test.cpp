@@ -562,6 +562,7 @@ TEST(DaemonEndToEnd, ABlindRecordingIsCalledIncomplete) {
                                  "--runtime_dir=" + h.runtime_dir()}, &out);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << out;
   EXPECT_NE(out.find("**Coverage: INCOMPLETE**"), std::string::npos) << out;
+}
 
 // Issue 18: a process name that is not UTF-8 (overlong '/', a surrogate) plus HTML must not stop
 // the daemon, corrupt its files, or reach any output raw. Audit stream only (no tracer).
