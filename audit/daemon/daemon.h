@@ -18,6 +18,7 @@ struct DaemonOptions {
   std::string pin_dir = "/sys/fs/bpf/seccomp-companion";
   std::string sources = "auto";                 // auto | audit | bpf (tests/benchmarks force one)
   double scan_interval_s = 1;                   // registry / cgroup tree rescan
+  std::string proc_connector = "auto";          // auto | off: netlink process connector (pid -> cgroup)
 };
 
 // Runs until SIGTERM/SIGINT (or until `stop` becomes true). Returns the exit code:
