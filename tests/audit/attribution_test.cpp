@@ -76,11 +76,14 @@ bool load_log_filter() {
 
 std::string suffix() { return std::to_string(getpid()); }
 
-// A short container: its only process makes `calls` logged getppid calls and exits at once.
-DaemonHarness::Child short_container(DaemonHarness& h, const std::string& cg, int calls) {
-  return h.fork_child(cg, [calls] {
+// A short container: its only process makes `calls` logged getppid calls and exits at once
+// (or after `linger_ms`: then /proc/<pid>/cgroup is still there when the records are read, so
+// only a registry already known at that moment attributes them to the container).
+DaemonHarness::Child short_container(DaemonHarness& h, const std::string& cg, int calls, int linger_ms = 0) {
+  return h.fork_child(cg, [calls, linger_ms] {
     if (!load_log_filter()) return 90;
     for (int i = 0; i < calls; ++i) syscall(SYS_getppid);
+    if (linger_ms) usleep(static_cast<useconds_t>(linger_ms) * 1000);
     return 0;
   });
 }
@@ -88,7 +91,7 @@ DaemonHarness::Child short_container(DaemonHarness& h, const std::string& cg, in
 // The daemon starts before the registry dir exists (the runtime dir or its containers/ subdir); the container's
 // entry is written later, right before its workload runs. With --scan_interval=3600 only
 // inotify can tell the daemon: the entry must be followed from the dir's creation on.
-void registry_created_after_start(bool whole_runtime_dir, const std::string& tag) {
+void registry_created_after_start(bool whole_runtime_dir, const std::string& tag, int linger_ms) {
   DaemonHarness h;
   fs::remove_all(whole_runtime_dir ? h.runtime_dir() : sc::registry::containers_dir(h.runtime_dir()));
   h.start_daemon({"--sources=audit", "--scan_interval=3600"});
@@ -96,7 +99,7 @@ void registry_created_after_start(bool whole_runtime_dir, const std::string& tag
   const int kCalls = 6;
   std::string id = tag + "-" + suffix();
   std::string cg = h.make_cgroup(id);
-  auto child = short_container(h, cg, kCalls);
+  auto child = short_container(h, cg, kCalls, linger_ms);
   h.write_registry(id, child.pid, cg, "audit");  // creates the dirs, as `launch` does
   DaemonHarness::release(child);
   int st = DaemonHarness::wait_child(child);
@@ -126,12 +129,12 @@ void registry_created_after_start(bool whole_runtime_dir, const std::string& tag
 
 TEST(AttributionWithoutBpf, RuntimeDirCreatedAfterTheDaemonStarted) {
   SC_REQUIRE_ROOT();
-  registry_created_after_start(true, "late-run");
+  registry_created_after_start(true, "late-run", 0);
 }
 
 TEST(AttributionWithoutBpf, ContainersDirCreatedAfterTheDaemonStarted) {
   SC_REQUIRE_ROOT();
-  registry_created_after_start(false, "late-containers");
+  registry_created_after_start(false, "late-containers", 300);
 }
 
 // Counts recorded under the bare cgroup path (no entry yet) move into the container when its
