@@ -74,7 +74,7 @@ bool load_log_filter() {
   return ok;
 }
 
-std::string suffix() { return std::to_string(getpid()); }
+std::string attr_suffix() { return std::to_string(getpid()); }
 
 // A short container: its only process makes `calls` logged getppid calls and exits at once
 // (or after `linger_ms`: then /proc/<pid>/cgroup is still there when the records are read, so
@@ -97,7 +97,7 @@ void registry_created_after_start(bool whole_runtime_dir, const std::string& tag
   h.start_daemon({"--sources=audit", "--scan_interval=3600"});
   EXPECT_NE(h.log().find("does not exist yet; watching"), std::string::npos) << h.log();
   const int kCalls = 6;
-  std::string id = tag + "-" + suffix();
+  std::string id = tag + "-" + attr_suffix();
   std::string cg = h.make_cgroup(id);
   auto child = short_container(h, cg, kCalls, linger_ms);
   h.write_registry(id, child.pid, cg, "audit");  // creates the dirs, as `launch` does
@@ -145,9 +145,11 @@ TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurab
   DaemonHarness h;
   h.start_daemon({"--sources=audit"});
   const int kCalls = 5;
-  std::string id = "reattr-" + suffix();
+  std::string id = "reattr-" + attr_suffix();
   std::string cg = h.make_cgroup(id);
-  auto child = short_container(h, cg, kCalls);
+  // It lingers: placed by /proc. (Joining its cgroup after fork without an exec, a process
+  // that exits at once may be placed by the process connector in its fork-time cgroup.)
+  auto child = short_container(h, cg, kCalls, 300);
   DaemonHarness::release(child);  // no registry entry: the harness's cgroup matches no rule
   int st = DaemonHarness::wait_child(child);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
@@ -191,7 +193,7 @@ TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContaine
   h.start_daemon({"--sources=audit"});
   SC_REQUIRE(h.log().find("process connector LIVE") != std::string::npos, "no process connector here: " + h.log());
   const int kChildren = 12, kLogged = 3, kDenied = 2;
-  std::string id = "shell-" + suffix();
+  std::string id = "shell-" + attr_suffix();
   std::string cg = h.make_cgroup(id);
   std::string helper = sc::testing::binary("sc_short_lived_helper");
   std::string script = "sleep 0.5";
