@@ -35,6 +35,11 @@ Run add_run_command(CLI::App& app) {
   sub->add_option("--scan_interval", opts->scan_interval_s, "seconds between rescans of the registry and cgroup tree")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
+  sub->add_option("--proc_connector", opts->proc_connector,
+                  "netlink process connector keeping pid -> cgroup from fork time (places processes gone "
+                  "before their audit record is read): auto or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "off"}));
   sub->add_option("--log_level", *log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));

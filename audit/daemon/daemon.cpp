@@ -25,9 +25,11 @@
 #include "audit/daemon/arch_names.h"
 #include "audit/daemon/journal.h"
 #include "audit/daemon/observation.h"
+#include "audit/daemon/reattribute.h"
 #include "audit/daemon/state_file.h"
 #include "audit/daemon/would_be.h"
 #include "audit/sources/audit_netlink.h"
+#include "audit/sources/proc_connector.h"
 #include "audit/sources/seccomp_record.h"
 #include "audit/state/coverage.h"
 #include "bytes/untrusted.h"
@@ -117,6 +119,13 @@ class Daemon {
   void open_sources();
   void rescan();
   void refresh_registry();
+  // inotify on <runtime_dir>/containers, or on its nearest existing ancestor until it exists.
+  void arm_registry_watch();
+  bool registry_watch_fired();   // drains the events; true when the registry may have changed
+  void open_proc_connector();
+  // Moves counts recorded under a bare cgroup into the container whose registry entry now
+  // names it (caller holds mu_); returns true when something moved (then flush).
+  bool reattribute_locked();
   void handle_audit(int type, std::string_view text, std::map<std::pair<std::string, VerdictKey>, Observation>& batch);
   // handle_audit(), with any exception a record's content provokes logged: one hostile record
   // must not stop the daemon.
@@ -159,6 +168,10 @@ class Daemon {
   std::unique_ptr<Journal> journal_;
   uint64_t audit_overruns_accounted_ = 0;
   int inotify_fd_ = -1;
+  int registry_wd_ = -1;
+  std::string registry_watched_;  // the directory registry_wd_ watches ("" none)
+  std::unique_ptr<ProcConnector> proc_;  // pid -> cgroup from fork time (no BPF needed)
+  uint64_t proc_events_base_ = 0, proc_lost_base_ = 0;  // from earlier runs (state.json)
   bool registry_readable_ = true;
   std::chrono::steady_clock::time_point last_registry_refresh_{};
   std::string last_registry_error_;
@@ -325,13 +338,13 @@ bool Daemon::start() {
   } catch (const std::exception& e) {
     spdlog::warn("no cgroup2 mount ({}): verdicts are attributed by registry pid only", e.what());
   }
-  std::string containers = registry::containers_dir(opts_.runtime_dir);
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ >= 0 &&
-      inotify_add_watch(inotify_fd_, containers.c_str(), IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) < 0)
-    spdlog::warn("runtime dir: cannot watch {} ({}); rescanning every {} s instead", containers,
-                 std::strerror(errno), opts_.scan_interval_s);
+  if (inotify_fd_ < 0)
+    spdlog::warn("runtime dir: no inotify ({}); rescanning every {} s instead", std::strerror(errno),
+                 opts_.scan_interval_s);
+  arm_registry_watch();
   open_sources();
+  open_proc_connector();
   if (!audit_
 #ifdef SC_HAVE_TRACER
       && !tracer_
@@ -358,6 +371,7 @@ bool Daemon::start() {
   if (!opts_.listen.empty() && opts_.listen != "off")
     spdlog::warn("metrics: this build has no exporter; --listen={} ignored", opts_.listen);
 #endif
+  spdlog::info("process connector {} [{}]", proc_ ? "LIVE" : "OFF", state_.sources["proc_connector"].detail);
   std::string owned = hook_audit_ ? "all actions" : "";
   if (!hook_audit_) {
     if (hook_signal_) owned += "kill_process, trap";
@@ -408,6 +422,16 @@ Place Daemon::place_of_pid(int32_t pid) {
 #endif
   if (cached != pid_cache_.end()) return {cached->second.first, 0};  // stale but the best we have
   if (const registry::Entry* e = attributor_.entry_by_pid(pid)) return {e->cgroup_path, e->cgroup_id};
+  // The process connector saw it fork/exec/exit (a short-lived child, gone before its record
+  // was read). Its fork event was queued before the record was written: drain, then ask.
+  if (proc_) {
+    auto known = proc_->cgroup_of(pid);
+    if (!known && proc_->poll()) known = proc_->cgroup_of(pid);
+    if (known) {
+      pid_cache_[pid] = {*known, now};
+      return {*known, 0};
+    }
+  }
   // The registry entry naming it (or its cgroup) may be newer than our last scan: re-read the
   // registry (at most 20 times a second) and look again.
   auto now_steady = Clock::now();
@@ -723,6 +747,99 @@ void Daemon::poll_tracer_samples() {
 
 // ---- watched set -----------------------------------------------------------------------
 
+void Daemon::arm_registry_watch() {
+  if (inotify_fd_ < 0) return;
+  const std::string target = registry::containers_dir(opts_.runtime_dir);
+  std::filesystem::path dir = std::filesystem::path(target).lexically_normal();
+  for (;;) {
+    bool is_target = dir == std::filesystem::path(target).lexically_normal();
+    // The containers dir itself: every entry written or removed. An ancestor: only that the
+    // next path component appears (or the watched dir itself goes).
+    uint32_t mask = IN_ONLYDIR | IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
+                    (is_target ? IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM : 0);
+    int wd = inotify_add_watch(inotify_fd_, dir.c_str(), mask);
+    if (wd >= 0) {
+      if (registry_wd_ >= 0 && registry_wd_ != wd) inotify_rm_watch(inotify_fd_, registry_wd_);
+      bool changed = registry_watched_ != dir.string();
+      registry_wd_ = wd;
+      registry_watched_ = dir.string();
+      if (changed && is_target) spdlog::info("runtime dir: watching {}", target);
+      else if (changed)
+        spdlog::info("runtime dir: {} does not exist yet; watching {} for its creation (and rescanning every {} s)",
+                     target, registry_watched_, opts_.scan_interval_s);
+      return;
+    }
+    if ((errno != ENOENT && errno != ENOTDIR) || !dir.has_parent_path() || dir.parent_path() == dir) {
+      spdlog::warn("runtime dir: cannot watch {} ({}); rescanning every {} s instead", dir.string(),
+                   std::strerror(errno), opts_.scan_interval_s);
+      registry_wd_ = -1;
+      registry_watched_.clear();
+      return;
+    }
+    dir = dir.parent_path();
+  }
+}
+
+bool Daemon::registry_watch_fired() {
+  if (inotify_fd_ < 0) return false;
+  alignas(inotify_event) char events[4096];
+  bool changed = false, rearm = false;
+  const std::string target = std::filesystem::path(registry::containers_dir(opts_.runtime_dir)).lexically_normal().string();
+  const bool on_target = registry_watched_ == target;
+  // The path component below the watched ancestor that leads to the containers dir.
+  std::string next;
+  if (!on_target && !registry_watched_.empty()) {
+    std::string rest = target.substr(std::min(target.size(), registry_watched_.size() + (registry_watched_ == "/" ? 0 : 1)));
+    next = rest.substr(0, rest.find('/'));
+  }
+  ssize_t n;
+  while ((n = ::read(inotify_fd_, events, sizeof events)) > 0) {
+    for (ssize_t at = 0; at < n;) {
+      const auto* ev = reinterpret_cast<const inotify_event*>(events + at);
+      at += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+      if (ev->wd != registry_wd_ && !(ev->mask & IN_Q_OVERFLOW)) continue;  // a watch given up already
+      if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+        rearm = changed = true;
+      } else if (on_target) {
+        changed = true;
+      } else if (ev->len && next == ev->name) {  // the next component appeared: go down
+        rearm = changed = true;
+      }
+    }
+  }
+  if (rearm) arm_registry_watch();
+  return changed;
+}
+
+void Daemon::open_proc_connector() {
+  SourceHealth health;
+  if (opts_.proc_connector == "off") {
+    health.detail = "disabled (--proc_connector=off)";
+  } else {
+    try {
+      proc_ = std::make_unique<ProcConnector>();
+      health.live = true;
+      health.detail = "netlink CN_IDX_PROC fork/exec/exit: pid -> cgroup of processes gone before their record is read";
+    } catch (const std::exception& e) {
+      health.detail = std::string("not live: ") + e.what();
+    }
+  }
+  std::lock_guard lock(mu_);
+  SourceHealth& s = state_.sources["proc_connector"];
+  s.live = health.live;
+  s.detail = health.detail;
+  proc_events_base_ = s.events;
+  proc_lost_base_ = s.lost;
+}
+
+bool Daemon::reattribute_locked() {
+  auto moves = reattribute_bare_cgroups(state_, attributor_);
+  for (const auto& m : moves)
+    spdlog::info("re-attributed {} count(s) recorded under cgroup {} to container {} (its registry entry appeared)",
+                 m.counts, m.from, m.to);
+  return !moves.empty();
+}
+
 void Daemon::refresh_registry() {
   if (!registry_readable_) return;
   attributor_.set_registry(registry::read_all(opts_.runtime_dir));
@@ -730,6 +847,12 @@ void Daemon::refresh_registry() {
   int64_t now = realtime_ns();
   for (const auto& e : attributor_.registry())
     if (e.cgroup_id && !e.cgroup_path.empty()) known_cgroups_[e.cgroup_id] = {e.cgroup_path, now};
+  bool moved;
+  {
+    std::lock_guard lock(mu_);
+    moved = reattribute_locked();
+  }
+  if (moved) flush();  // the move is durable at once (a restart would re-derive it only while the entry exists)
 }
 
 void Daemon::rescan() {
@@ -737,6 +860,9 @@ void Daemon::rescan() {
   std::vector<std::string> errors;
   std::vector<registry::Entry> entries;
   std::string containers = registry::containers_dir(opts_.runtime_dir);
+  // Backstop for a missed creation event: go down to the containers dir once it exists.
+  if (inotify_fd_ >= 0 && registry_watched_ != std::filesystem::path(containers).lexically_normal().string())
+    arm_registry_watch();
   std::error_code ec;
   bool exists = std::filesystem::exists(containers, ec);
   bool is_dir = exists && std::filesystem::is_directory(containers, ec);
@@ -810,7 +936,7 @@ void Daemon::rescan() {
   for (const auto& [id, w] : watched_) going = going || !desired.count(id);
   if (going) collect_tracer();
 
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   for (const auto& [id, w] : watched_) known_cgroups_[id] = {w.path, now};
   for (const auto& [id, path] : id_to_path) known_cgroups_[id] = {path, now};
   std::erase_if(known_cgroups_, [&](const auto& kv) { return now - kv.second.last_seen_ns > kKeepGoneCgroupNs; });
@@ -867,6 +993,9 @@ void Daemon::rescan() {
     }
     it->second.exited_at_ns.reset();
   }
+  bool moved = reattribute_locked();
+  lock.unlock();
+  if (moved) flush();
 }
 
 // ---- persistence -----------------------------------------------------------------------
@@ -908,22 +1037,23 @@ int Daemon::run(std::atomic<bool>* stop) {
   auto stopping = [&] { return g_signalled.load() || (stop && stop->load()); };
   try {
     while (!stopping()) {
-      if (audit_) {
-        pollfd pfd{audit_->fd(), POLLIN, 0};
-        (void)::poll(&pfd, 1, 50);
-      } else {
-        ::usleep(50000);
+      {
+        pollfd pfd[2] = {{audit_ ? audit_->fd() : -1, POLLIN, 0}, {proc_ ? proc_->fd() : -1, POLLIN, 0}};
+        (void)::poll(pfd, 2, 50);  // negative fds are ignored
       }
       // Registry changes first: a container's entry is written before its workload starts,
       // so its first records must see the entry.
-      if (inotify_fd_ >= 0) {
-        char events[4096];
-        bool changed = false;
-        while (::read(inotify_fd_, events, sizeof events) > 0) changed = true;
-        if (changed) {
-          refresh_registry();
-          next_scan = Clock::now();
-        }
+      if (registry_watch_fired()) {
+        refresh_registry();
+        next_scan = Clock::now();
+      }
+      // Forks and exits before the records they explain.
+      if (proc_) {
+        proc_->poll();
+        std::lock_guard lock(mu_);
+        SourceHealth& s = state_.sources["proc_connector"];
+        s.events = proc_events_base_ + proc_->events();
+        s.lost = proc_lost_base_ + proc_->overruns();
       }
       if (audit_) {
         audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); });

@@ -19,6 +19,7 @@ struct DaemonOptions {
   std::string sources = "auto";                 // auto | audit | bpf (tests/benchmarks force one)
   double scan_interval_s = 1;                   // registry / cgroup tree rescan
   std::string disable_programs;                 // tracer programs off on purpose (bpf::TracerOptions.disable)
+  std::string proc_connector = "auto";          // auto | off: netlink process connector (pid -> cgroup)
 };
 
 // Runs until SIGTERM/SIGINT (or until `stop` becomes true). Returns the exit code:

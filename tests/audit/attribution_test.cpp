@@ -1,0 +1,235 @@
+// Attribution without BPF (`--sources=audit`): a registry that appears after the daemon
+// started, counts recorded under a bare cgroup path re-attributed once the entry appears
+// (durably), and the short-lived children of a shell in a container placed by the process
+// connector. Waits are on state.json; a wait that times out fails with what it saw.
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "isolator/registry/registry.h"
+#include "tests/audit/daemon_harness.h"
+#include "tests/support/privileges.h"
+
+using sc::testing::DaemonHarness;
+namespace fs = std::filesystem;
+
+namespace {
+
+uint64_t count_in(const sc::audit::State& st, const std::string& container, const std::string& syscall,
+                  const std::string& action) {
+  auto c = st.containers.find(container);
+  if (c == st.containers.end()) return 0;
+  uint64_t n = 0;
+  for (const auto& [k, v] : c->second.verdicts)
+    if (v.syscall == syscall && k.action == action) n += v.count;
+  return n;
+}
+
+std::string describe(const sc::audit::State& st) {
+  std::string out;
+  for (const auto& [id, c] : st.containers)
+    for (const auto& [k, v] : c.verdicts)
+      out += "  " + id + " [" + c.runtime + "] " + v.syscall + "/" + k.action + " = " + std::to_string(v.count) + "\n";
+  return out.empty() ? "  (no verdicts)\n" : out;
+}
+
+// Polls state.json (every 20 ms, up to `seconds`) until `done` holds for it. On a time-out
+// the test fails with the last state seen and the daemon's log.
+bool wait_state(DaemonHarness& h, const std::function<bool(const sc::audit::State&)>& done, const std::string& what,
+                double seconds = 10) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  sc::audit::State last;
+  bool read = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      last = h.read_state();
+      read = true;
+      if (done(last)) return true;
+    } catch (const std::exception&) {
+      // between a rename and a reopen: read again
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "timed out waiting for " << what << "; state.json " << (read ? "had:\n" + describe(last) : "unreadable")
+                << "daemon log:\n" << h.log();
+  return false;
+}
+
+bool load_log_filter() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) return false;
+  bool ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) == 0 &&
+            seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(getppid), 0) == 0 && seccomp_load(ctx) == 0;
+  seccomp_release(ctx);
+  return ok;
+}
+
+std::string attr_suffix() { return std::to_string(getpid()); }
+
+// A short container: its only process makes `calls` logged getppid calls and exits at once
+// (or after `linger_ms`: then /proc/<pid>/cgroup is still there when the records are read, so
+// only a registry already known at that moment attributes them to the container).
+DaemonHarness::Child short_container(DaemonHarness& h, const std::string& cg, int calls, int linger_ms = 0) {
+  return h.fork_child(cg, [calls, linger_ms] {
+    if (!load_log_filter()) return 90;
+    for (int i = 0; i < calls; ++i) syscall(SYS_getppid);
+    if (linger_ms) usleep(static_cast<useconds_t>(linger_ms) * 1000);
+    return 0;
+  });
+}
+
+// The daemon starts before the registry dir exists (the runtime dir or its containers/ subdir); the container's
+// entry is written later, right before its workload runs. With --scan_interval=3600 only
+// inotify can tell the daemon: the entry must be followed from the dir's creation on.
+void registry_created_after_start(bool whole_runtime_dir, const std::string& tag, int linger_ms) {
+  DaemonHarness h;
+  fs::remove_all(whole_runtime_dir ? h.runtime_dir() : sc::registry::containers_dir(h.runtime_dir()));
+  h.start_daemon({"--sources=audit", "--scan_interval=3600"});
+  EXPECT_NE(h.log().find("does not exist yet; watching"), std::string::npos) << h.log();
+  const int kCalls = 6;
+  std::string id = tag + "-" + attr_suffix();
+  std::string cg = h.make_cgroup(id);
+  auto child = short_container(h, cg, kCalls, linger_ms);
+  h.write_registry(id, child.pid, cg, "audit");  // creates the dirs, as `launch` does
+  DaemonHarness::release(child);
+  int st = DaemonHarness::wait_child(child);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) { return count_in(s, id, "getppid", "log") >= kCalls; },
+                         "the container's " + std::to_string(kCalls) + " log verdicts"));
+  h.wait_flush();
+  auto state = h.read_state();
+  EXPECT_EQ(count_in(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
+  EXPECT_FALSE(state.containers.count(cg)) << "nothing under the cgroup path:\n" << describe(state);
+  EXPECT_EQ(state.containers.at(id).runtime, "seccomp-companion");
+  EXPECT_EQ(state.containers.at(id).mode, "audit");
+  int status = 0;
+  auto rows = nlohmann::json::parse(h.events_json(&status, id));
+  ASSERT_EQ(status, 0);
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["container"], id);
+  EXPECT_EQ(rows[0]["count"], kCalls);
+  // The watched set was rebuilt from an inotify event (the periodic rescan is an hour away).
+  EXPECT_NE(h.log().find("runtime dir: watching " + sc::registry::containers_dir(h.runtime_dir())), std::string::npos)
+      << h.log();
+  EXPECT_NE(h.log().find("watching container " + id), std::string::npos) << h.log();
+  h.stop_daemon();
+}
+
+}  // namespace
+
+TEST(AttributionWithoutBpf, RuntimeDirCreatedAfterTheDaemonStarted) {
+  SC_REQUIRE_ROOT();
+  registry_created_after_start(true, "late-run", 0);
+}
+
+TEST(AttributionWithoutBpf, ContainersDirCreatedAfterTheDaemonStarted) {
+  SC_REQUIRE_ROOT();
+  registry_created_after_start(false, "late-containers", 300);
+}
+
+// Counts recorded under the bare cgroup path (no entry yet) move into the container when its
+// entry appears, and the move is durable: the flush interval is an hour, the daemon is
+// SIGKILLed after the move and the entry removed before the restart (so nothing can redo it).
+TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurably) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  h.start_daemon({"--sources=audit"});
+  const int kCalls = 5;
+  std::string id = "reattr-" + attr_suffix();
+  std::string cg = h.make_cgroup(id);
+  // It lingers: placed by /proc. (Joining its cgroup after fork without an exec, a process
+  // that exits at once may be placed by the process connector in its fork-time cgroup.)
+  auto child = short_container(h, cg, kCalls, 300);
+  DaemonHarness::release(child);  // no registry entry: the harness's cgroup matches no rule
+  int st = DaemonHarness::wait_child(child);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) { return count_in(s, cg, "getppid", "log") >= kCalls; },
+                         "the verdicts under the cgroup path " + cg));
+  EXPECT_EQ(h.read_state().containers.at(cg).runtime, "cgroup");
+  h.stop_daemon(SIGKILL);
+
+  h.start_daemon({"--sources=audit", "--flush_interval=3600"});
+  h.write_registry(id, child.pid, cg, "audit");
+  ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) { return s.containers.count(id) && !s.containers.count(cg); },
+                         "the move of " + cg + " into " + id));
+  EXPECT_NE(h.log().find("re-attributed " + std::to_string(kCalls) + " count(s) recorded under cgroup " + cg +
+                         " to container " + id),
+            std::string::npos)
+      << h.log();
+  h.stop_daemon(SIGKILL);
+  fs::remove(sc::registry::containers_dir(h.runtime_dir()) + "/" + id + ".json");
+
+  h.start_daemon({"--sources=audit"});
+  h.wait_flush();
+  h.wait_flush();
+  auto state = h.read_state();
+  EXPECT_EQ(count_in(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
+  EXPECT_FALSE(state.containers.count(cg)) << describe(state);
+  ASSERT_TRUE(state.containers.count(id));
+  EXPECT_EQ(state.containers.at(id).runtime, "seccomp-companion");
+  EXPECT_EQ(state.containers.at(id).cgroup_path, cg);
+  auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["count"], kCalls);
+  h.stop_daemon();
+}
+
+// `sh -c 'sleep 0.5; H; H; ...'` in a container: every H makes logged getpriority calls and
+// denied (ERRNO, LOG flag) sysinfo calls and exits within a millisecond, long before the
+// daemon reads its records and /proc/<pid>/cgroup. The process connector placed it at fork.
+TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContainer) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  h.start_daemon({"--sources=audit"});
+  SC_REQUIRE(h.log().find("process connector LIVE") != std::string::npos, "no process connector here: " + h.log());
+  const int kChildren = 12, kLogged = 3, kDenied = 2;
+  std::string id = "shell-" + attr_suffix();
+  std::string cg = h.make_cgroup(id);
+  std::string helper = sc::testing::binary("sc_short_lived_helper");
+  std::string script = "sleep 0.5";
+  for (int i = 0; i < kChildren; ++i) script += "; " + helper + " " + std::to_string(kLogged) + " " + std::to_string(kDenied);
+  auto shell = h.fork_child(cg, [&] {
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (!ctx || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) != 0 ||
+        seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(getpriority), 0) != 0 ||
+        seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(sysinfo), 0) != 0 || seccomp_load(ctx) != 0)
+      return 90;
+    seccomp_release(ctx);
+    execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+    return 91;
+  });
+  h.write_registry(id, shell.pid, cg, "enforce");
+  DaemonHarness::release(shell);
+  int st = DaemonHarness::wait_child(shell);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  const uint64_t want_log = kChildren * kLogged, want_errno = kChildren * kDenied;
+  auto total = [&](const sc::audit::State& s, const std::string& syscall, const std::string& action) {
+    uint64_t n = 0;
+    for (const auto& [cid, c] : s.containers) n += count_in(s, cid, syscall, action);
+    return n;
+  };
+  // Every record read (wherever it went), then exact counts per container.
+  ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) {
+    return total(s, "getpriority", "log") >= want_log && total(s, "sysinfo", "errno") >= want_errno;
+  }, "all " + std::to_string(want_log + want_errno) + " verdicts of the shell's children"));
+  h.wait_flush();
+  auto state = h.read_state();
+  EXPECT_EQ(count_in(state, id, "getpriority", "log"), want_log) << describe(state);
+  EXPECT_EQ(count_in(state, id, "sysinfo", "errno"), want_errno) << describe(state);
+  EXPECT_EQ(count_in(state, "unattributed", "getpriority", "log") + count_in(state, "unattributed", "sysinfo", "errno"),
+            0u) << describe(state);
+  EXPECT_FALSE(state.containers.count(cg)) << describe(state);
+  EXPECT_TRUE(state.sources.at("proc_connector").live);
+  EXPECT_GT(state.sources.at("proc_connector").events, uint64_t{kChildren});
+  h.stop_daemon();
+}
