@@ -2,10 +2,12 @@
 # Fuzzes, with libFuzzer for a short, fixed time split between them: the profile engine (parse
 # -> resolve -> compile -> evaluate), seeded with the shared profiles and tests/fuzz/seeds; and
 # the daemon's path of untrusted bytes (audit record -> journal -> state -> metrics -> reports),
-# seeded with tests/fuzz/record_seeds. Configures build/fuzz with clang (-DSC_FUZZ=ON
-# -DSC_SANITIZE=ON) and builds only the fuzz targets.
+# seeded with tests/fuzz/record_seeds; and every other reader of untrusted or hand-edited bytes
+# (state.json, the journal, registry entries, --container_info, the cgroup rules file, the
+# label/HTML/Markdown escapers: inputs_fuzzer, seeded with tests/fuzz/inputs_seeds). Configures
+# build/fuzz with clang (-DSC_FUZZ=ON -DSC_SANITIZE=ON) and builds only the fuzz targets.
 # Exits non-zero when the fuzzer finds a crash (the reproducer is left in build/fuzz/).
-#   scripts/fuzz.sh                 60 seconds in all (half each)
+#   scripts/fuzz.sh                 60 seconds in all (a third each)
 #   SC_FUZZ_SECONDS=300 scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,14 +17,16 @@ shared=${SC_SHARED_DIR:-$root/../shared}
 
 CC=clang CXX=clang++ cmake -S "$root" -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSC_FUZZ=ON -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF -DSC_SHARED_DIR="$shared" >/dev/null
-cmake --build build/fuzz -j"$(nproc)" --target profile_fuzzer record_fuzzer >/dev/null
+cmake --build build/fuzz -j"$(nproc)" --target profile_fuzzer record_fuzzer inputs_fuzzer >/dev/null
 
 corpus=$(mktemp -d)
 records=$(mktemp -d)
-trap 'rm -rf "$corpus" "$records"' EXIT
+inputs=$(mktemp -d)
+trap 'rm -rf "$corpus" "$records" "$inputs"' EXIT
 cp "$shared"/profiles/*.json tests/fuzz/seeds/*.json "$corpus"/
 cp tests/fuzz/record_seeds/* "$records"/
-half=$(( seconds / 2 > 0 ? seconds / 2 : 1 ))
+cp tests/fuzz/inputs_seeds/* "$inputs"/
+third=$(( seconds / 3 > 0 ? seconds / 3 : 1 ))
 
 # run_fuzzer NAME SECONDS CORPUS [libFuzzer flags...]
 run_fuzzer() {
@@ -38,6 +42,7 @@ run_fuzzer() {
     }
   grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' build/fuzz/"$name".log | tail -2 || true
 }
-run_fuzzer profile_fuzzer "$half" "$corpus" -max_len=32768 -dict=tests/fuzz/profile.dict
-run_fuzzer record_fuzzer $(( seconds - half > 0 ? seconds - half : 1 )) "$records" -max_len=8192
+run_fuzzer profile_fuzzer "$third" "$corpus" -max_len=32768 -dict=tests/fuzz/profile.dict
+run_fuzzer record_fuzzer "$third" "$records" -max_len=8192
+run_fuzzer inputs_fuzzer $(( seconds - 2 * third > 0 ? seconds - 2 * third : 1 )) "$inputs" -max_len=8192
 echo "fuzz: no failure in ${seconds}s"

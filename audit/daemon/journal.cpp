@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bytes/integer_json.h"
 #include "bytes/untrusted.h"
 
 namespace sc::audit {
@@ -122,7 +123,7 @@ ReplayResult replay_journal(const std::string& path, uint64_t after_seq,
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     try {
-      json j = json::parse(line);
+      json j = bytes::parse_integer_json(line);
       uint64_t seq = j.at("seq").get<uint64_t>();
       int format = j.value("v", 1);
       if (format < 1 || format > kJournalFormat) throw std::invalid_argument("unknown journal format");

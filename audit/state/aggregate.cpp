@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bytes/integer_json.h"
 #include "bytes/untrusted.h"
 
 namespace sc::audit {
@@ -83,9 +84,11 @@ std::string to_json_text(const State& state) {
 State from_json_text(const std::string& text) {
   json j;
   try {
-    j = json::parse(text);
+    j = bytes::parse_integer_json(text);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(std::string("invalid JSON: ") + e.what());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("invalid state file: ") + e.what());
   }
   std::string where = "$";
   try {

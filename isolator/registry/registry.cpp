@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bytes/integer_json.h"
 #include "bytes/untrusted.h"
 #include "host/atomic_file.h"
 
@@ -62,9 +63,11 @@ std::string to_json_text(const Entry& e) {
 Entry from_json_text(const std::string& text) {
   json j;
   try {
-    j = json::parse(text);
+    j = bytes::parse_integer_json(text);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(std::string("registry entry: invalid JSON: ") + e.what());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("registry entry: ") + e.what());
   }
   if (!j.is_object()) throw std::runtime_error("registry entry: not a JSON object");
   Entry e;

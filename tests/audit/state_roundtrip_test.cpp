@@ -1,0 +1,217 @@
+// Property: a State holding hostile bytes of every class in every string field (and extreme
+// numbers in every number field) is saved by save_state_file and loaded back by
+// load_state_file EQUAL, field by field. The oracle is the field-wise comparison below, not
+// the product's own serialiser. (tests/bytes/stored_files_test.cpp covers fewer fields with a
+// mix of values; this goes through every class one at a time, hooks and args included.)
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "audit/daemon/state_file.h"
+#include "audit/state/aggregate.h"
+
+using namespace sc;
+
+namespace {
+
+struct RoundTripDir {
+  std::string path;
+  RoundTripDir() {
+    char templ[] = "/tmp/sc-roundtrip-test-XXXXXX";
+    path = mkdtemp(templ);
+  }
+  ~RoundTripDir() { std::filesystem::remove_all(path); }
+};
+
+struct HostileClass {
+  const char* name;
+  std::string bytes;
+};
+
+// Every class of byte string that is not plain text, each named for the failure message.
+std::vector<HostileClass> hostile_classes() {
+  std::string controls;
+  for (int b = 1; b < 0x20; ++b) controls += static_cast<char>(b);
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  return {
+      {"empty", ""},
+      {"overlong 2-byte C0", "\xC0\xAF"},
+      {"overlong 2-byte C1", "\xC1\xBF"},
+      {"overlong 3-byte", "\xE0\x80\xAF"},
+      {"overlong 4-byte", "\xF0\x80\x80\xAF"},
+      {"surrogate high", "\xED\xA0\x80"},
+      {"surrogate low", "\xED\xBF\xBF"},
+      {"above U+10FFFF", "\xF4\x90\x80\x80"},
+      {"F5 lead", "\xF5\x80\x80\x80"},
+      {"FE FF", "\xFE\xFF"},
+      {"lone continuation", "\x80"},
+      {"lone continuation BF", "a\xBF" "b"},
+      {"truncated 2-byte", "\xC3"},
+      {"truncated 3-byte", "\xE2\x82"},
+      {"truncated 4-byte", "\xF0\x9F\x98"},
+      {"truncated then valid", "\xE2\x82" "A"},
+      {"NUL alone", std::string(1, '\0')},
+      {"NUL inside", std::string("a\0b\0", 4)},
+      {"C0 controls", controls},
+      {"DEL", "\x7F"},
+      {"C1 control (valid UTF-8)", "\xC2\x80\xC2\x9F"},
+      {"quotes and backslashes", "\"'\\\"\\\\"},
+      {"markup", "<script>alert(1)</script>&amp;&lt;"},
+      {"JSON-looking", "{\"version\":2}\n]"},
+      {"hex prefix, valid hex", "hex:41"},
+      {"hex prefix, odd digits", "hex:4"},
+      {"hex prefix alone", "hex:"},
+      {"hex prefix, lower case", "hex:ff"},
+      {"valid multi-byte", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"},
+      {"every byte", all},
+      {"long valid", std::string(70000, 'x')},
+      {"long then invalid", std::string(70000, 'y') + "\xFF"},
+  };
+}
+
+audit::State state_of(const std::string& v) {
+  audit::State st;
+  st.version = 1;
+  st.last_flush_ns = std::numeric_limits<int64_t>::max();
+  audit::ContainerRecord& c = st.containers[v];  // the id (a map key) is hostile too
+  c.container_id = v;
+  c.runtime = v;
+  c.cgroup_path = v;
+  c.cgroup_id = std::numeric_limits<uint64_t>::max();
+  c.profile_name = v;
+  c.profile_path = v;
+  c.profile_sha256 = v;
+  c.mode = v;
+  c.first_seen_ns = std::numeric_limits<int64_t>::min();
+  c.last_seen_ns = -1;
+  c.exited_at_ns = 0;
+  audit::Sample s;
+  s.comm = v;
+  s.exe = v;
+  s.pid = std::numeric_limits<int32_t>::min();
+  s.tid = std::numeric_limits<int32_t>::max();
+  s.has_args = true;
+  s.args = {0, 1, std::numeric_limits<uint64_t>::max(), 3, 4, 5};
+  s.instruction_pointer = std::numeric_limits<uint64_t>::max();
+  c.verdicts[audit::VerdictKey{v, std::numeric_limits<int32_t>::max(), v, 0}] =
+      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s};
+  c.verdicts[audit::VerdictKey{v, -1, v + "2", -1}] = audit::VerdictStats{v, 0, 0, 0, "", std::nullopt};
+  c.learned[v] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
+  audit::SourceHealth h{true, v, 1, 2, 3};
+  h.hooks = {audit::HookHealth{v, true, v, v}, audit::HookHealth{"tp_btf/signal_generate", false, "", v}};
+  st.sources[v] = h;
+  st.sources["audit"] = audit::SourceHealth{false, v, 0, 0, 0};
+  return st;
+}
+
+void expect_equal_samples(const std::optional<audit::Sample>& a, const std::optional<audit::Sample>& b) {
+  ASSERT_EQ(a.has_value(), b.has_value());
+  if (!a) return;
+  EXPECT_EQ(a->comm, b->comm);
+  EXPECT_EQ(a->exe, b->exe);
+  EXPECT_EQ(a->pid, b->pid);
+  EXPECT_EQ(a->tid, b->tid);
+  EXPECT_EQ(a->has_args, b->has_args);
+  EXPECT_EQ(a->args, b->args);
+  EXPECT_EQ(a->instruction_pointer, b->instruction_pointer);
+}
+
+void expect_equal_states(const audit::State& a, const audit::State& b) {
+  EXPECT_EQ(a.version, b.version);
+  EXPECT_EQ(a.last_flush_ns, b.last_flush_ns);
+  ASSERT_EQ(a.containers.size(), b.containers.size());
+  for (auto ia = a.containers.begin(), ib = b.containers.begin(); ia != a.containers.end(); ++ia, ++ib) {
+    EXPECT_EQ(ia->first, ib->first);
+    const auto& x = ia->second;
+    const auto& y = ib->second;
+    EXPECT_EQ(x.container_id, y.container_id);
+    EXPECT_EQ(x.runtime, y.runtime);
+    EXPECT_EQ(x.cgroup_path, y.cgroup_path);
+    EXPECT_EQ(x.cgroup_id, y.cgroup_id);
+    EXPECT_EQ(x.profile_name, y.profile_name);
+    EXPECT_EQ(x.profile_path, y.profile_path);
+    EXPECT_EQ(x.profile_sha256, y.profile_sha256);
+    EXPECT_EQ(x.mode, y.mode);
+    EXPECT_EQ(x.first_seen_ns, y.first_seen_ns);
+    EXPECT_EQ(x.last_seen_ns, y.last_seen_ns);
+    EXPECT_EQ(x.exited_at_ns, y.exited_at_ns);
+    EXPECT_EQ(x.learned, y.learned);
+    ASSERT_EQ(x.verdicts.size(), y.verdicts.size());
+    for (auto va = x.verdicts.begin(), vb = y.verdicts.begin(); va != x.verdicts.end(); ++va, ++vb) {
+      EXPECT_EQ(va->first.arch, vb->first.arch);
+      EXPECT_EQ(va->first.nr, vb->first.nr);
+      EXPECT_EQ(va->first.action, vb->first.action);
+      EXPECT_EQ(va->first.error, vb->first.error);
+      EXPECT_EQ(va->second.syscall, vb->second.syscall);
+      EXPECT_EQ(va->second.count, vb->second.count);
+      EXPECT_EQ(va->second.first_seen_ns, vb->second.first_seen_ns);
+      EXPECT_EQ(va->second.last_seen_ns, vb->second.last_seen_ns);
+      EXPECT_EQ(va->second.would_be_action, vb->second.would_be_action);
+      expect_equal_samples(va->second.sample, vb->second.sample);
+    }
+  }
+  ASSERT_EQ(a.sources.size(), b.sources.size());
+  for (auto sa = a.sources.begin(), sb = b.sources.begin(); sa != a.sources.end(); ++sa, ++sb) {
+    EXPECT_EQ(sa->first, sb->first);
+    EXPECT_EQ(sa->second.live, sb->second.live);
+    EXPECT_EQ(sa->second.detail, sb->second.detail);
+    EXPECT_EQ(sa->second.events, sb->second.events);
+    EXPECT_EQ(sa->second.lost, sb->second.lost);
+    EXPECT_EQ(sa->second.samples_dropped, sb->second.samples_dropped);
+    EXPECT_EQ(sa->second.hooks, sb->second.hooks);
+  }
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST(StateRoundTrip, EveryHostileClassInEveryFieldSavesAndLoadsEqual) {
+  for (const auto& hostile : hostile_classes()) {
+    SCOPED_TRACE(hostile.name);
+    RoundTripDir dir;
+    audit::State st = state_of(hostile.bytes);
+    audit::Bookkeeping books;
+    books.journal_seq = std::numeric_limits<uint64_t>::max();
+    books.tracer_baseline[hostile.bytes.empty() ? "k" : "k" + std::to_string(hostile.bytes.size())] = 9;
+    ASSERT_NO_THROW(audit::save_state_file(dir.path, st, books));
+    // An independent reader accepts the file (strict UTF-8 JSON) ...
+    EXPECT_TRUE(nlohmann::json::accept(read_all(dir.path + "/state.json")));
+    // ... and the product's reader gives back exactly what was saved.
+    auto loaded = audit::load_state_file(dir.path);
+    ASSERT_TRUE(loaded.error.empty()) << loaded.error;
+    EXPECT_TRUE(loaded.set_aside.empty());
+    EXPECT_EQ(loaded.books.journal_seq, std::numeric_limits<uint64_t>::max());
+    EXPECT_EQ(loaded.books.tracer_baseline, books.tracer_baseline);
+    expect_equal_states(st, loaded.state);
+  }
+}
+
+TEST(StateRoundTrip, TheFileHoldsInvalidBytesAsUpperCaseHexAndTextAsIs) {
+  RoundTripDir dir;
+  audit::State st;
+  st.containers["caf\xC3\xA9"].container_id = "caf\xC3\xA9";
+  st.containers["\xC0\xAF"].container_id = "\xC0\xAF";
+  st.containers["hex:41"].container_id = "hex:41";
+  audit::save_state_file(dir.path, st, audit::Bookkeeping{});
+  std::string text = read_all(dir.path + "/state.json");
+  EXPECT_NE(text.find("\"caf\xC3\xA9\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"hex:C0AF\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"hex:6865783A3431\""), std::string::npos) << "a value that looks encoded is encoded\n" << text;
+  EXPECT_EQ(text.find("\xC0\xAF"), std::string::npos);
+}
