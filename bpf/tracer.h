@@ -49,8 +49,8 @@ struct HookStatus {
   bool live = false;
   std::string reason;  // why not live (the errno text of the failed load/attach, the verifier's
                        // last lines), or what it covers
-  std::string program; // the BPF program behind it ("sc_signal_generate")
-  std::string serves;  // the verdict classes it serves ("trap, kill_process (SIGSYS from seccomp)")
+  std::string program{}; // the BPF program behind it ("sc_signal_generate")
+  std::string serves{};  // the verdict classes it serves ("trap, kill_process (SIGSYS from seccomp)")
 };
 
 // What the live programs let the tracer see. The daemon decides from this which source
