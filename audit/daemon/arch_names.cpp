@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "isolator/profile/arch.h"
+
 namespace sc::audit {
 namespace {
 
@@ -46,13 +48,8 @@ std::string arch_name(uint32_t audit_arch, int32_t nr) {
 }
 
 std::string syscall_name(uint32_t audit_arch, int32_t nr) {
-  if (const ArchInfo* a = find(audit_arch, nr)) {
-    if (char* name = seccomp_syscall_resolve_num_arch(a->token, nr)) {
-      std::string out = name;
-      std::free(name);
-      return out;
-    }
-  }
+  // libseccomp's table, then the kernel table for syscalls newer than this libseccomp.
+  if (find(audit_arch, nr)) return profile::syscall_name(audit_arch, nr);
   return "#" + std::to_string(nr);
 }
 

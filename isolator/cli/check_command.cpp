@@ -32,12 +32,14 @@ struct CheckFlags {
   std::string format = "text";
   std::string dialect = "docker";
   bool audit = false;
+  std::string new_syscalls = "enosys";
 };
 
 int run_check(const CheckFlags& f) {
   profile::ResolveContext context;
   try {
     context = profile::make_context(f.arch, caps_flag(f.caps, f.caps_option), f.kernel, f.audit);
+    context.new_syscalls = profile::parse_new_syscalls(f.new_syscalls);
   } catch (const profile::UsageError& e) {
     std::fprintf(stderr, "seccomp-isolator check: %s\n", e.what());
     return 2;
@@ -67,6 +69,14 @@ int run_check(const CheckFlags& f) {
   }
 
   for (const auto& w : resolved.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  for (const auto& n : resolved.notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+  nlohmann::json enosys = nlohmann::json::object();
+  std::string enosys_text;
+  for (const auto& [arch, last] : resolved.enosys_above) {
+    enosys[profile::arch_name(arch)] = last;
+    enosys_text += (enosys_text.empty() ? "" : ", ") + profile::arch_name(arch) + " above " +
+                   std::to_string(last & ~static_cast<int>(profile::kX32SyscallBit));
+  }
   std::map<std::string, size_t> by_action;
   for (const auto& r : resolved.rules) ++by_action[profile::describe(r.action)];
   std::vector<std::string> arches;
@@ -85,6 +95,9 @@ int run_check(const CheckFlags& f) {
                        {"rules_by_action", by_action},
                        {"rules_skipped", resolved.rules_skipped},
                        {"rules_redundant", resolved.rules_redundant},
+                       {"new_syscalls", profile::new_syscalls_name(resolved.new_syscalls)},
+                       {"enosys_above", enosys},
+                       {"by_kernel_table", resolved.notes},
                        {"warnings", resolved.warnings}};
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
@@ -98,6 +111,10 @@ int run_check(const CheckFlags& f) {
   std::printf("  syscall rules:   %zu\n", resolved.rules.size());
   for (const auto& [action, count] : by_action) std::printf("    %-14s %zu\n", action.c_str(), count);
   std::printf("  profile rules skipped by includes/excludes: %zu\n", resolved.rules_skipped);
+  std::printf("  newer syscalls:  %s\n", enosys_text.empty() ? "the default action (no ENOSYS rule)"
+                                                             : ("ERRNO(ENOSYS) on " + enosys_text).c_str());
+  std::printf("  by kernel table: %zu (names this libseccomp does not know, added by number)\n",
+              resolved.notes.size());
   std::printf("  warnings:        %zu\n", resolved.warnings.size());
   return 0;
 }
@@ -117,6 +134,8 @@ Run add_check_command(CLI::App& app) {
   sub->add_option("--dialect", flags->dialect, "Required keys: docker (modern) or mesos (Mesos-era, strict)")
       ->check(CLI::IsMember({"docker", "mesos"}))->capture_default_str();
   sub->add_flag("--audit", flags->audit, "Resolve in audit mode (every non-ALLOW action becomes LOG)");
+  sub->add_option("--new_syscalls", flags->new_syscalls, profile::kNewSyscallsHelp)
+      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
   return [flags] { return run_check(*flags); };
 }
 

@@ -27,6 +27,7 @@ struct CompileFlags {
   std::string format = "bpf";
   std::string output;
   bool audit = false;
+  std::string new_syscalls = "enosys";
   bool linear = false;
 };
 
@@ -47,6 +48,7 @@ int run_compile(const CompileFlags& f) {
   profile::ResolveContext context;
   try {
     context = profile::make_context(f.arch, caps, f.kernel, f.audit);
+    context.new_syscalls = profile::parse_new_syscalls(f.new_syscalls);
   } catch (const profile::UsageError& e) {
     std::fprintf(stderr, "seccomp-isolator compile: %s\n", e.what());
     return 2;
@@ -98,6 +100,8 @@ Run add_compile_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("compile", "Compile a seccomp profile into the BPF program the kernel gets");
   sub->add_option("PROFILE", flags->profile, "The profile (JSON file)")->required();
   sub->add_flag("--audit", flags->audit, "Audit mode: every non-ALLOW action becomes LOG");
+  sub->add_option("--new_syscalls", flags->new_syscalls, profile::kNewSyscallsHelp)
+      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
   flags->caps_option = sub->add_option("--caps", flags->caps,
                   "The container's capability set, comma-separated; default: this process's "
                   "bounding set; 'none' for none");

@@ -34,6 +34,7 @@ struct ExplainFlags {
   std::string kernel;
   std::string format = "text";
   bool audit = false;
+  std::string new_syscalls = "enosys";
   bool linear = false;
 };
 
@@ -73,6 +74,7 @@ int run_explain(const ExplainFlags& f) {
   profile::ResolveContext context;
   try {
     context = profile::make_context("", caps, f.kernel, f.audit);
+    context.new_syscalls = profile::parse_new_syscalls(f.new_syscalls);
   } catch (const profile::UsageError& e) {
     return usage(e.what());
   }
@@ -111,6 +113,11 @@ int run_explain(const ExplainFlags& f) {
     const std::string verdict = compiler::describe_ret(evaluation.ret);
     std::string decided_by = model.bad_arch ? "the bad-arch action (" + profile::arch_name(call_arch) +
                                                   " is not covered by the filter)"
+                             : model.newer_than_profile
+                                 ? "the ENOSYS rule: numbered above " +
+                                       std::to_string(resolved.enosys_above.at(call_arch) &
+                                                      ~static_cast<int>(profile::kX32SyscallBit)) +
+                                       ", the highest syscall the profile names on " + profile::arch_name(call_arch)
                              : model.rule   ? model.rule->json_path + " (" + profile::describe(model.rule->action) +
                                                 " rule for '" + model.rule->name + "')"
                                             : "the default action (no rule matches)";
@@ -123,7 +130,10 @@ int run_explain(const ExplainFlags& f) {
                          {"nr", nr},
                          {"arch", profile::arch_name(call_arch)},
                          {"mode", resolved.audit ? "audit" : "enforce"},
-                         {"decided_by", model.bad_arch ? "bad_arch" : model.rule ? "rule" : "default"},
+                         {"decided_by", model.bad_arch             ? "bad_arch"
+                                        : model.newer_than_profile ? "enosys_rule"
+                                        : model.rule               ? "rule"
+                                                                   : "default"},
                          {"rule", model.rule ? nlohmann::json(model.rule->json_path) : nlohmann::json()},
                          {"instructions", evaluation.instructions},
                          {"model_agrees", agrees}};
@@ -160,6 +170,8 @@ Run add_explain_command(CLI::App& app) {
   sub->add_option("ARGS", flags->args, "Up to six arguments ARG0 ... ARG5 (decimal or 0x hex)");
   sub->add_option("--arch", flags->arch, "The arch the call runs under (x86_64, x86, x32, aarch64, ...); default: this host");
   sub->add_flag("--audit", flags->audit, "Audit mode: every non-ALLOW action becomes LOG");
+  sub->add_option("--new_syscalls", flags->new_syscalls, profile::kNewSyscallsHelp)
+      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
   flags->caps_option = sub->add_option("--caps", flags->caps,
                   "The container's capability set, comma-separated; default: this process's "
                   "bounding set; 'none' for none");

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "isolator/cli/commands.h"
+#include "isolator/profile/context_options.h"
 #include "isolator/launch/launcher.h"
 #include "isolator/registry/registry.h"
 
@@ -32,6 +33,9 @@ Run add_launch_command(CLI::App& app) {
                                    "Mesos ContainerInfo as JSON, or @FILE (linux_info.seccomp, capabilities, rlimit_info)");
   auto* id_opt = sub->add_option("--container_id", *container_id, "Container id (generated when absent)");
   sub->add_flag("--audit", request->audit, "Audit mode: every non-ALLOW action becomes LOG");
+  auto new_syscalls = std::make_shared<std::string>("enosys");
+  sub->add_option("--new_syscalls", *new_syscalls, profile::kNewSyscallsHelp)
+      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
   auto* rootfs_opt = sub->add_option("--rootfs", *rootfs, "Root filesystem: new mount namespace, pivot_root, /proc");
   sub->add_option("--runtime_dir", request->runtime_dir, "Where the registry entries live")->capture_default_str();
   auto cache_dir = std::make_shared<std::string>();
@@ -62,6 +66,7 @@ Run add_launch_command(CLI::App& app) {
     if (*wd_opt) request->working_dir = *working_dir;
     if (*cache_dir_opt) request->seccomp_cache_dir = *cache_dir;
     request->seccomp_cache = !*no_cache;
+    request->new_syscalls = profile::parse_new_syscalls(*new_syscalls);
     // With "--", CLI11 gives every word to `command` and leaves a "--" in remaining();
     // without it, words starting with '-' land in remaining() out of order: refuse those.
     request->command = *command;

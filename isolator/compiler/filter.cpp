@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "isolator/compiler/action_codes.h"
+#include "isolator/compiler/prefix_program.h"
 #include "isolator/profile/arch.h"
 
 namespace sc::compiler {
@@ -104,6 +105,7 @@ Filter::Filter(const profile::ResolvedProfile& resolved, const CompileOptions& o
 
     for (const auto& rule : resolved.rules) {
       if (rule.action == resolved.default_action) continue;  // redundant; libseccomp says EACCES
+      if (decided_by_prefix(rule)) continue;                 // unknown to libseccomp: by number
       const std::string where = rule.json_path + " (" + rule.name + ")";
       int nr = seccomp_syscall_resolve_name(rule.name.c_str());
       if (nr == __NR_SCMP_ERROR) throw FilterError(where + ": unknown syscall '" + rule.name + "'", ENOENT);
@@ -114,6 +116,9 @@ Filter::Filter(const profile::ResolvedProfile& resolved, const CompileOptions& o
                                       static_cast<unsigned>(args.size()), args.data());
       check(rc, where + ": seccomp_rule_add(" + profile::describe(rule.action) + ")");
     }
+    Prefix prefix = prefix_program(resolved);
+    prefix_ = std::move(prefix.code);
+    prefix_description_ = std::move(prefix.description);
   } catch (...) {
     seccomp_release(ctx_);
     ctx_ = nullptr;
@@ -125,12 +130,17 @@ Filter::~Filter() {
   if (ctx_) seccomp_release(ctx_);
 }
 
-Filter::Filter(Filter&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
+Filter::Filter(Filter&& other) noexcept
+    : ctx_(std::exchange(other.ctx_, nullptr)),
+      prefix_(std::move(other.prefix_)),
+      prefix_description_(std::move(other.prefix_description_)) {}
 
 Filter& Filter::operator=(Filter&& other) noexcept {
   if (this != &other) {
     if (ctx_) seccomp_release(ctx_);
     ctx_ = std::exchange(other.ctx_, nullptr);
+    prefix_ = std::move(other.prefix_);
+    prefix_description_ = std::move(other.prefix_description_);
   }
   return *this;
 }
@@ -141,14 +151,15 @@ std::vector<sock_filter> Filter::bpf() const {
   if (bytes.size() % sizeof(sock_filter) != 0)
     throw FilterError("seccomp_export_bpf: " + std::to_string(bytes.size()) +
                           " bytes is not a whole number of instructions", EPROTO);
-  std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
-  std::memcpy(program.data(), bytes.data(), bytes.size());
+  std::vector<sock_filter> program(prefix_);
+  program.resize(prefix_.size() + bytes.size() / sizeof(sock_filter));
+  std::memcpy(program.data() + prefix_.size(), bytes.data(), bytes.size());
   return program;
 }
 
 std::string Filter::pfc() const {
   if (!ctx_) throw FilterError("pfc(): filter was moved from", EINVAL);
-  return export_to_memory(ctx_, seccomp_export_pfc, "seccomp_export_pfc");
+  return prefix_description_ + export_to_memory(ctx_, seccomp_export_pfc, "seccomp_export_pfc");
 }
 
 Program Filter::program() const {
@@ -160,6 +171,9 @@ Program Filter::program() const {
   };
   Program program;
   program.code = bpf();
+  if (program.code.size() > BPF_MAXINSNS)
+    throw FilterError("the program has " + std::to_string(program.code.size()) + " instructions; the kernel takes at most " +
+                          std::to_string(BPF_MAXINSNS), E2BIG);
   program.no_new_privs = attribute(SCMP_FLTATR_CTL_NNP, "seccomp_attr_get(CTL_NNP)");
   if (attribute(SCMP_FLTATR_CTL_LOG, "seccomp_attr_get(CTL_LOG)")) program.flags |= SECCOMP_FILTER_FLAG_LOG;
   if (attribute(SCMP_FLTATR_CTL_TSYNC, "seccomp_attr_get(CTL_TSYNC)")) program.flags |= SECCOMP_FILTER_FLAG_TSYNC;
@@ -182,7 +196,10 @@ int install(const Program& program) noexcept {
 
 void Filter::load() const {
   if (!ctx_) throw FilterError("load(): filter was moved from", EINVAL);
-  check(seccomp_load(ctx_), "seccomp_load");
+  if (prefix_.empty()) return check(seccomp_load(ctx_), "seccomp_load");
+  // libseccomp cannot load a program it did not write: install ours, attributes included.
+  if (int error = install(program()))
+    throw FilterError(std::string("seccomp(SECCOMP_SET_MODE_FILTER): ") + std::strerror(error), error);
 }
 
 }  // namespace sc::compiler

@@ -56,8 +56,11 @@ class Filter {
   Filter(Filter&& other) noexcept;
   Filter& operator=(Filter&& other) noexcept;
 
-  std::vector<sock_filter> bpf() const;   // the cBPF program the kernel gets
-  std::string pfc() const;                // libseccomp's pseudo-filter-code text
+  // The cBPF program the kernel gets: the prefix (prefix_program.h) and libseccomp's program.
+  std::vector<sock_filter> bpf() const;
+  // libseccomp's pseudo-filter-code text, after '#' lines describing the prefix.
+  std::string pfc() const;
+  size_t prefix_instructions() const { return prefix_.size(); }
   // The program with the flags and no_new_privs its attributes ask for. Throws FilterError.
   Program program() const;
   // Install into the calling thread (seccomp_load). Throws FilterError.
@@ -65,6 +68,8 @@ class Filter {
 
  private:
   void* ctx_ = nullptr;  // scmp_filter_ctx
+  std::vector<sock_filter> prefix_;
+  std::string prefix_description_;
 };
 
 }  // namespace sc::compiler

@@ -17,11 +17,12 @@ compiler::CompileOptions container_compile_options() {
 
 ContainerFilter build_container_filter(const profile::Profile& profile,
                                        const std::set<std::string>& bounding_capabilities,
-                                       bool audit) {
+                                       bool audit, profile::NewSyscalls new_syscalls) {
   try {
     profile::ResolveContext context;
     context.capabilities = bounding_capabilities;
     context.audit = audit;
+    context.new_syscalls = new_syscalls;
     profile::ResolvedProfile resolved = profile::resolve(profile, context);
     compiler::Filter filter(resolved, container_compile_options());
     return ContainerFilter{std::move(resolved), std::move(filter)};

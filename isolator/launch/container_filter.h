@@ -25,6 +25,7 @@ compiler::CompileOptions container_compile_options();
 // Throws LaunchError("Failed to create Seccomp filter: ...").
 ContainerFilter build_container_filter(const profile::Profile& profile,
                                        const std::set<std::string>& bounding_capabilities,
-                                       bool audit);
+                                       bool audit,
+                                       profile::NewSyscalls new_syscalls = profile::NewSyscalls::Enosys);
 
 }  // namespace sc::launch

@@ -6,7 +6,8 @@
 namespace sc::launch {
 
 ContainerProgram container_program(const ProfileSource& profile, const std::set<std::string>& bounding_capabilities,
-                                   bool audit, const std::optional<ProgramCache>& cache) {
+                                   bool audit, const std::optional<ProgramCache>& cache,
+                                   profile::NewSyscalls new_syscalls) {
   ContainerProgram out;
   std::string key;
   if (cache) {
@@ -14,6 +15,7 @@ ContainerProgram container_program(const ProfileSource& profile, const std::set<
     input.profile_sha256 = profile.sha256;
     input.capabilities = bounding_capabilities;
     input.audit = audit;
+    input.new_syscalls = new_syscalls;
     input.options = container_compile_options();
     key = program_cache_key(input);
     std::string problem;
@@ -26,7 +28,7 @@ ContainerProgram container_program(const ProfileSource& profile, const std::set<
     if (!problem.empty()) out.cache_notes.push_back(problem + "; recompiling");
   }
 
-  ContainerFilter filter = build_container_filter(profile.profile(), bounding_capabilities, audit);
+  ContainerFilter filter = build_container_filter(profile.profile(), bounding_capabilities, audit, new_syscalls);
   try {
     out.program = filter.filter.program();
   } catch (const std::exception& e) {

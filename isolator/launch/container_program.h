@@ -24,6 +24,7 @@ struct ContainerProgram {
 // `cache` nullopt: always compile, touch no cache. Throws LaunchError
 // ("Failed to create Seccomp filter: ...") when the profile cannot be compiled.
 ContainerProgram container_program(const ProfileSource& profile, const std::set<std::string>& bounding_capabilities,
-                                   bool audit, const std::optional<ProgramCache>& cache);
+                                   bool audit, const std::optional<ProgramCache>& cache,
+                                   profile::NewSyscalls new_syscalls = profile::NewSyscalls::Enosys);
 
 }  // namespace sc::launch

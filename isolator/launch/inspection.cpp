@@ -50,7 +50,10 @@ Inspection inspect_process(pid_t pid, const std::string& runtime_dir) {
       std::string bytes = read_profile_bytes(result.container->profile_path);
       profile::Profile parsed = profile::parse_profile(bytes);
       std::set<std::string> caps(result.container->capabilities.begin(), result.container->capabilities.end());
-      built.emplace(build_container_filter(parsed, caps, result.container->mode == "audit"));
+      built.emplace(build_container_filter(parsed, caps, result.container->mode == "audit",
+                                           result.container->new_syscalls == "enosys"
+                                               ? profile::NewSyscalls::Enosys
+                                               : profile::NewSyscalls::ProfileDefault));
       expected.push_back(built->filter.bpf());
       extra_arches = built->resolved.arches;
     } catch (const std::exception& e) {

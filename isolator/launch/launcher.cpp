@@ -88,7 +88,8 @@ int run(const LaunchRequest& request) {
     std::optional<ProgramCache> cache;
     if (request.seccomp_cache)
       cache.emplace(request.seccomp_cache_dir ? *request.seccomp_cache_dir : request.runtime_dir + "/cache");
-    program = container_program(*plan.profile, capabilities.bounding_names(), plan.mode == Mode::Audit, cache);
+    program = container_program(*plan.profile, capabilities.bounding_names(), plan.mode == Mode::Audit, cache,
+                                request.new_syscalls);
     for (const auto& note : program->cache_notes) say("warning: " + note);
     // The details belong to `check`; the container's stderr gets one line.
     if (!program->warnings.empty())
@@ -126,6 +127,7 @@ int run(const LaunchRequest& request) {
   entry.cgroup_path = cgroup.relative_path();
   entry.cgroup_id = cgroup.id();
   entry.mode = mode_name(plan.mode);
+  if (plan.mode != Mode::Unconfined) entry.new_syscalls = profile::new_syscalls_name(request.new_syscalls);
   if (plan.profile) {
     entry.profile_name = plan.profile_name;
     entry.profile_path = plan.profile->path;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "isolator/launch/agent_flags.h"
+#include "isolator/profile/resolver.h"
 
 namespace sc::launch {
 
@@ -15,6 +16,7 @@ struct LaunchRequest {
   std::optional<std::string> container_info;  // JSON or @FILE
   std::optional<std::string> container_id;    // generated when absent
   bool audit = false;
+  profile::NewSyscalls new_syscalls = profile::NewSyscalls::Enosys;  // --new_syscalls
   std::optional<std::string> rootfs;
   std::string runtime_dir;                    // registry location
   bool seccomp_cache = true;                  // reuse compiled programs (--no_seccomp_cache)

@@ -83,6 +83,7 @@ std::string program_cache_key(const ProgramKeyInput& input) {
   key += "capabilities=";
   for (const auto& cap : input.capabilities) key += cap + ",";
   key += "\naudit=" + std::to_string(input.audit ? 1 : 0) + "\n";
+  key += std::string("new_syscalls=") + profile::new_syscalls_name(input.new_syscalls) + "\n";
   key += "binary_tree=" + std::to_string(input.options.binary_tree ? 1 : 0) + "\n";
   key += "log_flag=" + std::to_string(input.options.log_flag ? 1 : 0) + "\n";
   key += "no_new_privs=" + std::to_string(input.options.no_new_privs ? 1 : 0) + "\n";

@@ -21,12 +21,13 @@
 namespace sc::launch {
 
 // Bump when the entry format or the meaning of a field changes.
-inline constexpr int kProgramCacheFormat = 1;
+inline constexpr int kProgramCacheFormat = 2;  // 2: new_syscalls in the key
 
 struct ProgramKeyInput {
   std::string profile_sha256;              // of the profile file's bytes
   std::set<std::string> capabilities;      // the bounding set rules are resolved against
   bool audit = false;
+  profile::NewSyscalls new_syscalls = profile::NewSyscalls::Enosys;
   compiler::CompileOptions options;
 };
 

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "isolator/profile/kernel_syscalls.h"
+
 namespace sc::profile {
 
 namespace {
@@ -119,19 +121,30 @@ std::string syscall_name(uint32_t arch, int nr) {
       return result;
     }
   }
+  // Newer than this libseccomp: the kernel table names it. Only names libseccomp lacks
+  // altogether: where libseccomp knows a name and says this arch has no such syscall (x32's
+  // map_shadow_stack), its word stands, as it does for the filter it compiles.
+  std::string name = kernel_table_name(token, nr);
+  if (!name.empty() && seccomp_syscall_resolve_name(name.c_str()) == __NR_SCMP_ERROR) return name;
   return "#" + std::to_string(nr);
 }
 
 std::optional<int> syscall_number(uint32_t arch, const std::string& name) {
   const ArchInfo* a = find_by_value(arch);
-  if (!a || !a->libseccomp_knows) return std::nullopt;
-  int nr = seccomp_syscall_resolve_name_arch(arch, name.c_str());
-  if (nr < 0) return std::nullopt;
-  return nr;
+  if (!a) return std::nullopt;
+  if (a->libseccomp_knows) {
+    int nr = seccomp_syscall_resolve_name_arch(arch, name.c_str());
+    // A negative pseudo number: libseccomp knows the name and says this arch lacks it.
+    if (nr != __NR_SCMP_ERROR) return nr < 0 ? std::nullopt : std::optional<int>(nr);
+  }
+  return kernel_table_number(arch, name);
 }
 
 bool syscall_name_known(const std::string& name) {
-  return seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR;
+  if (seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR) return true;
+  for (const auto& a : known_arches())
+    if (kernel_table_number(a.value, name)) return true;
+  return false;
 }
 
 }  // namespace sc::profile

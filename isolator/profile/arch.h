@@ -50,14 +50,16 @@ uint32_t audit_arch_of(uint32_t scmp_arch);
 // True for arches whose syscall arguments are 32 bits wide (x86, x32, arm, mips, ppc, s390).
 bool arch_is_32bit(uint32_t scmp_arch);
 
-// seccomp_syscall_resolve_num_arch; "#<nr>" if unknown. Accepts AUDIT_ARCH_X86_64 with an
-// x32 nr (bit set) and resolves it in the x32 table.
+// Syscall names and numbers: libseccomp's table first, then the project's kernel table
+// (kernel_syscalls.h) for syscalls newer than this libseccomp, so a name is never shown as a
+// bare number just because libseccomp is old.
+// The name of `nr`; "#<nr>" if neither table has it. Accepts AUDIT_ARCH_X86_64 with an x32
+// nr (bit set) and resolves it in the x32 table.
 std::string syscall_name(uint32_t arch, int nr);
-// seccomp_syscall_resolve_name_arch; nullopt if unknown or a pseudo number (< 0), i.e. the
-// arch has no such syscall. x32 numbers include kX32SyscallBit.
+// The number of `name` on `arch`; nullopt if unknown, or if libseccomp knows the name and
+// gives a pseudo number (< 0): the arch has no such syscall. x32 numbers include kX32SyscallBit.
 std::optional<int> syscall_number(uint32_t arch, const std::string& name);
-// True when libseccomp knows the name on any arch (seccomp_syscall_resolve_name does not
-// return __NR_SCMP_ERROR).
+// True when either table knows the name on some arch.
 bool syscall_name_known(const std::string& name);
 
 }  // namespace sc::profile

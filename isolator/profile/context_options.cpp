@@ -38,4 +38,10 @@ ResolveContext make_context(const std::string& arch, const std::optional<std::st
   return context;
 }
 
+NewSyscalls parse_new_syscalls(const std::string& value) {
+  if (value == "enosys") return NewSyscalls::Enosys;
+  if (value == "default") return NewSyscalls::ProfileDefault;
+  throw UsageError("--new_syscalls: '" + value + "' is neither 'enosys' nor 'default'");
+}
+
 }  // namespace sc::profile

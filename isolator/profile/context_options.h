@@ -23,4 +23,13 @@ class UsageError : public std::invalid_argument {
 ResolveContext make_context(const std::string& arch, const std::optional<std::string>& caps,
                             const std::string& kernel, bool audit);
 
+// --new_syscalls: "enosys" (runc, the default) or "default" (Mesos: the profile's default
+// action for every syscall it does not name). Throws UsageError.
+NewSyscalls parse_new_syscalls(const std::string& value);
+// The flag's help text, the same for every command that takes it.
+inline constexpr const char* kNewSyscallsHelp =
+    "What a syscall numbered above every syscall the profile names gets under a deny-by-default "
+    "profile: 'enosys' (ERRNO(ENOSYS), runc's rule, so programs fall back as on an older kernel) "
+    "or 'default' (the profile's default action, as Mesos's isolator does)";
+
 }  // namespace sc::profile

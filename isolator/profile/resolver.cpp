@@ -5,13 +5,21 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <map>
 
 #include "isolator/profile/arch.h"
 #include "isolator/profile/capabilities.h"
+#include "isolator/profile/kernel_syscalls.h"
+
+#include <seccomp.h>
 #include "isolator/profile/parser.h"
 
 namespace sc::profile {
+
+const char* new_syscalls_name(NewSyscalls value) {
+  return value == NewSyscalls::Enosys ? "enosys" : "default";
+}
 
 KernelVersion running_kernel() {
   struct utsname u {};
@@ -134,6 +142,8 @@ ResolvedProfile resolve(const Profile& profile, const ResolveContext& context) {
   // rule for that name never matches (libseccomp lets the unconditional rule decide).
   std::map<std::string, std::string> unconditional;
   std::vector<ResolvedRule> candidates;
+  std::set<std::string> named;                 // every name of every applying rule (runc's max)
+  std::set<std::string> noted;                 // names already reported as table-resolved
   for (const auto& rule : profile.syscalls) {
     if (!rule_applies(rule, native_short, caps, out.kernel)) {
       ++out.rules_skipped;
@@ -182,6 +192,17 @@ ResolvedProfile resolve(const Profile& profile, const ResolveContext& context) {
                                         describe(profile.default_action) +
                                         ", so skipping it would let through calls the profile stops");
       }
+      named.insert(name);
+      if (noted.insert(name).second) {
+        std::string numbers;
+        for (uint32_t arch : out.arches)
+          if (auto nr = table_only_number(arch, name))
+            numbers += (numbers.empty() ? "" : ", ") + arch_name(arch) + " " + std::to_string(*nr & ~kX32SyscallBit) +
+                       (arch == SCMP_ARCH_X32 ? "|x32 bit" : "");
+        if (!numbers.empty())
+          out.notes.push_back(name_path + ": '" + name + "' is unknown to this libseccomp; added by number "
+                              "from the kernel syscall table (" + numbers + ")");
+      }
       bool exists = false;
       for (uint32_t arch : out.arches) exists = exists || syscall_number(arch, name).has_value();
       if (!exists) {
@@ -208,6 +229,21 @@ ResolvedProfile resolve(const Profile& profile, const ResolveContext& context) {
       continue;
     }
     out.rules.push_back(std::move(rule));
+  }
+
+  // runc's -ENOSYS stub (patchbpf.generatePatch/findLastSyscalls): for every covered arch,
+  // the highest number among the names of every rule that applies, whatever its action.
+  out.new_syscalls = context.new_syscalls;
+  const ActionKind d = out.default_action.kind;
+  const bool permissive = d == ActionKind::Allow || d == ActionKind::Log || d == ActionKind::Trace;
+  const bool enosys_default = d == ActionKind::Errno && out.default_action.data == std::optional<uint32_t>(ENOSYS);
+  if (context.new_syscalls == NewSyscalls::Enosys && !permissive && !enosys_default) {
+    for (uint32_t arch : out.arches) {
+      int last = 0;
+      for (const auto& name : named)
+        if (auto nr = syscall_number(arch, name)) last = std::max(last, *nr);
+      if (last > 0) out.enosys_above[arch] = last;  // runc: "could not find any syscalls" otherwise
+    }
   }
 
   // Mesos needs pivot_root allowed: nested launches enter a task's rootfs under this filter.

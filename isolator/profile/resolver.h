@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,11 +13,20 @@
 
 namespace sc::profile {
 
+// What a syscall numbered above every syscall the profile names gets, on a deny-by-default
+// profile. Enosys is runc's "-ENOSYS stub" (libcontainer/seccomp/patchbpf): programs probe a
+// syscall newer than their kernel and fall back on ENOSYS, but treat EPERM as a hard failure
+// (runc issue #2151, clone3). ProfileDefault is Mesos's isolator: the default action for all.
+enum class NewSyscalls { Enosys, ProfileDefault };
+// "enosys" / "default", as the --new_syscalls flag and the registry spell them.
+const char* new_syscalls_name(NewSyscalls value);
+
 struct ResolveContext {
   uint32_t native_arch = 0;            // SCMP_ARCH_* (libseccomp token); 0 = this host
   std::set<std::string> capabilities;  // "CAP_CHOWN", ...; the container's bounding set
   KernelVersion kernel;                // {0,0} = the running kernel
   bool audit = false;                  // audit mode: every non-ALLOW action becomes LOG
+  NewSyscalls new_syscalls = NewSyscalls::Enosys;
 };
 
 struct ResolvedRule {
@@ -42,6 +52,15 @@ struct ResolvedProfile {
   bool spec_allow = false;             // flags: SECCOMP_FILTER_FLAG_SPEC_ALLOW
   size_t rules_skipped = 0;            // profile rules dropped by includes/excludes
   size_t rules_redundant = 0;          // rules dropped because their action equals the default
+  // runc's ENOSYS rule: per arch (SCMP_ARCH_*), the highest syscall number any applying rule
+  // names (x32's with its bit); a call numbered above it gets ERRNO(ENOSYS) before the rules.
+  // Empty when it does not apply: NewSyscalls::ProfileDefault, or a default action of ALLOW,
+  // LOG or TRACE (what runc calls permissive), or ERRNO(ENOSYS) already. Exactly runc's
+  // conditions, except that names only the kernel table knows count too.
+  std::map<uint32_t, int> enosys_above;
+  NewSyscalls new_syscalls = NewSyscalls::Enosys;
+  // Names this libseccomp does not know, added by number from the kernel table (check shows them).
+  std::vector<std::string> notes;
 };
 
 // The running kernel's version (uname), {0,0} if unreadable.

@@ -1,6 +1,7 @@
 #include "isolator/profile/semantics.h"
 
 #include <algorithm>
+#include <cerrno>
 
 #include <seccomp.h>
 
@@ -50,6 +51,12 @@ Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const
   if (std::find(resolved.arches.begin(), resolved.arches.end(), arch) == resolved.arches.end()) {
     verdict.action = bad_arch_action;
     verdict.bad_arch = true;
+    return verdict;
+  }
+  if (auto stub = resolved.enosys_above.find(arch); stub != resolved.enosys_above.end() &&
+      static_cast<uint32_t>(nr) > static_cast<uint32_t>(stub->second)) {
+    verdict.action = Action{ActionKind::Errno, ENOSYS};
+    verdict.newer_than_profile = true;
     return verdict;
   }
   const bool narrow = arch_is_32bit(arch);

@@ -14,11 +14,15 @@ struct Verdict {
   Action action;
   const ResolvedRule* rule = nullptr;  // the deciding rule; nullptr for default / bad arch
   bool bad_arch = false;               // the arch is not covered: the bad-arch action applies
+  bool newer_than_profile = false;     // above every number the profile names: ERRNO(ENOSYS)
 };
 
 // `arch` is the SCMP_ARCH_* token the call runs under (SCMP_ARCH_X32 for x32; its nr carries
 // kX32SyscallBit). Semantics, as libseccomp compiles them:
 //  - an arch the filter does not cover gets `bad_arch_action`;
+//  - a number above the arch's `enosys_above` gets ERRNO(ENOSYS) (runc's stub, compared
+//    unsigned as its jgt does; x32 numbers carry their bit);
+//  - a name only the kernel table knows is decided like any other (the compiler adds it);
 //  - the first rule without argument checks for the syscall decides it;
 //  - otherwise the first rule (in profile order) whose every condition holds decides it;
 //  - otherwise the default action.

@@ -51,7 +51,7 @@ std::string to_json_text(const Entry& e) {
       {"container_id", t(e.container_id)}, {"pid", e.pid},
       {"cgroup_path", t(e.cgroup_path)},   {"cgroup_id", e.cgroup_id},
       {"profile_name", t(e.profile_name)}, {"profile_path", t(e.profile_path)},
-      {"profile_sha256", t(e.profile_sha256)}, {"mode", t(e.mode)},
+      {"profile_sha256", t(e.profile_sha256)}, {"mode", t(e.mode)}, {"new_syscalls", t(e.new_syscalls)},
       {"capabilities", list_to_store(e.capabilities)}, {"command", list_to_store(e.command)},
       {"started_at_ns", e.started_at_ns},
       {"exited_at_ns", e.exited_at_ns ? json(*e.exited_at_ns) : json(nullptr)},
@@ -81,6 +81,10 @@ Entry from_json_text(const std::string& text) {
   e.mode = stored_text(j, "mode");
   if (e.mode != "enforce" && e.mode != "audit" && e.mode != "unconfined")
     throw std::runtime_error("registry entry: 'mode' must be enforce, audit or unconfined");
+  e.new_syscalls = j.contains("new_syscalls") ? stored_text(j, "new_syscalls")
+                                              : (e.mode == "unconfined" ? "" : "default");
+  if (!e.new_syscalls.empty() && e.new_syscalls != "enosys" && e.new_syscalls != "default")
+    throw std::runtime_error("registry entry: 'new_syscalls' must be enosys or default");
   if (j.contains("capabilities")) e.capabilities = stored_list(j, "capabilities");
   if (j.contains("command")) e.command = stored_list(j, "command");
   e.started_at_ns = field<int64_t>(j, "started_at_ns");

@@ -23,6 +23,10 @@ struct Entry {
   std::string profile_path;            // absolute path of the profile file, "" when unconfined
   std::string profile_sha256;          // hex digest of the profile file's bytes
   std::string mode;                    // "enforce" | "audit" | "unconfined"
+  // --new_syscalls the filter was built with: "enosys" | "default"; "" when unconfined. An
+  // entry without it was written before the field existed, when filters had no ENOSYS rule:
+  // it reads back as "default".
+  std::string new_syscalls;
   std::vector<std::string> capabilities;  // bounding set the rules were resolved against
   std::vector<std::string> command;
   int64_t started_at_ns = 0;           // CLOCK_REALTIME, ns since the epoch

@@ -1,6 +1,6 @@
 // Differential test: the profile's own semantics (profile/semantics.h, computed from the
 // resolved rules with no BPF) against the compiled filter run in the evaluator, for every
-// x86_64 syscall number 0-460, every x86 (i386) number and every x32 number, with argument
+// x86_64 syscall number 0-1023, every x86 (i386) number and every x32 number, with argument
 // values around each condition in the profile. Binary tree and linear filters both.
 #include <linux/audit.h>
 #include <seccomp.h>
@@ -91,9 +91,11 @@ Stats run(const Profile& profile, const ResolveContext& context, bool tree) {
   options.binary_tree = tree;
   std::vector<sock_filter> bpf = compiler::Filter(r, options).bpf();
   Stats stats;
-  compare(r, bpf, SCMP_ARCH_X86_64, range(0, 460), stats);
-  compare(r, bpf, SCMP_ARCH_X86, range(0, 460), stats);
-  std::vector<int> x32 = range(0, 460, kX32SyscallBit);
+  // 0-1023: past the newest syscall, so runc's ENOSYS rule and the table-numbered rules
+  // (prefix_program.h) are checked too.
+  compare(r, bpf, SCMP_ARCH_X86_64, range(0, 1023), stats);
+  compare(r, bpf, SCMP_ARCH_X86, range(0, 1023), stats);
+  std::vector<int> x32 = range(0, 1023, kX32SyscallBit);
   for (int nr : range(512, 547, kX32SyscallBit)) x32.push_back(nr);  // x32's own compat entries
   compare(r, bpf, SCMP_ARCH_X32, x32, stats);
   compare(r, bpf, SCMP_ARCH_AARCH64, range(0, 5), stats);  // not covered: the bad-arch action
@@ -127,6 +129,9 @@ TEST_P(SharedProfileDifferential, CompiledFilterAgreesWithTheProfile) {
         EXPECT_TRUE(stats.verdicts.count("ALLOW"));
         EXPECT_TRUE(stats.verdicts.count("KILL_PROCESS"));
         EXPECT_TRUE(stats.verdicts.count(audit ? "LOG" : "ERRNO(1)"));
+        if (!audit) {
+          EXPECT_TRUE(stats.verdicts.count("ERRNO(38)"));  // runc's rule, deny-by-default profiles
+        }
       }
 }
 
@@ -168,4 +173,73 @@ TEST(Differential, EveryActionAndOperatorUnderAnAllowDefault) {
           EXPECT_TRUE(stats.verdicts.count(v)) << v;
       }
     }
+}
+
+// Rules for syscalls this libseccomp does not know (compiled by number in the prefix, not by
+// libseccomp), with every operator, 64-bit values and several rules per syscall, under a
+// deny-by-default profile with the ENOSYS rule; and the same without the rule (Mesos).
+TEST(Differential, TableNumberedRulesWithEveryOperatorAndTheEnosysRule) {
+  Profile profile = parse_profile(R"({"defaultAction":"SCMP_ACT_ERRNO",
+    "archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"]}],
+    "syscalls":[
+      {"names":["read","write","exit_group"],"action":"SCMP_ACT_ALLOW"},
+      {"names":["mseal"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":0,"op":"SCMP_CMP_EQ"}]},
+      {"names":["mseal"],"action":"SCMP_ACT_ERRNO","errnoRet":22,"args":[{"index":2,"value":1,"op":"SCMP_CMP_GE"}]},
+      {"names":["statmount"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":4294967296,"op":"SCMP_CMP_GT"}]},
+      {"names":["listmount"],"action":"SCMP_ACT_TRAP","args":[{"index":3,"value":4096,"op":"SCMP_CMP_LT"},
+                                                             {"index":0,"value":5,"op":"SCMP_CMP_NE"}]},
+      {"names":["setxattrat"],"action":"SCMP_ACT_LOG","args":[{"index":4,"value":255,"valueTwo":17,"op":"SCMP_CMP_MASKED_EQ"}]},
+      {"names":["getxattrat"],"action":"SCMP_ACT_KILL_PROCESS","args":[{"index":5,"value":8589934592,"op":"SCMP_CMP_LE"}]},
+      {"names":["listxattrat"],"action":"SCMP_ACT_ERRNO","errnoRet":7,"args":[{"index":0,"value":12884901888,"op":"SCMP_CMP_LT"}]},
+      {"names":["removexattrat"],"action":"SCMP_ACT_ALLOW"},
+      {"names":["uretprobe"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_GE"}]}
+    ]})");
+  for (NewSyscalls choice : {NewSyscalls::Enosys, NewSyscalls::ProfileDefault})
+    for (bool tree : {true, false}) {
+      ResolveContext context = x86_64_context({}, false);
+      context.new_syscalls = choice;
+      ResolvedProfile r = resolve(profile, context);
+      ASSERT_EQ(r.enosys_above.empty(), choice == NewSyscalls::ProfileDefault);
+      compiler::CompileOptions options;
+      options.binary_tree = tree;
+      compiler::Filter filter(r, options);
+      EXPECT_GT(filter.prefix_instructions(), 50u);
+      std::vector<sock_filter> bpf = filter.bpf();
+      Stats stats;
+      compare(r, bpf, SCMP_ARCH_X86_64, range(0, 1023), stats);
+      compare(r, bpf, SCMP_ARCH_X86, range(0, 1023), stats);
+      compare(r, bpf, SCMP_ARCH_X32, range(0, 1023, kX32SyscallBit), stats);
+      SCOPED_TRACE(std::string(choice == NewSyscalls::Enosys ? "enosys" : "default") + (tree ? ", tree" : ", linear"));
+      EXPECT_EQ(stats.mismatches, 0u) << stats.report.str();
+      for (const char* v : {"ALLOW", "ERRNO(22)", "TRAP", "LOG", "KILL_PROCESS", "ERRNO(7)", "ERRNO(1)"})
+        EXPECT_TRUE(stats.verdicts.count(v)) << v;
+      EXPECT_EQ(stats.verdicts.count("ERRNO(38)"), choice == NewSyscalls::Enosys ? 1u : 0u);
+    }
+}
+
+// So many argument-checked rules for table-numbered syscalls that an 8-bit jump offset
+// cannot reach past them: the prefix is generated with long jumps instead, and still agrees.
+TEST(Differential, TableNumberedRulesTooManyForShortJumps) {
+  std::string rules;
+  const char* names[] = {"statmount", "listmount", "mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat"};
+  for (const char* name : names)
+    for (int r = 0; r < 4; ++r) {
+      if (!rules.empty()) rules += ",";
+      rules += std::string(R"({"names":[")") + name + R"("],"action":"SCMP_ACT_ERRNO","errnoRet":)" + std::to_string(10 + r) +
+               R"(,"args":[{"index":0,"value":)" + std::to_string(r) + R"(,"op":"SCMP_CMP_EQ"},)"
+               R"({"index":1,"value":4294967297,"op":"SCMP_CMP_GE"},{"index":2,"value":7,"op":"SCMP_CMP_NE"}]})";
+    }
+  Profile profile = parse_profile(R"({"defaultAction":"SCMP_ACT_ALLOW",
+    "archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"]}],
+    "syscalls":[)" + rules + "]}");
+  ResolvedProfile r = resolve(profile, x86_64_context({}, false));
+  compiler::Filter filter(r, {});
+  EXPECT_GT(filter.prefix_instructions(), 600u);
+  std::vector<sock_filter> bpf = filter.bpf();
+  Stats stats;
+  compare(r, bpf, SCMP_ARCH_X86_64, range(440, 480), stats);
+  compare(r, bpf, SCMP_ARCH_X86, range(440, 480), stats);
+  compare(r, bpf, SCMP_ARCH_X32, range(440, 480, kX32SyscallBit), stats);
+  EXPECT_EQ(stats.mismatches, 0u) << stats.report.str();
+  for (const char* v : {"ALLOW", "ERRNO(10)", "ERRNO(11)", "ERRNO(12)", "ERRNO(13)"}) EXPECT_TRUE(stats.verdicts.count(v)) << v;
 }

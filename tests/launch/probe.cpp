@@ -7,6 +7,8 @@
 //   probe status             prints the Cap*/NoNewPrivs lines of /proc/self/status
 //   probe touch FILE         creates FILE
 //   probe wait               prints "ready" and sleeps until killed
+//   probe syscall NR [ARG...]   the raw syscall NR with up to six (decimal) arguments;
+//                               prints "ok" (exit 0) or "errno=N" (exit 1)
 //   probe load-filter-and-wait  installs a second filter (getppid -> ERRNO(EPERM)),
 //                               prints "ready" and sleeps until killed
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -60,6 +63,16 @@ int main(int argc, char** argv) {
   if (argc < 2) return 2;
   std::string what = argv[1];
   if (what == "uname") return do_uname();
+  if (what == "syscall" && argc >= 3 && argc <= 9) {
+    long a[6] = {0, 0, 0, 0, 0, 0};
+    for (int i = 3; i < argc; ++i) a[i - 3] = std::strtol(argv[i], nullptr, 0);
+    if (::syscall(std::strtol(argv[2], nullptr, 0), a[0], a[1], a[2], a[3], a[4], a[5]) >= 0) {
+      std::printf("ok\n");
+      return 0;
+    }
+    std::printf("errno=%d\n", errno);
+    return 1;
+  }
   if (what == "keyctl") {
     // KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), creating it if needed.
     if (::syscall(SYS_keyctl, 0, -3, 1) >= 0) {
