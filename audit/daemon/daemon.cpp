@@ -145,6 +145,8 @@ class Daemon {
   void merge_learned(uint64_t cgroup_id, const std::string& container_id);
   void poll_tracer_samples();
   void flush();
+  // The watched set as state.json shows it (daemon.watched).
+  std::vector<WatchedCgroup> watched_status() const;
   void account_audit_losses();
   State snapshot() {
     std::lock_guard lock(mu_);
@@ -208,6 +210,7 @@ void Daemon::load_state() {
                   state_file_path(opts_.state_dir), loaded.error, loaded.set_aside);
   state_ = std::move(loaded.state);
   books_ = std::move(loaded.books);
+  books_.watched.clear();  // the previous run's; this one watches nothing yet
   // A journal that cannot be read (or whose content cannot be saved) is moved aside like a
   // corrupt state file: the daemon starts from the state file alone and keeps running.
   std::string journal = journal_file_path(opts_.state_dir);
@@ -243,12 +246,15 @@ void Daemon::load_state() {
                state_.containers.size(), state_file_path(opts_.state_dir),
                loaded.existed ? "" : " (new)", replay.batches, replay.observations);
   // Make the replayed batches part of state.json now, then start a fresh journal.
+  ++books_.flush_seq;
   try {
     save_state_file(opts_.state_dir, state_, books_);
   } catch (const nlohmann::json::exception& e) {  // what the journal held cannot be written
     if (replay.batches == 0) throw;
     state_ = std::move(loaded_state);
     books_ = std::move(loaded_books);
+    books_.watched.clear();
+    ++books_.flush_seq;
     set_journal_aside(std::string("its batches cannot be saved: ") + e.what(), "none of it kept in the state");
     save_state_file(opts_.state_dir, state_, books_);
   }
@@ -963,6 +969,8 @@ void Daemon::rescan() {
     w.since_ns = realtime_ns();  // the tracer counts from here on (hooks attached by watch())
     spdlog::info("watching container {} (cgroup {}, id {})", w.container_id, w.path, id);
   }
+  bool watched_changed = watched_.size() != desired.size();
+  for (const auto& [id, w] : desired) watched_changed = watched_changed || !watched_.count(id);
   watched_ = std::move(desired);
   refresh_syscall_hooks();
   // Container records for everything known (metrics list containers by mode even before a verdict).
@@ -995,10 +1003,29 @@ void Daemon::rescan() {
   }
   bool moved = reattribute_locked();
   lock.unlock();
-  if (moved) flush();
+  // A changed watched set is written at once: state.json's daemon.watched is current.
+  if (moved || watched_changed) flush();
 }
 
 // ---- persistence -----------------------------------------------------------------------
+
+std::vector<WatchedCgroup> Daemon::watched_status() const {
+  std::vector<WatchedCgroup> out;
+  bool tracer = false;
+#ifdef SC_HAVE_TRACER
+  tracer = tracer_ != nullptr;
+#endif
+  for (const auto& [id, w] : watched_) {
+    WatchedCgroup c;
+    c.container_id = w.container_id;
+    c.cgroup_path = w.path;
+    c.cgroup_id = id;
+    // ERRNO of an exact cgroup is the tracer's only from when the syscall hooks were attached.
+    if (tracer) c.since_ns = w.exact && hook_syscall_ ? std::max(w.since_ns, hook_syscall_since_ns_) : w.since_ns;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 void Daemon::flush() {
   account_audit_losses();
@@ -1007,6 +1034,8 @@ void Daemon::flush() {
   {
     std::lock_guard lock(mu_);
     state_.last_flush_ns = realtime_ns();
+    ++books_.flush_seq;
+    books_.watched = watched_status();
     copy = state_;
     books = books_;
   }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bytes/untrusted.h"
 #include "host/atomic_file.h"
 
 namespace sc::audit {
@@ -35,6 +36,31 @@ std::string set_aside_file(const std::string& path) {
   }
 }
 
+Bookkeeping bookkeeping_from_json_text(const std::string& text) {
+  Bookkeeping books;
+  nlohmann::json j = nlohmann::json::parse(text);
+  if (!j.is_object() || !j.contains("daemon")) return books;
+  const auto& d = j["daemon"];
+  books.journal_seq = d.value("journal_seq", uint64_t{0});
+  books.flush_seq = d.value("flush_seq", uint64_t{0});
+  if (d.contains("tracer_baseline"))
+    books.tracer_baseline = d["tracer_baseline"].get<std::map<std::string, uint64_t>>();
+  if (d.contains("audit_kernel_lost_base")) {
+    books.audit_kernel_lost_base = d["audit_kernel_lost_base"].get<uint64_t>();
+    books.have_kernel_lost_base = true;
+  }
+  if (d.contains("watched"))
+    for (const auto& w : d["watched"]) {
+      WatchedCgroup c;
+      c.container_id = bytes::decode_stored(w.value("container_id", std::string()));
+      c.cgroup_path = bytes::decode_stored(w.value("cgroup_path", std::string()));
+      c.cgroup_id = w.value("cgroup_id", uint64_t{0});
+      c.since_ns = w.value("since_ns", int64_t{0});
+      books.watched.push_back(std::move(c));
+    }
+  return books;
+}
+
 LoadedState load_state_file(const std::string& state_dir) {
   LoadedState out;
   std::string path = state_file_path(state_dir);
@@ -52,17 +78,7 @@ LoadedState load_state_file(const std::string& state_dir) {
   try {
     if (!in) throw std::system_error(open_errno, std::generic_category(), "cannot open");
     out.state = from_json_text(text);
-    nlohmann::json j = nlohmann::json::parse(text);
-    if (j.contains("daemon")) {
-      const auto& d = j["daemon"];
-      out.books.journal_seq = d.value("journal_seq", uint64_t{0});
-      if (d.contains("tracer_baseline"))
-        out.books.tracer_baseline = d["tracer_baseline"].get<std::map<std::string, uint64_t>>();
-      if (d.contains("audit_kernel_lost_base")) {
-        out.books.audit_kernel_lost_base = d["audit_kernel_lost_base"].get<uint64_t>();
-        out.books.have_kernel_lost_base = true;
-      }
-    }
+    out.books = bookkeeping_from_json_text(text);
   } catch (const std::exception& e) {
     out.error = e.what();
     out.state = State{};
@@ -78,8 +94,15 @@ LoadedState load_state_file(const std::string& state_dir) {
 
 void save_state_file(const std::string& state_dir, const State& state, const Bookkeeping& books) {
   nlohmann::json j = nlohmann::json::parse(to_json_text(state));
-  nlohmann::json d = {{"journal_seq", books.journal_seq}, {"tracer_baseline", books.tracer_baseline}};
+  nlohmann::json d = {{"journal_seq", books.journal_seq}, {"tracer_baseline", books.tracer_baseline},
+                      {"flush_seq", books.flush_seq}};
   if (books.have_kernel_lost_base) d["audit_kernel_lost_base"] = books.audit_kernel_lost_base;
+  nlohmann::json watched = nlohmann::json::array();
+  for (const auto& w : books.watched)
+    watched.push_back({{"container_id", bytes::encode_stored(w.container_id)},
+                       {"cgroup_path", bytes::encode_stored(w.cgroup_path)}, {"cgroup_id", w.cgroup_id},
+                       {"since_ns", w.since_ns}});
+  d["watched"] = std::move(watched);
   j["daemon"] = std::move(d);
   host::write_file_atomically(state_file_path(state_dir), j.dump(1) + "\n", 0644);
 }

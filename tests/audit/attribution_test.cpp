@@ -1,17 +1,15 @@
 // Attribution without BPF (`--sources=audit`): a registry that appears after the daemon
 // started, counts recorded under a bare cgroup path re-attributed once the entry appears
 // (durably), and the short-lived children of a shell in a container placed by the process
-// connector. Waits are on state.json; a wait that times out fails with what it saw.
+// connector. Waits are on state.json (the harness's); a wait that times out fails with what it saw.
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <functional>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -35,34 +33,10 @@ uint64_t count_in(const sc::audit::State& st, const std::string& container, cons
   return n;
 }
 
-std::string describe(const sc::audit::State& st) {
-  std::string out;
-  for (const auto& [id, c] : st.containers)
-    for (const auto& [k, v] : c.verdicts)
-      out += "  " + id + " [" + c.runtime + "] " + v.syscall + "/" + k.action + " = " + std::to_string(v.count) + "\n";
-  return out.empty() ? "  (no verdicts)\n" : out;
-}
+std::string describe(const sc::audit::State& st) { return DaemonHarness::describe(st); }
 
-// Polls state.json (every 20 ms, up to `seconds`) until `done` holds for it. On a time-out
-// the test fails with the last state seen and the daemon's log.
-bool wait_state(DaemonHarness& h, const std::function<bool(const sc::audit::State&)>& done, const std::string& what,
-                double seconds = 10) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  sc::audit::State last;
-  bool read = false;
-  while (std::chrono::steady_clock::now() < deadline) {
-    try {
-      last = h.read_state();
-      read = true;
-      if (done(last)) return true;
-    } catch (const std::exception&) {
-      // between a rename and a reopen: read again
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ADD_FAILURE() << "timed out waiting for " << what << "; state.json " << (read ? "had:\n" + describe(last) : "unreadable")
-                << "daemon log:\n" << h.log();
-  return false;
+bool wait_state(DaemonHarness& h, const std::function<bool(const sc::audit::State&)>& done, const std::string& what) {
+  return h.wait_state(done, what);
 }
 
 bool load_log_filter() {
@@ -77,21 +51,21 @@ bool load_log_filter() {
 std::string attr_suffix() { return std::to_string(getpid()); }
 
 // A short container: its only process makes `calls` logged getppid calls and exits at once
-// (or after `linger_ms`: then /proc/<pid>/cgroup is still there when the records are read, so
-// only a registry already known at that moment attributes them to the container).
-DaemonHarness::Child short_container(DaemonHarness& h, const std::string& cg, int calls, int linger_ms = 0) {
-  return h.fork_child(cg, [calls, linger_ms] {
+// (or, held, stays alive until finish(): then /proc/<pid>/cgroup is still there when the
+// records are read, so only a registry already known at that moment attributes them to the
+// container).
+DaemonHarness::Child short_container(DaemonHarness& h, const std::string& cg, int calls, bool held = false) {
+  return h.fork_child(cg, [calls] {
     if (!load_log_filter()) return 90;
     for (int i = 0; i < calls; ++i) syscall(SYS_getppid);
-    if (linger_ms) usleep(static_cast<useconds_t>(linger_ms) * 1000);
     return 0;
-  });
+  }, held);
 }
 
 // The daemon starts before the registry dir exists (the runtime dir or its containers/ subdir); the container's
 // entry is written later, right before its workload runs. With --scan_interval=3600 only
 // inotify can tell the daemon: the entry must be followed from the dir's creation on.
-void registry_created_after_start(bool whole_runtime_dir, const std::string& tag, int linger_ms) {
+void registry_created_after_start(bool whole_runtime_dir, const std::string& tag, bool held) {
   DaemonHarness h;
   fs::remove_all(whole_runtime_dir ? h.runtime_dir() : sc::registry::containers_dir(h.runtime_dir()));
   h.start_daemon({"--sources=audit", "--scan_interval=3600"});
@@ -99,14 +73,15 @@ void registry_created_after_start(bool whole_runtime_dir, const std::string& tag
   const int kCalls = 6;
   std::string id = tag + "-" + attr_suffix();
   std::string cg = h.make_cgroup(id);
-  auto child = short_container(h, cg, kCalls, linger_ms);
+  auto child = short_container(h, cg, kCalls, held);
   h.write_registry(id, child.pid, cg, "audit");  // creates the dirs, as `launch` does
   DaemonHarness::release(child);
+  bool counted = wait_state(h, [&](const sc::audit::State& s) { return count_in(s, id, "getppid", "log") >= kCalls; },
+                            "the container's " + std::to_string(kCalls) + " log verdicts");
   int st = DaemonHarness::wait_child(child);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
-  ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) { return count_in(s, id, "getppid", "log") >= kCalls; },
-                         "the container's " + std::to_string(kCalls) + " log verdicts"));
-  h.wait_flush();
+  ASSERT_TRUE(counted);
+  ASSERT_TRUE(h.mark());  // a late or second count of the container's calls would be in by now
   auto state = h.read_state();
   EXPECT_EQ(count_in(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
   EXPECT_FALSE(state.containers.count(cg)) << "nothing under the cgroup path:\n" << describe(state);
@@ -129,12 +104,12 @@ void registry_created_after_start(bool whole_runtime_dir, const std::string& tag
 
 TEST(AttributionWithoutBpf, RuntimeDirCreatedAfterTheDaemonStarted) {
   SC_REQUIRE_ROOT();
-  registry_created_after_start(true, "late-run", 0);
+  registry_created_after_start(true, "late-run", false);
 }
 
 TEST(AttributionWithoutBpf, ContainersDirCreatedAfterTheDaemonStarted) {
   SC_REQUIRE_ROOT();
-  registry_created_after_start(false, "late-containers", 300);
+  registry_created_after_start(false, "late-containers", true);
 }
 
 // Counts recorded under the bare cgroup path (no entry yet) move into the container when its
@@ -147,14 +122,15 @@ TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurab
   const int kCalls = 5;
   std::string id = "reattr-" + attr_suffix();
   std::string cg = h.make_cgroup(id);
-  // It lingers: placed by /proc. (Joining its cgroup after fork without an exec, a process
-  // that exits at once may be placed by the process connector in its fork-time cgroup.)
-  auto child = short_container(h, cg, kCalls, 300);
+  // Held until counted: placed by /proc. (Joining its cgroup after fork without an exec, a
+  // process that exits at once may be placed by the process connector in its fork-time cgroup.)
+  auto child = short_container(h, cg, kCalls, true);
   DaemonHarness::release(child);  // no registry entry: the harness's cgroup matches no rule
+  bool counted = wait_state(h, [&](const sc::audit::State& s) { return count_in(s, cg, "getppid", "log") >= kCalls; },
+                            "the verdicts under the cgroup path " + cg);
   int st = DaemonHarness::wait_child(child);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
-  ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) { return count_in(s, cg, "getppid", "log") >= kCalls; },
-                         "the verdicts under the cgroup path " + cg));
+  ASSERT_TRUE(counted);
   EXPECT_EQ(h.read_state().containers.at(cg).runtime, "cgroup");
   h.stop_daemon(SIGKILL);
 
@@ -170,8 +146,7 @@ TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurab
   fs::remove(sc::registry::containers_dir(h.runtime_dir()) + "/" + id + ".json");
 
   h.start_daemon({"--sources=audit"});
-  h.wait_flush();
-  h.wait_flush();
+  ASSERT_TRUE(h.mark());  // after the restart's replay and re-derivation
   auto state = h.read_state();
   EXPECT_EQ(count_in(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
   EXPECT_FALSE(state.containers.count(cg)) << describe(state);
@@ -184,9 +159,10 @@ TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurab
   h.stop_daemon();
 }
 
-// `sh -c 'sleep 0.5; H; H; ...'` in a container: every H makes logged getpriority calls and
-// denied (ERRNO, LOG flag) sysinfo calls and exits within a millisecond, long before the
-// daemon reads its records and /proc/<pid>/cgroup. The process connector placed it at fork.
+// `sh -c 'H; H; ...'` in a container, released once the daemon watches it: every H makes
+// logged getpriority calls and denied (ERRNO, LOG flag) sysinfo calls and exits within a
+// millisecond, long before the daemon reads its records and /proc/<pid>/cgroup. The process
+// connector placed it at fork.
 TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContainer) {
   SC_REQUIRE_ROOT();
   DaemonHarness h;
@@ -196,7 +172,7 @@ TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContaine
   std::string id = "shell-" + attr_suffix();
   std::string cg = h.make_cgroup(id);
   std::string helper = sc::testing::binary("sc_short_lived_helper");
-  std::string script = "sleep 0.5";
+  std::string script = "true";
   for (int i = 0; i < kChildren; ++i) script += "; " + helper + " " + std::to_string(kLogged) + " " + std::to_string(kDenied);
   auto shell = h.fork_child(cg, [&] {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -209,6 +185,7 @@ TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContaine
     return 91;
   });
   h.write_registry(id, shell.pid, cg, "enforce");
+  ASSERT_TRUE(h.wait_until_watched(id));  // the daemon knows the container before its first call
   DaemonHarness::release(shell);
   int st = DaemonHarness::wait_child(shell);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
@@ -222,7 +199,7 @@ TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContaine
   ASSERT_TRUE(wait_state(h, [&](const sc::audit::State& s) {
     return total(s, "getpriority", "log") >= want_log && total(s, "sysinfo", "errno") >= want_errno;
   }, "all " + std::to_string(want_log + want_errno) + " verdicts of the shell's children"));
-  h.wait_flush();
+  ASSERT_TRUE(h.mark());
   auto state = h.read_state();
   EXPECT_EQ(count_in(state, id, "getpriority", "log"), want_log) << describe(state);
   EXPECT_EQ(count_in(state, id, "sysinfo", "errno"), want_errno) << describe(state);

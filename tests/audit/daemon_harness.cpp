@@ -1,7 +1,9 @@
 #include "tests/audit/daemon_harness.h"
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,11 +16,53 @@
 #include <stdexcept>
 #include <thread>
 
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
 
 namespace sc::testing {
 namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Clock::time_point deadline_in(double seconds) {
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+// The step of every wait-until loop below: the thing waited for is a file the daemon
+// rewrites (at least every --flush_interval), which offers no event to block on.
+void poll_step() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
+
+uint64_t count_in(const audit::State& st, const std::string& container, const std::string& syscall,
+                  const std::string& action) {
+  auto c = st.containers.find(container);
+  if (c == st.containers.end()) return 0;
+  uint64_t n = 0;
+  for (const auto& [k, v] : c->second.verdicts)
+    if (v.syscall == syscall && k.action == action) n += v.count;
+  return n;
+}
+
+std::string describe_status(const DaemonHarness::Status& s) {
+  if (!s.readable) return "state.json not readable (" + s.error + ")";
+  std::string out = "flush_seq " + std::to_string(s.flush_seq) + ", watched:";
+  for (const auto& w : s.watched)
+    out += " " + w.container_id + " (" + w.cgroup_path + ", since " + std::to_string(w.since_ns) + ")";
+  return out + (s.watched.empty() ? " none" : "");
+}
+
+int64_t coarse_realtime_ms_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &t);
+  int64_t ns = int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+  return ns - ns % 1'000'000;  // audit stamps are printed in milliseconds
+}
+
+}  // namespace
 
 std::string binary(const std::string& name) { return std::string(SC_BINARY_DIR) + "/bin/" + name; }
 
@@ -97,14 +141,15 @@ void DaemonHarness::start_daemon(const std::vector<std::string>& extra) {
     _exit(127);
   }
   // Ready when the start-up line is logged.
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 500; ++i) {
     if (log().find("seccomp-audit running", log_start) != std::string::npos) return;
     int status;
     if (waitpid(daemon_, &status, WNOHANG) == daemon_) {
       daemon_ = -1;
       throw std::runtime_error("daemon exited at start-up: " + log());
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Start-up is logged to a file (no event to block on): poll it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   throw std::runtime_error("daemon did not start: " + log());
 }
@@ -117,22 +162,147 @@ void DaemonHarness::stop_daemon(int sig) {
   daemon_ = -1;
 }
 
-void DaemonHarness::wait_until_watched(const std::string& container_id) {
-  for (int w = 0; w < 100 && log().find("watching container " + container_id) == std::string::npos; ++w)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+DaemonHarness::Status DaemonHarness::status() const {
+  Status st;
+  std::ifstream in(state_dir() + "/state.json");
+  if (!in) {
+    st.error = "cannot open";
+    return st;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    auto j = nlohmann::json::parse(text.str());
+    const auto& d = j.at("daemon");
+    st.flush_seq = d.value("flush_seq", uint64_t{0});
+    if (d.contains("watched"))
+      for (const auto& w : d.at("watched"))
+        st.watched.push_back({w.value("container_id", std::string()), w.value("cgroup_path", std::string()),
+                              w.value("cgroup_id", uint64_t{0}), w.value("since_ns", int64_t{0})});
+    st.readable = true;
+  } catch (const std::exception& e) {
+    st.error = e.what();
+  }
+  return st;
 }
 
-void DaemonHarness::wait_flush() {
-  std::string path = state_dir() + "/state.json";
-  struct stat before{};
-  stat(path.c_str(), &before);
-  for (int i = 0; i < 100; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    struct stat now{};
-    if (stat(path.c_str(), &now) == 0 && (now.st_ino != before.st_ino || now.st_mtim.tv_nsec != before.st_mtim.tv_nsec))
-      return;
+std::string DaemonHarness::log_tail(size_t bytes) const {
+  std::string l = log();
+  return l.size() > bytes ? "[...]\n" + l.substr(l.size() - bytes) : l;
+}
+
+std::string DaemonHarness::describe(const audit::State& st) {
+  std::string out;
+  for (const auto& [id, c] : st.containers)
+    for (const auto& [k, v] : c.verdicts)
+      out += "  " + id + " [" + c.runtime + "] " + v.syscall + "/" + k.action + " = " + std::to_string(v.count) + "\n";
+  return out.empty() ? "  (no verdicts)\n" : out;
+}
+
+bool DaemonHarness::wait_flush(double seconds) {
+  const uint64_t before = status().flush_seq;
+  auto deadline = deadline_in(seconds);
+  Status now;
+  while (Clock::now() < deadline) {
+    now = status();
+    if (now.readable && now.flush_seq > before) return true;
+    poll_step();
   }
+  ADD_FAILURE() << "timed out (" << seconds << " s) waiting for a flush after flush_seq " << before << "; "
+                << describe_status(now) << "\ndaemon log:\n" << log_tail();
+  return false;
+}
+
+bool DaemonHarness::wait_state(const std::function<bool(const audit::State&)>& done, const std::string& what,
+                               double seconds) {
+  auto deadline = deadline_in(seconds);
+  audit::State last;
+  std::string problem = "never read";
+  while (Clock::now() < deadline) {
+    try {
+      last = read_state();
+      problem.clear();
+      if (done(last)) return true;
+    } catch (const std::exception& e) {
+      problem = e.what();  // not written yet
+    }
+    poll_step();
+  }
+  ADD_FAILURE() << "timed out (" << seconds << " s) waiting for " << what << "; state.json "
+                << (problem.empty() ? "had:\n" + describe(last) : "unreadable: " + problem + "\n") << describe_status(status())
+                << "\ndaemon log:\n" << log_tail();
+  return false;
+}
+
+bool DaemonHarness::wait_until_watched(const std::string& container_id, double seconds) {
+  auto deadline = deadline_in(seconds);
+  Status now;
+  while (Clock::now() < deadline) {
+    now = status();
+    for (const auto& w : now.watched) {
+      if (w.container_id != container_id) continue;
+      // The hand-over instant: audit records stamped before since_ns are the audit stream's.
+      // The stamps come from the kernel's coarse clock: wait (at most a tick) until it has
+      // passed since_ns, so that every later call is stamped on the tracer's side.
+      while (coarse_realtime_ms_ns() < w.since_ns) {
+        if (Clock::now() > deadline) {
+          ADD_FAILURE() << "the coarse clock did not reach since_ns " << w.since_ns << " of " << container_id;
+          return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling a clock: 1 ms steps
+      }
+      return true;
+    }
+    poll_step();
+  }
+  ADD_FAILURE() << "timed out (" << seconds << " s) waiting for the daemon to watch " << container_id << "; "
+                << describe_status(now) << "\ndaemon log:\n" << log_tail();
+  return false;
+}
+
+bool DaemonHarness::mark(double seconds) {
+  const std::string id = marker_id();
+  if (marker_cgroup_.empty()) marker_cgroup_ = make_cgroup("marker");
+  auto child = fork_child(
+      marker_cgroup_,
+      [] {
+        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        if (!ctx || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) != 0 ||
+            seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(getpgrp), 0) != 0 ||
+            seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(getsid), 0) != 0 || seccomp_load(ctx) != 0)
+          return 90;
+        seccomp_release(ctx);
+        if (syscall(SYS_getpgrp) <= 0) return 91;
+        if (syscall(SYS_getsid, 0) != -1 || errno != EPERM) return 92;
+        return 0;
+      },
+      true);
+  if (!registry::read(runtime_dir(), id)) write_registry(id, child.pid, marker_cgroup_, "enforce");
+  if (!wait_until_watched(id, seconds)) {
+    release(child);
+    wait_child(child);
+    return false;
+  }
+  release(child);
+  const uint64_t n = static_cast<uint64_t>(++markers_);
+  bool ok = wait_state(
+      [&](const audit::State& s) {
+        return count_in(s, id, "getpgrp", "log") >= n && count_in(s, id, "getsid", "errno") >= n;
+      },
+      "marker " + std::to_string(n) + " (getpgrp/log and getsid/errno of " + id + ")", seconds);
+  int st = wait_child(child);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    ADD_FAILURE() << "the marker child failed: status " << st;
+    return false;
+  }
+  if (ok) {
+    auto s = read_state();
+    if (count_in(s, id, "getpgrp", "log") != n || count_in(s, id, "getsid", "errno") != n) {
+      ADD_FAILURE() << "marker " << n << " counted more than once:\n" << describe(s);
+      return false;
+    }
+  }
+  return ok;
 }
 
 std::string DaemonHarness::make_cgroup(const std::string& id) {
@@ -142,22 +312,28 @@ std::string DaemonHarness::make_cgroup(const std::string& id) {
   return rel;
 }
 
-DaemonHarness::Child DaemonHarness::fork_child(const std::string& cgroup_rel, const std::function<int()>& body) {
-  int gate[2];
+DaemonHarness::Child DaemonHarness::fork_child(const std::string& cgroup_rel, const std::function<int()>& body,
+                                               bool hold) {
+  int gate[2], held[2] = {-1, -1};
   if (pipe2(gate, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  if (hold && pipe2(held, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   std::string procs = cgroup_mount + cgroup_rel + "/cgroup.procs";
   pid_t pid = fork();
   if (pid == 0) {
     close(gate[1]);
+    if (hold) close(held[1]);
     int fd = open(procs.c_str(), O_WRONLY);
     if (fd < 0 || write(fd, "0", 1) != 1) _exit(80);
     close(fd);
     char c;
     if (read(gate[0], &c, 1) != 1) _exit(81);
-    _exit(body());
+    int rc = body();
+    if (hold) (void)!read(held[0], &c, 1);  // until finish(): end of file
+    _exit(rc);
   }
   close(gate[0]);
-  return {pid, gate[1]};
+  if (hold) close(held[0]);
+  return {pid, gate[1], held[1]};
 }
 
 void DaemonHarness::release(Child& child) {
@@ -166,7 +342,13 @@ void DaemonHarness::release(Child& child) {
   child.gate = -1;
 }
 
-int DaemonHarness::wait_child(const Child& child) {
+void DaemonHarness::finish(Child& child) {
+  if (child.hold >= 0) close(child.hold);
+  child.hold = -1;
+}
+
+int DaemonHarness::wait_child(Child& child) {
+  finish(child);
   int status = 0;
   waitpid(child.pid, &status, 0);
   return status;

@@ -2,12 +2,19 @@
 // using SCMP_ACT_LOG and SCMP_ACT_ERRNO: its verdicts are attributed to runc's container id
 // (cgroupsPath "/<id>": the runc-default cgroup rule). runc 1.1 refuses seccomp "flags", so
 // its ERRNO denials carry no LOG flag: the kernel emits no audit record for them and only the
-// tracer's syscall hooks can count them; LOG verdicts always reach the audit stream.
+// tracer's syscall hooks can count them; LOG verdicts always reach the audit stream. The
+// container waits on barriers (FIFOs), the test on the daemon's state: no sleep.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -45,10 +52,13 @@ TEST(DaemonForeignContainer, RuncVerdictsAreAttributedToRuncsContainerId) {
     in >> config;
   }
   config["process"]["terminal"] = false;
-  // uname -> LOG (runs), sethostname -> ERRNO (hostname fails). The first sleep lets the
-  // daemon's cgroup scan watch the new group first; the last lingers so /proc still names it.
+  // uname -> LOG (runs), sethostname -> ERRNO (hostname fails). Two barriers, FIFOs in the
+  // rootfs: the calls start once the daemon's cgroup scan watches the new group (the test
+  // writes "go"), and the shell stays alive, so /proc still names its cgroup, until the test
+  // has seen the counts (it writes "done").
+  for (const char* fifo : {"/go", "/done"}) ASSERT_EQ(mkfifo((bundle + "/rootfs" + fifo).c_str(), 0600), 0) << fifo;
   config["process"]["args"] = {"/bin/busybox", "sh", "-c",
-                               "/bin/busybox sleep 1; /bin/busybox uname; /bin/busybox uname; /bin/busybox hostname x 2>&1; /bin/busybox sleep 1"};
+                               "read x < /go; /bin/busybox uname; /bin/busybox uname; /bin/busybox hostname x 2>&1; read y < /done"};
   config["linux"]["cgroupsPath"] = "/" + id;
   config["linux"]["seccomp"] = {
       {"defaultAction", "SCMP_ACT_ALLOW"},
@@ -61,25 +71,56 @@ TEST(DaemonForeignContainer, RuncVerdictsAreAttributedToRuncsContainerId) {
     out << config.dump(1);
   }
   std::string out;
-  int st = run_program({runc, "--root", h.dir() + "/runc-root", "run", "--bundle", bundle, id}, &out);
-  run_program({runc, "--root", h.dir() + "/runc-root", "delete", "--force", id});
-  ASSERT_TRUE(WIFEXITED(st)) << st;
-  uint64_t logs = 0, errnos = 0;
-  std::string runtime;
-  bool bpf_live = false;
-  for (int i = 0; i < 40 && (logs < 2 || errnos < 1); ++i) {
-    h.wait_flush();
-    auto state = h.read_state();
-    bpf_live = state.sources["bpf"].live;
-    auto c = state.containers.find(id);
-    if (c == state.containers.end()) continue;
-    runtime = c->second.runtime;
-    logs = errnos = 0;
-    for (const auto& [k, v] : c->second.verdicts) {
-      if (v.syscall == "uname" && k.action == "log") logs += v.count;
-      if (v.syscall == "sethostname" && k.action == "errno") errnos += v.count;
+  int st = -1;
+  std::atomic<bool> runc_done{false};
+  std::thread container([&] {
+    st = run_program({runc, "--root", h.dir() + "/runc-root", "run", "--bundle", bundle, id}, &out);
+    runc_done = true;
+  });
+  // Opens a barrier FIFO for writing once the container reads it, then writes one line; false
+  // when runc ended first (then nobody will ever read it).
+  auto open_barrier = [&](const std::string& fifo) {
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+         std::chrono::steady_clock::now() < deadline;) {
+      int fd = open((bundle + "/rootfs" + fifo).c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd >= 0) {
+        bool ok = write(fd, "x\n", 2) == 2;
+        close(fd);
+        return ok;
+      }
+      if (errno != ENXIO || runc_done) return false;
+      // No reader yet (ENXIO): a FIFO offers no event for "opened", so poll it.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-  }
+    ADD_FAILURE() << "nobody opened the barrier " << fifo << " within 20 s";
+    return false;
+  };
+  bool watched = h.wait_until_watched(id);
+  bool went = watched && open_barrier("/go");
+  uint64_t logs = 0, errnos = 0;
+  auto count = [&](const sc::audit::State& state, const std::string& syscall, const std::string& action) {
+    uint64_t n = 0;
+    auto c = state.containers.find(id);
+    if (c != state.containers.end())
+      for (const auto& [k, v] : c->second.verdicts)
+        if (v.syscall == syscall && k.action == action) n += v.count;
+    return n;
+  };
+  if (went)
+    h.wait_state([&](const sc::audit::State& s) { return count(s, "uname", "log") >= 2 && count(s, "sethostname", "errno") >= 1; },
+                 "runc's container " + id + ": 2 uname/log and 1 sethostname/errno");
+  bool marked = went && h.mark();  // a second count of the ERRNO would be in by now
+  if (!went || !open_barrier("/done")) run_program({runc, "--root", h.dir() + "/runc-root", "kill", id, "KILL"});
+  container.join();
+  run_program({runc, "--root", h.dir() + "/runc-root", "delete", "--force", id});
+  ASSERT_TRUE(watched && went) << out;
+  ASSERT_TRUE(marked);
+  ASSERT_TRUE(WIFEXITED(st)) << st << out;
+  auto state = h.read_state();
+  bool bpf_live = state.sources["bpf"].live;
+  std::string runtime = state.containers.count(id) ? state.containers.at(id).runtime : "";
+  logs = count(state, "uname", "log");
+  errnos = count(state, "sethostname", "errno");
   h.stop_daemon();
   fs::remove(h.cgroup_mount + "/" + id);
   EXPECT_EQ(runtime, "runc");

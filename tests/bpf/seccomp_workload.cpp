@@ -50,7 +50,7 @@ void wait_for_file(const std::string& path) {
       std::fprintf(stderr, "seccomp_workload: timed out waiting for %s\n", path.c_str());
       _exit(4);
     }
-    usleep(1000);
+    usleep(1000);  // a barrier file: 1 ms steps
   }
 }
 
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
 
   for (int i = 0; !o.wait_file.empty() && access(o.wait_file.c_str(), F_OK) != 0; ++i) {
     if (i > 10000) die(4, "timed out waiting for --wait-file");
-    usleep(1000);
+    usleep(1000);  // a barrier file: 1 ms steps
   }
 
   if (o.learn) {  // a known set of syscalls (made directly: libc may cache some)

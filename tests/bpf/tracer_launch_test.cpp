@@ -43,7 +43,7 @@ Launched launch(sc::bpf::Tracer& tracer, const std::string& tag, const std::stri
   for (int i = 0; i < 1000 && out.cgroup_id == 0; ++i) {
     struct stat st{};
     if (stat(cgroup.c_str(), &st) == 0) out.cgroup_id = st.st_ino;
-    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    else std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling for the launcher's cgroup dir
   }
   if (out.cgroup_id && watch) tracer.watch(out.cgroup_id, exact);
   std::ofstream(go) << "go\n";

@@ -56,6 +56,7 @@ class TestCgroup {
       }
       if (!any && rmdir(path_.c_str()) == 0) return;
       if (!any && errno == ENOENT) return;
+      // Killed processes leave the cgroup asynchronously (rmdir fails with EBUSY until then).
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }

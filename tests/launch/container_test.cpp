@@ -165,6 +165,7 @@ TEST_F(Container, LeftoverProcessesAreKilledWithTheCgroup) {
   SC_REQUIRE_ROOT();
   std::string id = unique_id("leftover");
   // The command backgrounds a sleeper and exits; the sleeper must not outlive the container.
+  // `sleep 60`: by design a child that would outlive its parent (the test checks it does not).
   auto r = run(agent({"--container_id=" + id}), {"/bin/sh", "-c", "sleep 60 & echo $!"});
   EXPECT_EQ(r.code, 0) << r.err;
   pid_t sleeper = std::atoi(r.out.c_str());
@@ -187,7 +188,7 @@ TEST_F(Container, KillingLaunchKillsTheContainerAndTheIdCanBeReused) {
   bool gone = false;
   for (int i = 0; i < 200 && !gone; ++i) {
     gone = ::kill(entry->pid, 0) != 0 || read_file("/proc/" + std::to_string(entry->pid) + "/stat").find(") Z") != std::string::npos;
-    if (!gone) ::usleep(10000);
+    if (!gone) ::usleep(10000);  // polling a pid we cannot wait for (not our child)
   }
   EXPECT_TRUE(gone) << "the container outlived its SIGKILLed launcher";
   // The group it left behind is empty: a new launch with that id reuses it, and removes it.

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <chrono>
@@ -22,8 +23,10 @@
 #include <functional>
 #include <iterator>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -69,7 +72,7 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
-    std::this_thread::sleep_for(200ms);
+    std::this_thread::sleep_for(200ms);  // the poll step (Prometheus scrapes and evaluates every 1 s)
   }
   return condition();
 }
@@ -79,21 +82,22 @@ double scalar_value(const nlohmann::json& reply) {
   return std::stod(reply["data"]["result"][0]["value"][1].get<std::string>());
 }
 
-// Folds one kernel AUDIT_SECCOMP record into a container's aggregate, as the daemon does.
-void record_verdict(audit::ContainerRecord& c, const audit::SeccompRecord& r, const std::string& would_be) {
-  std::string action = audit::seccomp_action_name(r.code);
-  // The kernel prints the action without its data (kernel.md): the errno is not in the record.
-  int32_t error = action == "errno" && (r.code & 0xFFFF) ? static_cast<int32_t>(r.code & 0xFFFF) : -1;
-  std::string arch = r.arch == seccomp_arch_native() ? native_arch() : "audit-arch-" + std::to_string(r.arch);
-  audit::VerdictStats& v = c.verdicts[audit::VerdictKey{arch, r.syscall, action, error}];
-  v.syscall = testing::syscall_name(r.arch, r.syscall);
-  v.count++;
-  int64_t ts = r.timestamp_ns ? r.timestamp_ns : now_ns();
-  if (!v.first_seen_ns) v.first_seen_ns = ts;
-  v.last_seen_ns = ts;
-  if (action == "log") v.would_be_action = would_be;
-  c.last_seen_ns = std::max(c.last_seen_ns, ts);
-}
+// What the three filtered children of RealVerdicts... must produce, worked out by hand from
+// their filters and bodies below: a literal table, not a re-implementation of the daemon's
+// aggregation. would_be: the deny-uname profile's action for uname (SCMP_ACT_ERRNO) is what
+// an audit-mode container's logged uname would have met when enforced.
+struct ExpectedVerdict {
+  const char* container;
+  const char* syscall;
+  const char* action;
+  uint64_t count;
+  const char* would_be;
+};
+constexpr ExpectedVerdict kExpectedVerdicts[] = {
+    {"e2e-enforce", "uname", "errno", 3, ""},
+    {"e2e-kill", "ptrace", "kill_process", 1, ""},
+    {"e2e-audit", "uname", "log", 2, "errno"},
+};
 
 audit::ContainerRecord new_container(const std::string& id, const std::string& mode, const std::string& profile) {
   audit::ContainerRecord c;
@@ -166,36 +170,32 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
 
   // Three containers, each a real process under a real filter.
   struct Run {
-    std::string container, mode, profile, would_be;
+    std::string container, mode, profile;
     std::vector<testing::FilterRule> rules;
     std::function<int()> body;
-    int expected_records;
     pid_t pid = 0;
     int status = 0;
   };
   std::vector<Run> runs = {
-      {"e2e-enforce", "enforce", "deny-uname", "", {{"uname", SCMP_ACT_ERRNO(EPERM)}},
+      {"e2e-enforce", "enforce", "deny-uname", {{"uname", SCMP_ACT_ERRNO(EPERM)}},
        [] {
          utsname u{};
          for (int i = 0; i < 3; ++i)
            if (uname(&u) == 0 || errno != EPERM) return 1;
          return 0;
-       },
-       3},
-      {"e2e-kill", "enforce", "kill-ptrace", "", {{"ptrace", SCMP_ACT_KILL_PROCESS}},
+       }},
+      {"e2e-kill", "enforce", "kill-ptrace", {{"ptrace", SCMP_ACT_KILL_PROCESS}},
        [] {
          syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0);
          return 3;  // not reached: killed by SIGSYS
-       },
-       1},
-      {"e2e-audit", "audit", "deny-uname", "errno", {{"uname", SCMP_ACT_LOG}},
+       }},
+      {"e2e-audit", "audit", "deny-uname", {{"uname", SCMP_ACT_LOG}},
        [] {
          utsname u{};
          for (int i = 0; i < 2; ++i)
            if (uname(&u) != 0) return 1;  // audit mode: the call runs
          return 0;
-       },
-       2},
+       }},
   };
   for (auto& r : runs) {
     FilteredChild child(r.rules, r.body);
@@ -206,17 +206,11 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
   ASSERT_TRUE(WIFSIGNALED(runs[1].status) && WTERMSIG(runs[1].status) == SIGSYS) << "ptrace did not kill";
   ASSERT_TRUE(WIFEXITED(runs[2].status) && WEXITSTATUS(runs[2].status) == 0) << "logged uname did not run";
 
-  SharedState shared;
-  {
-    std::lock_guard lock(shared.mu);
-    for (const auto& r : runs) shared.state.containers[r.container] = new_container(r.container, r.mode, r.profile);
-    shared.state.containers["e2e-unconfined"] = new_container("e2e-unconfined", "unconfined", "");
-    // An operator-chosen id with everything a label must survive.
-    const std::string hostile = "e2e-hostile\"\\\n\xFF";
-    shared.state.containers[hostile] = new_container(hostile, "enforce", "p\"\\\n\xFE");
-  }
-  int got = 0, expected = 0;
-  for (const auto& r : runs) expected += r.expected_records;
+  // The kernel's own records of them (AUDIT_SECCOMP) must be exactly the table: counted per
+  // (container, syscall, action) from the records' pid, syscall number and action.
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> kernel;
+  uint64_t got = 0, expected = 0;
+  for (const auto& e : kExpectedVerdicts) expected += e.count;
   eventually(
       [&] {
         audit_stream.poll(100, [&](int type, std::string_view text) {
@@ -225,8 +219,7 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
           if (!rec) return;
           for (const auto& r : runs)
             if (rec->pid == r.pid) {
-              std::lock_guard lock(shared.mu);
-              record_verdict(shared.state.containers[r.container], *rec, r.would_be);
+              ++kernel[{r.container, testing::syscall_name(rec->arch, rec->syscall), audit::seccomp_action_name(rec->code)}];
               ++got;
             }
         });
@@ -234,14 +227,29 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
       },
       5000ms);
   ASSERT_EQ(got, expected) << "kernel audit records of the children's verdicts";
-  for (const auto& r : runs) {
-    std::lock_guard lock(shared.mu);
-    shared.state.containers[r.container].exited_at_ns = now_ns();
-  }
+  for (const auto& e : kExpectedVerdicts)
+    EXPECT_EQ((kernel[{e.container, e.syscall, e.action}]), e.count) << e.container << " " << e.syscall << " " << e.action;
+
+  // The state the Exporter serves: the literal table.
+  SharedState shared;
   {
     std::lock_guard lock(shared.mu);
-    shared.state.sources["audit"] = {true, "netlink AUDIT_NLGRP_READLOG", static_cast<uint64_t>(got),
-                                     audit_stream.lost(), 0};
+    for (const auto& r : runs) shared.state.containers[r.container] = new_container(r.container, r.mode, r.profile);
+    const int64_t t = now_ns();
+    for (const auto& e : kExpectedVerdicts) {
+      auto& c = shared.state.containers[e.container];
+      auto& v = c.verdicts[audit::VerdictKey{native_arch(), testing::syscall_number(e.syscall), e.action, -1}];
+      v.syscall = e.syscall;
+      v.count = e.count;
+      v.first_seen_ns = v.last_seen_ns = t;
+      v.would_be_action = e.would_be;
+      c.exited_at_ns = t;
+    }
+    shared.state.containers["e2e-unconfined"] = new_container("e2e-unconfined", "unconfined", "");
+    // An operator-chosen id with everything a label must survive.
+    const std::string hostile = "e2e-hostile\"\\\n\xFF";
+    shared.state.containers[hostile] = new_container(hostile, "enforce", "p\"\\\n\xFE");
+    shared.state.sources["audit"] = {true, "netlink AUDIT_NLGRP_READLOG", got, audit_stream.lost(), 0};
     shared.state.last_flush_ns = now_ns();
   }
 
@@ -347,7 +355,7 @@ TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
       kill(pid, SIGTERM);
       for (int i = 0; i < 100; ++i) {
         if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-        std::this_thread::sleep_for(50ms);
+        std::this_thread::sleep_for(50ms);  // up to 5 s for the daemon's final flush, then SIGKILL
       }
       kill(pid, SIGKILL);
       waitpid(pid, nullptr, 0);
@@ -369,14 +377,44 @@ TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
       << daemon_log();
   PrometheusServer prometheus({listen, "", ""}, testing::alert_rules_path());
 
+  // Whether the daemon's state.json lists `id` among its watched cgroups (daemon.watched).
+  auto watched = [&](const std::string& id) {
+    try {
+      std::ifstream in(dir + "/state/state.json");
+      auto j = nlohmann::json::parse(std::string((std::istreambuf_iterator<char>(in)), {}));
+      for (const auto& w : j.at("daemon").value("watched", nlohmann::json::array()))
+        if (w.value("container_id", "") == id) return true;
+    } catch (const std::exception&) {
+    }
+    return false;
+  };
+  // Each container first reads a line from a FIFO (a barrier), written once the daemon
+  // watches it, then calls uname twice.
   auto launch = [&](const std::string& id, const std::string& profile, bool audit_mode) {
+    const std::string fifo = dir + "/go-" + id;
+    EXPECT_EQ(mkfifo(fifo.c_str(), 0600), 0) << fifo;
     std::vector<std::string> argv = {bin + "seccomp-isolator", "launch", "--seccomp_config_dir=" + profiles,
                                      "--seccomp_profile_name=" + profile, "--runtime_dir=" + dir + "/run",
                                      "--container_id=" + id};
     if (audit_mode) argv.push_back("--audit");
-    // A moment alive first so the daemon sees the container while it runs; then uname twice.
-    for (const char* a : {"--", "/bin/sh", "-c", "sleep 0.5; uname; uname"}) argv.push_back(a);
-    return testing::run_command(argv);
+    for (const std::string& a : {std::string("--"), std::string("/bin/sh"), std::string("-c"), "read x < " + fifo + "; uname; uname"})
+      argv.push_back(a);
+    testing::CommandResult result;
+    std::thread launcher([&] { result = testing::run_command(argv); });
+    EXPECT_TRUE(eventually([&] { return watched(id); }, 10000ms)) << "the daemon never watched " << id << daemon_log();
+    // The FIFO opens once the shell reads it (or fails: no reader yet).
+    int fd = -1;
+    for (int i = 0; i < 10000 && fd < 0; ++i) {
+      fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) std::this_thread::sleep_for(1ms);  // a FIFO offers no event for "opened": poll it
+    }
+    EXPECT_GE(fd, 0) << "the container never read its barrier " << fifo;
+    if (fd >= 0) {
+      EXPECT_EQ(write(fd, "go\n", 3), 3);
+      close(fd);
+    }
+    launcher.join();
+    return result;
   };
   auto errno_run = launch("m-errno", "deny-uname.json", false);
   EXPECT_NE(errno_run.exit_code, 0) << "uname denied with an errno must fail: " << errno_run.output;
@@ -405,8 +443,15 @@ TEST(EndToEnd, RealDaemonAndLaunchedContainers) {
   const bool daemon_has_would_be =
       eventually([&] { return has("seccomp_would_be_denials_total{container=\"m-audit\",syscall=\"uname\"}"); }, 5000ms);
   EXPECT_TRUE(daemon_has_would_be) << "the daemon must export would-be denials for audit-mode containers";
-  // rate() windows need two samples of every series.
-  std::this_thread::sleep_for(2s);
+  // rate() windows need two samples of every series: wait until Prometheus holds them.
+  EXPECT_TRUE(eventually(
+      [&] {
+        return scalar_value(prometheus.query("min(count_over_time(seccomp_verdicts_total[1m]))")) >= 2 &&
+               (!daemon_has_would_be ||
+                scalar_value(prometheus.query("min(count_over_time(seccomp_would_be_denials_total[1m]))")) >= 2);
+      },
+      15000ms))
+      << prometheus.query("count_over_time(seccomp_verdicts_total[1m])").dump();
   std::set<std::string> may_be_empty = {"seccomp-companion / Container / Syscalls learned"};
   if (!daemon_has_would_be)
     for (const char* p : {"seccomp-companion / Overview / Would-be denials per second",
@@ -503,7 +548,8 @@ TEST(EndToEnd, ContainerChurnStaysWithinTheDocumentedSeriesBound) {
           scalar_value(prometheus.query("max(count by (container) (seccomp_verdicts_total))"));
       EXPECT_LE(max_per_container, 8) << "per-container cap";
     }
-    std::this_thread::sleep_for(50ms);  // ~20 containers per second
+    // Pacing, not synchronisation: ~20 containers per second, the churn the bound is checked at.
+    std::this_thread::sleep_for(50ms);
   }
   EXPECT_GT(peak_series, static_cast<double>(bound_idle)) << "churning containers were exported while retained";
   EXPECT_LE(peak_series, static_cast<double>(series_bound(peak_retained, 2, 1, options)));
@@ -520,8 +566,24 @@ TEST(EndToEnd, ContainerChurnStaysWithinTheDocumentedSeriesBound) {
   EXPECT_GT(series, 0);
   EXPECT_LE(series, static_cast<double>(bound_idle));
   EXPECT_EQ(scalar_value(prometheus.query("count(seccomp_container_info)")), 2);
-  // The folded series summed what was folded: each churn container exported its 12 verdicts as
-  // 8 series (7 kept, 1 "other").
+  // Folding: each churn container's 12 verdicts (counts 1..12, denied[k] counted 1 + k) were
+  // exported as 8 series: the 7 most frequent (counts 6..12) and one syscall="other" holding
+  // 1 + 2 + 3 + 4 + 5 = 15; 5 label sets folded. Over the whole run, so exited ones count too.
+  for (const char* id : {"churn-0", "churn-37", "churn-59"}) {
+    const std::string c = std::string("container=\"") + id + "\"";
+    EXPECT_EQ(scalar_value(prometheus.query("count(count_over_time(seccomp_verdicts_total{" + c + "}[5m]))")), 8) << id;
+    EXPECT_EQ(scalar_value(prometheus.query("max_over_time(seccomp_verdicts_total{" + c + ",syscall=\"other\"}[5m])")), 15)
+        << id;
+    EXPECT_EQ(scalar_value(prometheus.query("max_over_time(seccomp_container_folded_series{" + c + "}[5m])")), 5) << id;
+    EXPECT_EQ(scalar_value(prometheus.query("max_over_time(seccomp_verdicts_total{" + c + ",syscall=\"getpriority\"}[5m])")),
+              12)
+        << id;
+    EXPECT_EQ(scalar_value(prometheus.query("max_over_time(seccomp_verdicts_total{" + c + ",syscall=\"times\"}[5m])")), 10)
+        << id;
+    EXPECT_EQ(scalar_value(prometheus.query("count(count_over_time(seccomp_verdicts_total{" + c + ",syscall=\"uname\"}[5m]))")),
+              -1)
+        << id << ": the rarest verdict is folded, not exported";
+  }
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ PrometheusServer::PrometheusServer(const ScrapeTarget& target, const std::string
       stop();
       throw std::runtime_error("prometheus not ready after 20 s: " + l);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling its HTTP API until it answers
   }
 }
 
@@ -103,7 +103,7 @@ void PrometheusServer::stop() {
     for (int i = 0; i < 100; ++i) {  // up to 5 s for a clean shutdown
       int status;
       if (waitpid(pid_, &status, WNOHANG) == pid_) { pid_ = -1; break; }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // waitpid has no timeout: poll the exit
     }
     if (pid_ > 0) {
       kill(pid_, SIGKILL);

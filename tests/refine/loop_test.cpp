@@ -6,22 +6,31 @@
 // profile allows exactly what was used plus the launch essentials and still runs the
 // workload. Finally the HTML report of the real recording, with a workload whose process
 // name is hostile, opened in headless Chromium. Root.
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "audit/refine/launch_essentials.h"
-#include "audit/refine/profile_oracle.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/syscall_names.h"
 #include "tests/refine/browser.h"
@@ -38,10 +47,76 @@ using nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kRemoved = {"uname", "sysinfo", "getrusage"};
-// The workload first sleeps and re-execs itself: by then the daemon has read the container's
-// registry entry and watches its cgroup, so every call is attributed to the container id
-// (and learned) rather than to a not-yet-known cgroup.
-const std::string kSettle = "--settle=1000";
+
+// What `--tighten` must keep besides what was used, written out here (README, "Refining
+// profiles", the launch essentials): the test's own table, not the product's list.
+const std::set<std::string> kLaunchEssentials = {
+    "execve", "execveat", "setuid", "setgid", "setgroups", "setresuid", "setresgid", "setreuid", "setregid",
+    "setfsuid", "setfsgid", "setuid32", "setgid32", "setgroups32", "setresuid32", "setresgid32", "setreuid32",
+    "setregid32", "setfsuid32", "setfsgid32", "capget", "capset", "prctl", "rt_sigreturn", "sigreturn", "exit",
+    "exit_group", "brk", "mmap", "mmap2", "munmap", "mprotect", "arch_prctl", "set_tid_address",
+    "set_robust_list", "rseq", "openat", "read", "pread64", "close", "newfstatat", "fstat", "access", "futex",
+    "getrandom", "prlimit64", "rt_sigprocmask", "rt_sigaction"};
+
+constexpr int kMaxNr = 460;
+// Not probed: exit_group (the probe must exit) and 335, uretprobe on x86_64, which newer
+// kernels run past seccomp altogether (it raises SIGILL outside a uretprobe trampoline).
+constexpr int kUretprobe = 335;
+bool probed(int nr) { return nr != SYS_exit_group && nr != kUretprobe; }
+constexpr int kAllowed = -1;  // kernel_verdicts(): the filter let the call through
+
+// The kernel's verdict on a live filter for every x86_64 syscall number 0..kMaxNr (all
+// arguments 0), without running any call: a child loads the compiled profile (raw BPF from
+// `seccomp-isolator compile --format=bpf`), then a filter that answers SECCOMP_RET_TRACE to
+// every call but exit_group. The kernel applies the most restrictive action of all filters
+// (ERRNO before TRACE before ALLOW) and, with no tracer attached, skips a TRACE'd call with
+// ENOSYS. So the call fails with ENOSYS where the profile allows it (kAllowed) and with the
+// profile's errno where it denies it. See probed() for the two numbers not probed.
+std::vector<int> kernel_verdicts(const std::string& bpf_file) {
+  std::string program = read_file(bpf_file);
+  if (program.empty() || program.size() % sizeof(sock_filter) != 0) throw std::runtime_error("bad BPF in " + bpf_file);
+  void* shared = mmap(nullptr, sizeof(int) * (kMaxNr + 1), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) throw std::runtime_error("mmap");
+  int* result = static_cast<int*>(shared);
+  for (int nr = 0; nr <= kMaxNr; ++nr) result[nr] = -2;
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<sock_filter> profile(program.size() / sizeof(sock_filter));
+    std::memcpy(profile.data(), program.data(), program.size());
+    sock_fprog profile_prog{static_cast<unsigned short>(profile.size()), profile.data()};
+    sock_filter trace_all[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+    };
+    sock_fprog trace_prog{static_cast<unsigned short>(std::size(trace_all)), trace_all};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &profile_prog) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &trace_prog) != 0)
+      _exit(90);
+    for (int nr = 0; nr <= kMaxNr; ++nr) {
+      if (!probed(nr)) continue;
+      long rc = syscall(nr, 0, 0, 0, 0, 0, 0);
+      result[nr] = rc == -1 && errno == ENOSYS ? kAllowed : rc == -1 ? errno : -3;
+    }
+    syscall(SYS_exit_group, 0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::vector<int> out(result, result + kMaxNr + 1);
+  munmap(shared, sizeof(int) * (kMaxNr + 1));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("the verdict probe failed for " + bpf_file + ": status " + std::to_string(status));
+  return out;
+}
+
+// CLOCK_REALTIME_COARSE in whole milliseconds: what audit records are stamped with.
+int64_t coarse_ms_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &t);
+  int64_t ns = int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+  return ns - ns % 1'000'000;
+}
 
 // The real daemon with private dirs and its own bpffs pin dir; stopped (SIGTERM, so it
 // flushes) and cleaned up in the destructor, also when a test fails.
@@ -63,11 +138,11 @@ class Daemon {
       execv(argv[0], argv.data());
       _exit(127);
     }
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 500; ++i) {
       if (read_file(log_).find("seccomp-audit running") != std::string::npos) return;
       int status;
       if (waitpid(pid_, &status, WNOHANG) == pid_) { pid_ = -1; return; }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling the log file for start-up
     }
   }
   ~Daemon() {
@@ -82,20 +157,40 @@ class Daemon {
     kill(pid_, SIGTERM);
     int status;
     for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // up to 5 s for its final flush, then SIGKILL
     if (waitpid(pid_, &status, WNOHANG) == 0) { kill(pid_, SIGKILL); waitpid(pid_, &status, 0); }
     pid_ = -1;
   }
   // Polls state.json until `ready(state)` holds (the daemon flushes every 0.2 s).
   template <class Pred>
   bool wait_for(Pred ready, int seconds = 15) {
-    for (int i = 0; i < seconds * 10; ++i) {
+    for (int i = 0; i < seconds * 100; ++i) {
       try {
         audit::State st = load_state(dir_ + "/state");
         if (ready(st)) return true;
       } catch (const std::exception&) {
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a file the daemon rewrites
+    }
+    return false;
+  }
+  // Waits until state.json's daemon.watched lists `id` (README, the daemon, "Durable state"),
+  // then until the coarse clock audit records are stamped with has reached the tracer's
+  // since_ns for it: every later call is counted by exactly one source, and learned.
+  bool wait_watched(const std::string& id, int seconds = 15) {
+    for (int i = 0; i < seconds * 100; ++i) {
+      int64_t since = -1;
+      try {
+        auto j = nlohmann::json::parse(read_file(dir_ + "/state/state.json"));
+        for (const auto& w : j.at("daemon").value("watched", nlohmann::json::array()))
+          if (w.value("container_id", "") == id) since = w.value("since_ns", int64_t{0});
+      } catch (const std::exception&) {
+      }
+      if (since >= 0) {
+        while (coarse_ms_ns() < since) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a clock tick at most
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a file the daemon rewrites
     }
     return false;
   }
@@ -135,6 +230,28 @@ struct Loop : ::testing::Test {
     args.insert(args.end(), command.begin(), command.end());
     return run(args, 60);
   }
+  // launch() of the workload behind its barrier: released once the daemon watches the
+  // container (so every call of its second image is attributed to the id and learned).
+  ProcessResult launch_watched(Daemon& daemon, const std::string& profile, const std::string& id, bool audit,
+                               const std::vector<std::string>& extra = {}, const std::string& exe = "") {
+    const std::string go = tmp.path() + "/go-" + id;
+    std::vector<std::string> command = {exe.empty() ? workload : exe, "--wait-file=" + go};
+    command.insert(command.end(), extra.begin(), extra.end());
+    ProcessResult result;
+    std::thread launcher([&] { result = launch(profile, id, audit, command); });
+    bool watched = daemon.wait_watched(id);
+    write_file(go, "go\n");
+    launcher.join();
+    EXPECT_TRUE(watched) << "the daemon never watched " << id << "\n" << daemon.log();
+    return result;
+  }
+  // The BPF program `seccomp-isolator compile` makes of config/<profile> (enforce mode).
+  std::string compiled(const std::string& profile) {
+    std::string out = tmp.path() + "/" + profile + ".bpf";
+    auto r = run({bin("seccomp-isolator"), "compile", config + "/" + profile, "--format=bpf", "--output=" + out});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return out;
+  }
   ProcessResult audit_cli(std::vector<std::string> args) {
     args.insert(args.begin(), bin("seccomp-audit"));
     args.push_back("--state_dir=" + state_dir);
@@ -159,14 +276,14 @@ TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
   const std::string tag = std::to_string(getpid());
 
   // 0. The profile really is too strict: enforced, the workload fails and errno is recorded.
-  auto strict = launch("strict.json", "refine-strict-" + tag, false, {workload, kSettle});
+  auto strict = launch_watched(daemon, "strict.json", "refine-strict-" + tag, false);
   EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
   EXPECT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, "refine-strict-" + tag, "uname") > 0; }))
       << daemon.log();
 
   // 1. Audit mode: nothing breaks, every would-be denial is recorded.
   const std::string audit_id = "refine-audit-" + tag;
-  auto audited = launch("strict.json", audit_id, true, {workload, kSettle});
+  auto audited = launch_watched(daemon, "strict.json", audit_id, true);
   ASSERT_EQ(audited.exit_code, 0) << audited.out << audited.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
     for (const char* n : {"uname", "sysinfo", "getrusage", "personality"})
@@ -205,16 +322,15 @@ TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
 
   // 3. Enforce mode under the patched profile: the workload succeeds, nothing is denied.
   const std::string enforce_id = "refine-enforce-" + tag;
-  auto enforced = launch("patched.json", enforce_id, false, {workload, kSettle});
+  // --marker: its last call, a keyctl the patched profile denies, is the one verdict expected;
+  // once it is recorded, any denial of the calls before it would be too.
+  auto enforced = launch_watched(daemon, "patched.json", enforce_id, false, {"--marker"});
   EXPECT_EQ(enforced.exit_code, 0) << enforced.out << enforced.err;
-  ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
-    auto it = st.containers.find(enforce_id);
-    return it != st.containers.end() && it->second.exited_at_ns.has_value();
-  })) << daemon.log();
-  // One more flush interval so a late verdict would have arrived.
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, enforce_id, "keyctl") > 0; }))
+      << daemon.log();
   audit::State final_state = load_state(state_dir);
-  EXPECT_EQ(verdict_count(final_state, enforce_id), 0u);
+  EXPECT_EQ(verdict_count(final_state, enforce_id, "keyctl"), 1u);
+  EXPECT_EQ(verdict_count(final_state, enforce_id), 1u) << "only the marker is denied";
   // ...and re-running suggest against the patched file finds nothing left to loosen.
   auto again = audit_cli({"suggest", "--container=" + audit_id, "--profile_file=" + config + "/patched.json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
@@ -231,9 +347,9 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
   // personality(0x4), recorded as a would-be denial in audit mode).
   fs::copy_file(shared_profile("docker-default.json"), config + "/docker.json");
   const std::string id = "refine-learn-" + tag;
-  // --settle: the second image starts after the daemon watches the cgroup, so learning
+  // The barrier: the second image starts after the daemon watches the cgroup, so learning
   // sees its whole start-up.
-  auto learned_run = launch("docker.json", id, true, {workload, kSettle});
+  auto learned_run = launch_watched(daemon, "docker.json", id, true);
   ASSERT_EQ(learned_run.exit_code, 0) << learned_run.out << learned_run.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
     auto it = st.containers.find(id);
@@ -253,19 +369,25 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
             tighten.out);
   for (const auto& op : json::parse(tighten_patch.out)) EXPECT_NE(op["op"], "add");
 
-  // Exactly the unused ones are gone: over every x86_64 number, allowed after == allowed
-  // before and (used or launch-essential).
-  auto caps = own_bounding_capabilities();
-  ProfileOracle before(original, caps), after(tighten.out, caps);
-  uint32_t arch = *arch_token("x86_64");
+  // Exactly the unused ones are gone: over every x86_64 number, the kernel's verdict on the
+  // live filters: allowed after == allowed before and (used or launch-essential).
+  write_file(config + "/tightened.json", tighten.out);
+  const auto before = kernel_verdicts(compiled("docker.json")), after = kernel_verdicts(compiled("tightened.json"));
   size_t removed = 0;
-  for (int32_t nr = 0; nr <= 460; ++nr) {
-    bool was = before.verdict(arch, nr) == "allow", now = after.verdict(arch, nr) == "allow";
-    std::string name = syscall_name("x86_64", nr).value_or("");
-    EXPECT_EQ(now, was && (used.count(nr) > 0 || is_launch_essential(name))) << name;
+  for (int32_t nr = 0; nr <= kMaxNr; ++nr) {
+    if (!probed(nr)) continue;
+    bool was = before[nr] == kAllowed, now = after[nr] == kAllowed;
+    std::string name = syscall_name("x86_64", nr).value_or("#" + std::to_string(nr));
+    EXPECT_EQ(now, was && (used.count(nr) > 0 || kLaunchEssentials.count(name) > 0))
+        << name << ": before " << before[nr] << ", after " << after[nr];
+    if (!now && syscall_name("x86_64", nr)) {
+      EXPECT_EQ(after[nr], EPERM) << name << ": denied with the profile's errno";
+    }
     removed += was && !now;
   }
   EXPECT_GT(removed, 200u);
+  EXPECT_EQ(before[SYS_uname], kAllowed);  // the probe tells allowed from denied at all
+  EXPECT_EQ(before[SYS_keyctl], EPERM);
 
   // Loosen for personality(0x4) too (recorded in audit mode), then enforce the tightened +
   // loosened profile: the workload runs and nothing is denied.
@@ -274,17 +396,18 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
   ASSERT_EQ(loosened.exit_code, 0) << loosened.err;
   write_file(config + "/tight-loose.json", loosened.out);
   const std::string enforce_id = "refine-tight-" + tag;
-  auto enforced = launch("tight-loose.json", enforce_id, false, {workload, kSettle});
+  // --marker: a denied keyctl last; once it is recorded, earlier denials would be too.
+  auto enforced = launch_watched(daemon, "tight-loose.json", enforce_id, false, {"--marker"});
   EXPECT_EQ(enforced.exit_code, 0) << enforced.out << enforced.err;
-  ASSERT_TRUE(daemon.wait_for([&](const audit::State& s) {
-    auto it = s.containers.find(enforce_id);
-    return it != s.containers.end() && it->second.exited_at_ns.has_value();
-  })) << daemon.log();
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  ASSERT_TRUE(daemon.wait_for([&](const audit::State& s) { return verdict_count(s, enforce_id, "keyctl") > 0; }))
+      << daemon.log();
   audit::State after_state = load_state(state_dir);
-  EXPECT_EQ(verdict_count(after_state, enforce_id), 0u);
+  EXPECT_EQ(verdict_count(after_state, enforce_id), 1u);
+  EXPECT_EQ(verdict_count(after_state, enforce_id, "keyctl"), 1u);
   for (const auto& [k, v] : after_state.containers.at(enforce_id).verdicts)
-    ADD_FAILURE() << "denied under the tightened profile: " << v.syscall << " " << k.action << " x" << v.count;
+    if (v.syscall != "keyctl" && v.count > 0) {  // (a source that did not count it leaves a 0 row)
+      ADD_FAILURE() << "denied under the tightened profile: " << v.syscall << " " << k.action << " x" << v.count;
+    }
 }
 
 TEST_F(Loop, HtmlReportOfARealRecordingWithAHostileProcessName) {
@@ -301,7 +424,7 @@ TEST_F(Loop, HtmlReportOfARealRecordingWithAHostileProcessName) {
   fs::copy_file(workload, hostile_exe);
   fs::permissions(hostile_exe, fs::perms::owner_all);
   const std::string id = "refine-hostile-" + std::to_string(getpid());
-  auto r = launch("strict.json", id, true, {hostile_exe, kSettle});
+  auto r = launch_watched(daemon, "strict.json", id, true, {}, hostile_exe);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) { return verdict_count(st, id, "uname") > 0; })) << daemon.log();
   audit::State st = load_state(state_dir);

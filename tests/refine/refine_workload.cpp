@@ -1,9 +1,13 @@
 // The refinement tests' workload: makes a few syscalls that a too-strict profile denies
 // (uname, sysinfo, getrusage, and personality with an argument Docker's rules do not allow),
 // checks each really succeeded, and exits 0 only if all did (1 otherwise, naming which).
-//   refine_workload [--settle=MS] [--only-basic]
-// --settle: sleep first and re-exec itself, so every start-up syscall of the second image
-// happens after the daemon has started watching the container's cgroup (the learning test).
+//   refine_workload [--wait-file=PATH] [--marker]
+// --wait-file: a barrier. Wait until PATH exists (the test creates it once the daemon watches
+// the container's cgroup), then re-exec itself, so every start-up syscall of the second image
+// is seen by the daemon (the learning test).
+// --marker: last, one keyctl(KEYCTL_GET_KEYRING_ID) that the profiles under test deny (Docker's
+// default lists no keyctl): a positive event after everything that must not be denied. Exits
+// 1 if it is not denied with EPERM.
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -15,27 +19,41 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::strncmp(argv[1], "--settle=", 9) == 0) {
-    usleep(static_cast<useconds_t>(std::atoi(argv[1] + 9)) * 1000);
-    argv[1] = const_cast<char*>("--settled");
+  bool marker = false, settled = false;
+  std::string wait_file;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--wait-file=", 12) == 0) wait_file = argv[i] + 12;
+    else if (std::strcmp(argv[i], "--marker") == 0) marker = true;
+    else if (std::strcmp(argv[i], "--settled") == 0) settled = true;
+    else { std::fprintf(stderr, "refine_workload: unknown argument %s\n", argv[i]); return 2; }
+  }
+  static char self[4096];
+  if (!wait_file.empty() && !settled) {
+    for (int i = 0; access(wait_file.c_str(), F_OK) != 0; ++i) {
+      if (i > 30000) { std::fprintf(stderr, "refine_workload: no %s after 30 s\n", wait_file.c_str()); return 1; }
+      usleep(1000);  // a barrier file (no event to block on across the launcher): 1 ms steps
+    }
     // Through the real path, not /proc/self/exe, so the process name stays the file's name.
-    static char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) { std::perror("refine_workload: readlink"); return 1; }
     self[n] = 0;
-    execv(self, argv);
+    std::vector<char*> args = {argv[0], const_cast<char*>("--settled")};
+    if (marker) args.push_back(const_cast<char*>("--marker"));
+    args.push_back(nullptr);
+    execv(self, args.data());
     std::perror("refine_workload: re-exec");
     return 1;
   }
   int failures = 0;
-  // The settled image repeats what the first one did before its re-exec (sleep, readlink): the
-  // learning test's daemon may start watching only after the first image made those calls,
-  // and a tightened profile must still allow them.
-  if (argc > 1 && std::strcmp(argv[1], "--settled") == 0) {
-    usleep(1);
-    static char self[4096];
+  // The settled image repeats what the first one did before its re-exec (access, nanosleep,
+  // readlink): the learning test's daemon may start watching only after the first image made
+  // those calls, and a tightened profile must still allow them.
+  if (settled) {
+    (void)access("/", F_OK);
+    usleep(1);  // the first image's barrier step, repeated: the tightened profile must allow it
     if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0) ++failures;
   }
   auto check = [&](const char* what, long rc) {
@@ -55,6 +73,13 @@ int main(int argc, char** argv) {
   long previous = syscall(SYS_personality, 0x0004UL);
   check("personality(0x4)", previous);
   if (previous >= 0) syscall(SYS_personality, static_cast<unsigned long>(previous));
+  if (marker) {
+    long rc = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* KEY_SPEC_SESSION_KEYRING */, 0);
+    if (!(rc == -1 && errno == EPERM)) {
+      std::fprintf(stderr, "refine_workload: the marker keyctl was not denied with EPERM (rc %ld)\n", rc);
+      ++failures;
+    }
+  }
   if (failures == 0) std::printf("refine_workload: all calls succeeded\n");
   return failures == 0 ? 0 : 1;
 }
