@@ -6,9 +6,15 @@
 # (state.json, the journal, registry entries, --container_info, the cgroup rules file, the
 # label/HTML/Markdown escapers: inputs_fuzzer, seeded with tests/fuzz/inputs_seeds). Configures
 # build/fuzz with clang (-DSC_FUZZ=ON -DSC_SANITIZE=ON) and builds only the fuzz targets.
+# The profile fuzzer is differential: each compiled filter's verdicts (the cBPF evaluator) are
+# compared with the profile's own semantics (verdict_of) over several contexts, and a mismatch
+# is a failure like a crash. Every run starts from the seeds kept in the tree (tests/fuzz/seeds,
+# record_seeds, inputs_seeds: what earlier runs found, minimised); SC_FUZZ_UPDATE_SEEDS=1 merges
+# what this run found back into them (libFuzzer -merge=1: only inputs that add coverage).
 # Exits non-zero when the fuzzer finds a crash (the reproducer is left in build/fuzz/).
 #   scripts/fuzz.sh                 60 seconds in all (a third each)
 #   SC_FUZZ_SECONDS=300 scripts/fuzz.sh
+#   SC_FUZZ_SECONDS=600 SC_FUZZ_UPDATE_SEEDS=1 scripts/fuzz.sh   then commit the new seeds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -23,7 +29,7 @@ corpus=$(mktemp -d)
 records=$(mktemp -d)
 inputs=$(mktemp -d)
 trap 'rm -rf "$corpus" "$records" "$inputs"' EXIT
-cp "$shared"/profiles/*.json tests/fuzz/seeds/*.json "$corpus"/
+cp "$shared"/profiles/*.json tests/fuzz/seeds/* "$corpus"/
 cp tests/fuzz/record_seeds/* "$records"/
 cp tests/fuzz/inputs_seeds/* "$inputs"/
 third=$(( seconds / 3 > 0 ? seconds / 3 : 1 ))
@@ -42,7 +48,19 @@ run_fuzzer() {
     }
   grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' build/fuzz/"$name".log | tail -2 || true
 }
+# keep_seeds NAME SEEDS_DIR CORPUS: with SC_FUZZ_UPDATE_SEEDS=1, the inputs of CORPUS that add
+# coverage to SEEDS_DIR are copied into it (named by their SHA-1, as libFuzzer does).
+keep_seeds() {
+  [ "${SC_FUZZ_UPDATE_SEEDS:-0}" = 1 ] || return 0
+  local before
+  before=$(find "$2" -type f | wc -l)
+  build/fuzz/tests/fuzz/"$1" -merge=1 -max_len=32768 "$2" "$3" 2>>build/fuzz/"$1".log >/dev/null
+  echo "fuzz: ${1}: $(( $(find "$2" -type f | wc -l) - before )) new seed(s) in $2"
+}
 run_fuzzer profile_fuzzer "$third" "$corpus" -max_len=32768 -dict=tests/fuzz/profile.dict
 run_fuzzer record_fuzzer "$third" "$records" -max_len=8192
 run_fuzzer inputs_fuzzer $(( seconds - 2 * third > 0 ? seconds - 2 * third : 1 )) "$inputs" -max_len=8192
+keep_seeds profile_fuzzer tests/fuzz/seeds "$corpus"
+keep_seeds record_fuzzer tests/fuzz/record_seeds "$records"
+keep_seeds inputs_fuzzer tests/fuzz/inputs_seeds "$inputs"
 echo "fuzz: no failure in ${seconds}s"

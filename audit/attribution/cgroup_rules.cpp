@@ -12,17 +12,21 @@ namespace sc::attribution {
 
 const std::string& default_cgroup_rules_json() {
   // Most specific first. ids of container engines are 64 hex digits; Mesos uses UUIDs and
-  // nests child containers as /mesos/<parent>/mesos/<child> (the innermost id wins).
+  // nests child containers as /mesos/<parent>/mesos/<child> (the innermost id wins). crun,
+  // under every systemd scope it creates, runs the container in a "container" sub-cgroup
+  // (run.oci.systemd.subgroup, default on cgroup v2): podman's default runtime, CRI-O's on
+  // some distributions, docker's when configured; podman's cgroupfs manager makes
+  // /libpod_parent/libpod-<id> with no .scope.
   static const std::string text = R"JSON({"rules": [
-  {"name": "containerd-cri", "runtime": "containerd", "pattern": ".*/cri-containerd-([0-9a-f]{64})\\.scope$", "id_group": 1, "watch": true},
-  {"name": "crio", "runtime": "crio", "pattern": ".*/crio-([0-9a-f]{64})\\.scope$", "id_group": 1, "watch": true},
-  {"name": "docker-systemd", "runtime": "docker", "pattern": ".*/docker-([0-9a-f]{64})\\.scope$", "id_group": 1, "watch": true},
+  {"name": "containerd-cri", "runtime": "containerd", "pattern": ".*/cri-containerd-([0-9a-f]{64})\\.scope(?:/container)?$", "id_group": 1, "watch": true},
+  {"name": "crio", "runtime": "crio", "pattern": ".*/crio-([0-9a-f]{64})\\.scope(?:/container)?$", "id_group": 1, "watch": true},
+  {"name": "docker-systemd", "runtime": "docker", "pattern": ".*/docker-([0-9a-f]{64})\\.scope(?:/container)?$", "id_group": 1, "watch": true},
   {"name": "docker-cgroupfs", "runtime": "docker", "pattern": "^/docker/([0-9a-f]{64})$", "id_group": 1, "watch": true},
-  {"name": "podman", "runtime": "podman", "pattern": ".*/libpod-([0-9a-f]{64})\\.scope$", "id_group": 1, "watch": true},
+  {"name": "podman", "runtime": "podman", "pattern": ".*/libpod-([0-9a-f]{64})(?:\\.scope(?:/container)?)?$", "id_group": 1, "watch": true},
   {"name": "kubepods-cgroupfs", "runtime": "kubernetes", "pattern": "^/kubepods(?:/(?:besteffort|burstable))?/pod[0-9a-f-]+/([0-9a-f]{64})$", "id_group": 1, "watch": true},
   {"name": "mesos", "runtime": "mesos", "pattern": "^(?:/[^/]+)*/mesos/([A-Za-z0-9_.-]+)$", "id_group": 1, "watch": true},
   {"name": "runc-systemd", "runtime": "runc", "pattern": ".*/runc-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope$", "id_group": 1, "watch": true},
-  {"name": "crun-systemd", "runtime": "crun", "pattern": ".*/crun-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope$", "id_group": 1, "watch": true},
+  {"name": "crun-systemd", "runtime": "crun", "pattern": ".*/crun-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope(?:/container)?$", "id_group": 1, "watch": true},
   {"name": "systemd-service", "runtime": "systemd", "pattern": ".*/([^/]+\\.service)$", "id_group": 1, "watch": false},
   {"name": "runc-default", "runtime": "runc", "pattern": "^/(?!seccomp-companion$)(?!.*\\.(?:slice|scope|service|mount|socket|swap)$)([A-Za-z0-9][A-Za-z0-9_.-]{0,127})$", "id_group": 1, "watch": true}
 ]})JSON";

@@ -7,7 +7,9 @@
 //   B. the storm with the daemon recording it:
 // denied syscalls/s (and B/A), what the daemon recorded vs what was made, the records it
 // reports lost (audit stream: receive-buffer overruns + the kernel's lost counter), the
-// daemon's CPU time and peak RSS (wait4 rusage).
+// daemon's CPU time and peak RSS (wait4 rusage). Rates use each worker's measured loop time.
+// Exit 1 when the storm or its recording failed: a worker failed, a call was not answered as
+// the filter says, or the daemon's counts do not account for every call made.
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -16,7 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -51,14 +55,25 @@ std::string flag(int argc, char** argv, const std::string& name, const std::stri
 }
 
 struct StormResult {
+  uint64_t calls = 0;        // denied calls the workers made, counted by themselves
+  uint64_t not_denied = 0;   // calls the kernel did not answer as the filter says (must be 0)
+  double seconds = 0;        // the workers' measured storm time (the longest worker's loop)
+  double rate = 0;           // calls/s: the sum of each worker's calls over its own measured loop time
+  int failed_workers = 0;    // a worker that could not join the cgroup, load the filter or report
+};
+
+// What one worker reports through its pipe.
+struct WorkerReport {
   uint64_t calls = 0;
+  uint64_t not_denied = 0;
   double seconds = 0;
 };
 
 // Runs the storm in cgroup `cg`: returns the exact number of denied calls the workers made.
 StormResult storm(const Options& o, const std::string& procs, uint32_t action) {
   std::vector<std::pair<pid_t, int>> workers;
-  auto start = std::chrono::steady_clock::now();
+  const long parent = static_cast<long>(getpid());  // what getppid returns in a worker, asked here:
+                                                    // in the worker it would be one more denied call
   for (int w = 0; w < o.workers; ++w) {
     int fds[2];
     if (pipe(fds) != 0) std::exit(2);
@@ -72,11 +87,22 @@ StormResult storm(const Options& o, const std::string& procs, uint32_t action) {
       if (!ctx || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) != 0 ||
           seccomp_rule_add(ctx, action, SCMP_SYS(getppid), 0) != 0 || seccomp_load(ctx) != 0)
         _exit(81);
-      uint64_t n = 0;
-      auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.seconds);
+      // Every call's answer is checked: ERRNO must come back as -1/EPERM, LOG must run the
+      // call (getppid returns the parent, this bench). Anything else means the filter did not
+      // do what the storm is about, and the run fails.
+      const bool expect_errno = action != SCMP_ACT_LOG;
+      WorkerReport rep;
+      auto begin = std::chrono::steady_clock::now();
+      auto end = begin + std::chrono::duration<double>(o.seconds);
       while (std::chrono::steady_clock::now() < end)
-        for (int i = 0; i < 64; ++i, ++n) syscall(SYS_getppid);
-      if (write(fds[1], &n, sizeof n) != sizeof n) _exit(82);
+        for (int i = 0; i < 64; ++i, ++rep.calls) {
+          errno = 0;
+          long r = syscall(SYS_getppid);
+          bool ok = expect_errno ? (r == -1 && errno == EPERM) : r == parent;
+          rep.not_denied += !ok;
+        }
+      rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      if (write(fds[1], &rep, sizeof rep) != sizeof rep) _exit(82);
       _exit(0);
     }
     close(fds[1]);
@@ -84,12 +110,23 @@ StormResult storm(const Options& o, const std::string& procs, uint32_t action) {
   }
   StormResult r;
   for (auto& [pid, fd] : workers) {
-    uint64_t n = 0;
-    if (read(fd, &n, sizeof n) == sizeof n) r.calls += n;
+    WorkerReport rep;
+    bool reported = read(fd, &rep, sizeof rep) == sizeof rep;
     close(fd);
-    waitpid(pid, nullptr, 0);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!reported || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::fprintf(stderr, "bench_daemon_storm: worker %d failed (%s %d)\n", static_cast<int>(pid),
+                   WIFEXITED(status) ? "exit" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+      ++r.failed_workers;
+      continue;
+    }
+    r.calls += rep.calls;
+    r.not_denied += rep.not_denied;
+    r.seconds = std::max(r.seconds, rep.seconds);
+    if (rep.seconds > 0) r.rate += rep.calls / rep.seconds;
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
 
@@ -189,13 +226,18 @@ int main(int argc, char** argv) {
   read_state();  // its final flush
   if (!state_error.empty())
     std::fprintf(stderr, "cannot read the daemon's state: %s\n%s\n", state_error.c_str(), slurp(dir + "/daemon.log").c_str());
-  std::printf("violation storm: %d worker(s), %.1f s, action %s, daemon sources=%s (bpf %s)\n", o.workers,
+  // Rates divide each worker's own count by its own measured loop time (not the asked-for
+  // duration: a loaded machine makes the loop run past it).
+  std::printf("violation storm: %d worker(s), %.1f s asked, action %s, daemon sources=%s (bpf %s)\n", o.workers,
               o.seconds, o.action.c_str(), o.sources.c_str(), bpf_live.c_str());
-  std::printf("  A no daemon      : %12llu denied calls, %12.0f /s\n", static_cast<unsigned long long>(alone.calls),
-              alone.calls / alone.seconds);
-  std::printf("  B daemon running : %12llu denied calls, %12.0f /s  (B/A rate %.2f)\n",
-              static_cast<unsigned long long>(with.calls), with.calls / with.seconds,
-              (with.calls / with.seconds) / (alone.calls / alone.seconds));
+  std::printf("  A no daemon      : %12llu denied calls in %.2f s measured, %12.0f /s\n",
+              static_cast<unsigned long long>(alone.calls), alone.seconds, alone.rate);
+  std::printf("  B daemon running : %12llu denied calls in %.2f s measured, %12.0f /s  (B/A rate %.2f)\n",
+              static_cast<unsigned long long>(with.calls), with.seconds, with.rate,
+              alone.rate > 0 ? with.rate / alone.rate : 0.0);
+  std::printf("  calls not answered as the filter says: %llu (A) + %llu (B); failed workers: %d\n",
+              static_cast<unsigned long long>(alone.not_denied), static_cast<unsigned long long>(with.not_denied),
+              alone.failed_workers + with.failed_workers);
   std::printf("  recorded by daemon: %llu of %llu (%.4f); reported lost: %llu; unaccounted: %lld\n",
               static_cast<unsigned long long>(recorded), static_cast<unsigned long long>(with.calls),
               with.calls ? static_cast<double>(recorded) / with.calls : 0.0, static_cast<unsigned long long>(lost),
@@ -211,10 +253,23 @@ int main(int argc, char** argv) {
   std::error_code ec;
   fs::remove_all(pins, ec);
   // A storm the daemon did not survive, or did not account for call by call, is a failure.
-  if (!started || daemon_exit != 0 || !state_error.empty() || unaccounted != 0) {
-    std::fprintf(stderr, "bench_daemon_storm: FAILED: %s%s%s%s\n", started ? "" : "the daemon did not start; ",
-                 daemon_exit != 0 ? "the daemon exited non-zero; " : "", state_error.empty() ? "" : "state unreadable; ",
-                 unaccounted != 0 ? (std::to_string(unaccounted) + " call(s) unaccounted").c_str() : "");
+  // So is a storm that did not happen as made: a worker that failed, a call the kernel did not
+  // deny (or, under LOG, did not run), a storm with no calls at all.
+  const uint64_t not_denied = alone.not_denied + with.not_denied;
+  const int failed_workers = alone.failed_workers + with.failed_workers;
+  const bool no_storm = alone.calls == 0 || with.calls == 0;
+  if (!started || daemon_exit != 0 || !state_error.empty() || unaccounted != 0 || not_denied != 0 ||
+      failed_workers != 0 || no_storm) {
+    std::string why;
+    if (!started) why += "the daemon did not start; ";
+    if (daemon_exit != 0) why += "the daemon exited non-zero; ";
+    if (!state_error.empty()) why += "state unreadable; ";
+    if (unaccounted > 0) why += std::to_string(unaccounted) + " call(s) made but neither recorded nor reported lost; ";
+    if (unaccounted < 0) why += std::to_string(-unaccounted) + " more verdict(s) recorded than calls made; ";
+    if (not_denied != 0) why += std::to_string(not_denied) + " call(s) not answered as the filter says; ";
+    if (failed_workers != 0) why += std::to_string(failed_workers) + " worker(s) failed; ";
+    if (no_storm) why += "a storm made no calls; ";
+    std::fprintf(stderr, "bench_daemon_storm: FAILED: %s\n", why.c_str());
     return 1;
   }
   return 0;

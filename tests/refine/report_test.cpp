@@ -1,11 +1,14 @@
 // Readiness verdicts and the rendered reports (Markdown and HTML) on hand-made states.
 #include <regex>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "audit/refine/readiness.h"
 #include "audit/refine/report_model.h"
+#include "tests/bench_quick/markdown_table.h"
+#include "tests/refine/hostile_state.h"
 #include "tests/refine/recorded_state.h"
 
 namespace sc::refine {
@@ -123,6 +126,90 @@ TEST(Report, MarkdownEscapesAndCarriesEverySection) {
                            "verdicts by action: log 9;", "would break if enforced: acct", "### Suggested patch",
                            "```json", "\"op\": \"add\"", "ready with patch"})
     EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = 0; (p = text.find(what, p)) != std::string::npos; p += what.size()) ++n;
+  return n;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+  return s;
+}
+
+// The hostile state, through state.json's encoder and decoder as the CLI reads it, rendered.
+struct HostileReport {
+  TempDir dir;
+  HostileState h;
+  Report report;
+  std::string html, md;
+  HostileReport() : h(hostile_state(dir.path())) {
+    audit::State state = audit::from_json_text(audit::to_json_text(h.state));
+    EXPECT_EQ(state.containers.count(kHostile), 1u) << "the hostile id did not survive state.json";
+    h.state = state;
+    ReportOptions options;
+    options.ready_after_ns = 24 * kHour;
+    options.suggest = {dir.path(), ""};  // no registry entries: this process's capabilities
+    options.generated_at_ns = kT0;
+    report = build_report(h.state, group_by_profile(h.state), options);
+    html = render_html(report);
+    md = render_markdown(report);
+  }
+};
+
+TEST(Report, HostileIdsPathsAndNamesAreTextInHtml) {
+  HostileReport r;
+  ASSERT_EQ(r.report.profiles.size(), 2u);
+  EXPECT_EQ(first_invalid_utf8(r.html), std::string::npos) << "raw invalid UTF-8 at " << first_invalid_utf8(r.html);
+  EXPECT_EQ(first_control(r.html), std::string::npos) << "raw control byte at " << first_control(r.html);
+  EXPECT_EQ(r.html.find("<script"), std::string::npos);
+  EXPECT_EQ(r.html.find("</script"), std::string::npos);
+  EXPECT_EQ(r.html.find("\\x0A\\x0A"), std::string::npos);
+  // Each field, where the report puts it, literally.
+  const std::string& k = kHostileHtml;
+  for (const std::string& part :
+       {"<h3>Container <code>" + k + "</code></h3>", "<h3>Container <code>" + k + "-2</code></h3>",
+        "cgroup: <code>/" + k + "/" + k + "</code>", "<span class=\"comm\">" + k + "</span> (pid 4242)",
+        "<br><code>/usr/bin/" + k + "</code>", "<h2>Profile p" + kHostileFileHtml + ".json</h2>",
+        "File: <code>" + r.dir.path() + "/p" + kHostileFileHtml + ".json</code>",
+        "<h2>Profile q" + kHostileFileHtml + ".json</h2>", "/nonexistent/" + k + "/q" + kHostileFileHtml + ".json"})
+    EXPECT_NE(r.html.find(part), std::string::npos) << part;
+  // Nothing hostile opened an element: exactly the report's own headings and rows.
+  EXPECT_EQ(count(r.html, "<h2>"), 2u);
+  EXPECT_EQ(count(r.html, "<h3>Container "), 2u);
+  EXPECT_EQ(count(r.html, "<span class=\"comm\">"), 4u);
+}
+
+TEST(Report, HostileIdsPathsAndNamesCannotBreakTheMarkdown) {
+  HostileReport r;
+  const std::string& md = r.md;
+  EXPECT_EQ(first_invalid_utf8(md), std::string::npos) << "raw invalid UTF-8 at " << first_invalid_utf8(md);
+  EXPECT_EQ(first_control(md), std::string::npos) << "raw control byte at " << first_control(md);
+  EXPECT_EQ(md.find('<'), std::string::npos) << "raw HTML passes through Markdown renderers";
+  const std::string& k = kHostileMarkdown;
+  for (const std::string& part :
+       {"\n### Container " + k + "\n", "\n### Container " + k + "\\-2\n", "cgroup: /" + k + "/" + k + "\n",
+        "\n## Profile p" + kHostileFileMarkdown + "\\.json\n", "/p" + kHostileFileMarkdown + "\\.json\n",
+        "\n## Profile q" + kHostileFileMarkdown + "\\.json\n", "/nonexistent/" + k + "/q" + kHostileFileMarkdown + "\\.json"})
+    EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
+  // The tables, read back by an independent reader (tests/bench_quick/markdown_table): every
+  // row has its header's cells, and the container's table has its two rows.
+  for (const auto& t : sc::testing::tables_under(md, ""))
+    for (const auto& row : t.rows) EXPECT_EQ(row.size(), t.header.size()) << row.at(0);
+  auto tables = sc::testing::tables_under(md, "### Container " + k);
+  ASSERT_EQ(tables.size(), 1u) << md;
+  ASSERT_EQ(tables[0].header.size(), 9u);
+  ASSERT_EQ(tables[0].rows.size(), 2u);
+  const std::string cell = replace_all(k, "\\|", "|");  // the reader unescapes \|
+  for (const auto& row : tables[0].rows)
+    EXPECT_EQ(row.at(7), cell + " \\(pid 4242\\) /usr/bin/" + cell) << row.at(0);
+  // Only the report's own headings.
+  size_t headings = 0;
+  std::istringstream lines(md);
+  for (std::string line; std::getline(lines, line);) headings += line.rfind("#", 0) == 0;
+  EXPECT_EQ(headings, 1u + 2u * (1u + 1u) + 2u) << md;  // title; per profile: heading + patch; 2 containers
 }
 
 TEST(Report, MissingProfileFileStillReportsFromTheRecording) {
