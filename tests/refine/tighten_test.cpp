@@ -42,11 +42,16 @@ const std::set<std::string> kEssentials = {
     "rseq", "openat", "read", "pread64", "close", "newfstatat", "fstat", "access", "futex", "getrandom", "prlimit64",
     "rt_sigprocmask", "rt_sigaction"};
 
-// libseccomp's own name of an x86_64 syscall number ("" for none).
+// libseccomp's own name of an x86_64 syscall number, or for the numbers in 0-460 that Debian
+// 12's libseccomp 2.5.4 does not know, the kernel's (syscall_64.tbl, literal); "" for none.
 std::string libseccomp_name(int nr) {
   char* n = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
   std::string out = n ? n : "";
   free(n);
+  static const std::map<int, std::string> kNewer = {
+      {335, "uretprobe"}, {336, "uprobe"}, {457, "statmount"}, {458, "listmount"},
+      {459, "lsm_get_self_attr"}, {460, "lsm_set_self_attr"}};
+  if (out.empty() && kNewer.count(nr)) out = kNewer.at(nr);
   return out;
 }
 
