@@ -14,6 +14,15 @@ Run add_run_command(CLI::App& app) {
   auto log_level = std::make_shared<std::string>("info");
   auto reset = std::make_shared<bool>(false);
   sub->add_option("--listen", opts->listen, "metrics address host:port (\"off\" disables)")->capture_default_str();
+  sub->add_option("--metrics_retention", opts->metrics_retention_s,
+                  "seconds an exited container's series stay in the metrics (then they leave the scrape)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{10} * 365 * 24 * 3600));
+  sub->add_option("--metrics_max_series", opts->metrics_max_series,
+                  "verdict series per container; the rarest beyond it are folded into syscall=\"other\" "
+                  "(bounds the label cardinality; at least 8, one per action, are kept)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
   sub->add_option("--state_dir", opts->state_dir, "where state.json and the journal live")->capture_default_str();
   sub->add_option("--runtime_dir", opts->runtime_dir, "the isolator's runtime dir (registry in containers/)")
       ->capture_default_str();

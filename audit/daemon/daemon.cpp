@@ -366,6 +366,8 @@ bool Daemon::start() {
     try {
       metrics::ExporterOptions eo;
       eo.listen = opts_.listen;
+      eo.retention_seconds = opts_.metrics_retention_s;
+      eo.max_series_per_container = opts_.metrics_max_series;
       exporter_ = std::make_unique<metrics::Exporter>(eo, [this] { return snapshot(); });
       spdlog::info("metrics: http://{}/metrics", exporter_->address());
     } catch (const std::exception& e) {

@@ -20,6 +20,11 @@ struct DaemonOptions {
   double scan_interval_s = 1;                   // registry / cgroup tree rescan
   std::string disable_programs;                 // tracer programs off on purpose (bpf::TracerOptions.disable)
   std::string proc_connector = "auto";          // auto | off: netlink process connector (pid -> cgroup)
+  // The exporter's bounds (metrics::ExporterOptions): exited containers leave the metrics
+  // after metrics_retention_s; a container's verdict series beyond metrics_max_series are
+  // folded into syscall="other".
+  int64_t metrics_retention_s = 3600;
+  size_t metrics_max_series = 500;
 };
 
 // Runs until SIGTERM/SIGINT (or until `stop` becomes true). Returns the exit code:

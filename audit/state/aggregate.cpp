@@ -37,6 +37,84 @@ Sample sample_from(const json& j) {
   return s;
 }
 
+json key_json(const VerdictKey& k) {
+  return {{"arch", encode_bytes(k.arch)}, {"nr", k.nr}, {"action", encode_bytes(k.action)},
+          {"errno", k.error >= 0 ? json(k.error) : json(nullptr)}};
+}
+
+VerdictKey key_from(const json& v) {
+  return VerdictKey{text_at(v, "arch"), v.at("nr").get<int32_t>(), text_at(v, "action"),
+                    v.contains("errno") && !v["errno"].is_null() ? v["errno"].get<int32_t>() : -1};
+}
+
+json errno_json(int32_t e) { return e >= 0 ? json(e) : json(nullptr); }
+int32_t errno_from(const json& j, const char* key) {
+  return j.contains(key) && !j[key].is_null() ? j[key].get<int32_t>() : -1;
+}
+
+json shadow_json(const ShadowRecord& r) {
+  json containers = json::array();
+  for (const auto& c : r.containers) containers.push_back(encode_bytes(c));
+  json targets = json::object();
+  for (const auto& [id, t] : r.targets) {
+    json baseline = json::array();
+    for (const auto& [k, n] : t.baseline) {
+      json b = key_json(k);
+      b["count"] = n;
+      baseline.push_back(std::move(b));
+    }
+    targets[encode_bytes(id)] = {{"since_ns", t.since_ns}, {"baseline", std::move(baseline)}};
+  }
+  json rows = json::array();
+  for (const auto& row : r.rows)
+    rows.push_back({{"container", encode_bytes(row.container)}, {"arch", encode_bytes(row.arch)}, {"nr", row.nr},
+                    {"syscall", encode_bytes(row.syscall)}, {"current", encode_bytes(row.current)},
+                    {"current_errno", errno_json(row.current_errno)}, {"candidate", encode_bytes(row.candidate)},
+                    {"candidate_errno", errno_json(row.candidate_errno)}, {"count", row.count}});
+  return {{"name", encode_bytes(r.name)}, {"profile_path", encode_bytes(r.profile_path)},
+          {"profile_sha256", encode_bytes(r.profile_sha256)}, {"containers", std::move(containers)},
+          {"all", r.all}, {"status", encode_bytes(r.status)}, {"detail", encode_bytes(r.detail)},
+          {"started_ns", r.started_ns}, {"stopped_ns", r.stopped_ns}, {"lost", r.lost},
+          {"targets", std::move(targets)}, {"rows", std::move(rows)}};
+}
+
+ShadowRecord shadow_from(const json& j, std::string& where) {
+  const std::string base = where;
+  ShadowRecord r;
+  r.name = text_at(j, "name");
+  r.profile_path = text_or_empty(j, "profile_path");
+  r.profile_sha256 = text_or_empty(j, "profile_sha256");
+  if (j.contains("containers"))
+    for (const auto& c : j["containers"]) r.containers.push_back(decode_bytes(c.get<std::string>()));
+  r.all = j.value("all", false);
+  r.status = text_or_empty(j, "status");
+  r.detail = text_or_empty(j, "detail");
+  r.started_ns = j.value("started_ns", int64_t{0});
+  r.stopped_ns = j.value("stopped_ns", int64_t{0});
+  r.lost = j.value("lost", uint64_t{0});
+  if (j.contains("targets"))
+    for (const auto& [id, t] : j["targets"].items()) {
+      where = base + ".targets." + id;
+      ShadowTarget target;
+      target.since_ns = t.value("since_ns", int64_t{0});
+      size_t i = 0;
+      for (const auto& b : t.value("baseline", json::array())) {
+        where = base + ".targets." + id + ".baseline[" + std::to_string(i++) + "]";
+        target.baseline[key_from(b)] = b.at("count").get<uint64_t>();
+      }
+      r.targets[decode_bytes(id)] = std::move(target);
+    }
+  size_t i = 0;
+  for (const auto& row : j.value("rows", json::array())) {
+    where = base + ".rows[" + std::to_string(i++) + "]";
+    r.rows.push_back(ShadowRow{text_at(row, "container"), text_at(row, "arch"), row.at("nr").get<int32_t>(),
+                               text_or_empty(row, "syscall"), text_at(row, "current"), errno_from(row, "current_errno"),
+                               text_at(row, "candidate"), errno_from(row, "candidate_errno"),
+                               row.at("count").get<uint64_t>()});
+  }
+  return r;
+}
+
 }  // namespace
 
 std::string to_json_text(const State& state) {
@@ -78,6 +156,11 @@ std::string to_json_text(const State& state) {
   }
   json j = {{"version", state.version}, {"last_flush_ns", state.last_flush_ns},
             {"containers", std::move(containers)}, {"sources", std::move(sources)}};
+  if (!state.shadows.empty()) {
+    json shadows = json::object();
+    for (const auto& [name, r] : state.shadows) shadows[encode_bytes(name)] = shadow_json(r);
+    j["shadows"] = std::move(shadows);
+  }
   return j.dump(1) + "\n";
 }
 
@@ -114,8 +197,7 @@ State from_json_text(const std::string& text) {
       size_t i = 0;
       for (const auto& v : c.at("verdicts")) {
         where = "containers." + id + ".verdicts[" + std::to_string(i++) + "]";
-        VerdictKey k{text_at(v, "arch"), v.at("nr").get<int32_t>(), text_at(v, "action"),
-                     v.contains("errno") && !v["errno"].is_null() ? v["errno"].get<int32_t>() : -1};
+        VerdictKey k = key_from(v);
         VerdictStats s;
         s.syscall = text_or_empty(v, "syscall");
         s.count = v.at("count").get<uint64_t>();
@@ -143,6 +225,11 @@ State from_json_text(const std::string& text) {
           for (const auto& k : s["hooks"])
             h.hooks.push_back(HookHealth{decode_bytes(k.at("name").get<std::string>()), k.value("live", false),
                                          text_or_empty(k, "serves"), text_or_empty(k, "reason")});
+      }
+    if (j.contains("shadows"))
+      for (const auto& [name, r] : j["shadows"].items()) {
+        where = "shadows." + name;
+        st.shadows[decode_bytes(name)] = shadow_from(r, where);
       }
     return st;
   } catch (const json::exception& e) {

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "audit/state/shadow_record.h"
+#include "audit/state/verdict_key.h"
+
 namespace sc::audit {
 
 struct Sample {
@@ -22,14 +25,6 @@ struct Sample {
   bool has_args = false;       // the audit stream carries no arguments; the tracer does
   std::array<uint64_t, 6> args{};
   uint64_t instruction_pointer = 0;
-};
-
-struct VerdictKey {
-  std::string arch;            // libseccomp arch name: "x86_64", "x86", "x32", "aarch64", ...
-  int32_t nr = 0;              // syscall number in that arch's table
-  std::string action;          // "errno" "kill_process" "kill_thread" "trap" "log" "user_notif" "trace"
-  int32_t error = -1;          // errno for action "errno" when known, else -1
-  auto operator<=>(const VerdictKey&) const = default;
 };
 
 struct VerdictStats {
@@ -84,6 +79,7 @@ struct State {
   std::map<std::string, ContainerRecord> containers;   // by container id
   std::map<std::string, SourceHealth> sources;         // "bpf", "audit"
   int64_t last_flush_ns = 0;
+  std::map<std::string, ShadowRecord> shadows;         // by shadow name (audit/state/shadow.h)
 };
 
 std::string to_json_text(const State& state);

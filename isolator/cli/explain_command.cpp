@@ -109,6 +109,19 @@ int run_explain(const ExplainFlags& f) {
     for (int i = 0; i < 6; ++i) data.args[i] = args[i];
     compiler::Evaluation evaluation = compiler::evaluate(filter.bpf(), data);
     profile::Verdict model = profile::verdict_of(resolved, call_arch, nr, args);
+    // Argument-checked rules with different actions that all hold: libseccomp's argument tree
+    // (not profile order) picks one; name the one whose action the filter gave.
+    std::string also_hold;
+    if (model.order_decides) {
+      for (const profile::ResolvedRule* r : model.holding)
+        if (compiler::seccomp_ret(r->action) == evaluation.ret) {
+          model.rule = r;
+          model.action = r->action;
+          break;
+        }
+      for (const profile::ResolvedRule* r : model.holding)
+        if (r != model.rule) also_hold += (also_hold.empty() ? "" : ", ") + r->json_path + " (" + profile::describe(r->action) + ")";
+    }
 
     const std::string verdict = compiler::describe_ret(evaluation.ret);
     std::string decided_by = model.bad_arch ? "the bad-arch action (" + profile::arch_name(call_arch) +
@@ -119,7 +132,11 @@ int run_explain(const ExplainFlags& f) {
                                                       ~static_cast<int>(profile::kX32SyscallBit)) +
                                        ", the highest syscall the profile names on " + profile::arch_name(call_arch)
                              : model.rule   ? model.rule->json_path + " (" + profile::describe(model.rule->action) +
-                                                " rule for '" + model.rule->name + "')"
+                                                " rule for '" + model.rule->name + "')" +
+                                                (also_hold.empty() ? ""
+                                                                   : "; also holding, with another action: " + also_hold +
+                                                                         " (libseccomp orders argument checks by argument, "
+                                                                         "operator and value, not by profile order)")
                                             : "the default action (no rule matches)";
     const bool agrees = compiler::seccomp_ret(model.action) == evaluation.ret;
     if (f.format == "json") {
@@ -135,6 +152,12 @@ int run_explain(const ExplainFlags& f) {
                                         : model.rule               ? "rule"
                                                                    : "default"},
                          {"rule", model.rule ? nlohmann::json(model.rule->json_path) : nlohmann::json()},
+                         {"also_holding", [&] {
+                            nlohmann::json list = nlohmann::json::array();
+                            for (const profile::ResolvedRule* r : model.holding)
+                              if (model.order_decides && r != model.rule) list.push_back(r->json_path);
+                            return list;
+                          }()},
                          {"instructions", evaluation.instructions},
                          {"model_agrees", agrees}};
       std::printf("%s\n", out.dump(2).c_str());

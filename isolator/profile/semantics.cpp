@@ -48,13 +48,29 @@ int mux_subcall(uint32_t arch, const std::string& rule_name, int base) {
 Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const uint64_t args[6],
                    const Action& bad_arch_action) {
   Verdict verdict{resolved.default_action, nullptr, false};
-  if (std::find(resolved.arches.begin(), resolved.arches.end(), arch) == resolved.arches.end()) {
+  auto covers = [&](uint32_t a) { return std::find(resolved.arches.begin(), resolved.arches.end(), a) != resolved.arches.end(); };
+  // x86_64 and x32 share AUDIT_ARCH_X86_64; the x32 bit in the number says which ABI runs.
+  // libseccomp compiles the two into one block when the filter covers both (so the number
+  // alone decides), and otherwise sends the other ABI's numbers to the bad-arch action, except
+  // -1 on x86_64: the number a tracer uses to skip a call, which goes on to the rules.
+  const uint32_t unr = static_cast<uint32_t>(nr);
+  if (arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit && covers(SCMP_ARCH_X32) && unr != 0xffffffffu)
+    return verdict_of(resolved, SCMP_ARCH_X32, nr, args, bad_arch_action);
+  if (arch == SCMP_ARCH_X32 && unr < kX32SyscallBit && covers(SCMP_ARCH_X86_64))
+    return verdict_of(resolved, SCMP_ARCH_X86_64, nr, args, bad_arch_action);
+  const bool other_abi = (arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit && unr != 0xffffffffu &&
+                          !covers(SCMP_ARCH_X32)) ||
+                         (arch == SCMP_ARCH_X32 && unr < kX32SyscallBit);
+  if (!covers(arch) || other_abi) {
     verdict.action = bad_arch_action;
     verdict.bad_arch = true;
     return verdict;
   }
-  if (auto stub = resolved.enosys_above.find(arch); stub != resolved.enosys_above.end() &&
-      static_cast<uint32_t>(nr) > static_cast<uint32_t>(stub->second)) {
+  // runc's stub runs before libseccomp's program, and on x86_64 only for numbers without the
+  // x32 bit (x32 numbers, -1 included, go on to the x32 stub or to libseccomp).
+  const bool stub_applies = !(arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit);
+  if (auto stub = resolved.enosys_above.find(arch);
+      stub_applies && stub != resolved.enosys_above.end() && unr > static_cast<uint32_t>(stub->second)) {
     verdict.action = Action{ActionKind::Errno, ENOSYS};
     verdict.newer_than_profile = true;
     return verdict;
@@ -64,28 +80,33 @@ Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const
   int mux_base = 0;
   if (syscall_number(arch, "socketcall") == std::optional<int>(nr)) mux_base = 100;
   if (syscall_number(arch, "ipc") == std::optional<int>(nr)) mux_base = 200;
-  const ResolvedRule* first_match = nullptr;
   for (const auto& rule : resolved.rules) {
+    bool holds = true;
     if (rule.name != name) {
-      if (!mux_base) continue;
-      int subcall = mux_base ? mux_subcall(arch, rule.name, mux_base) : -1;
+      // A rule for socket, shmget, ... on socketcall/ipc: libseccomp replaces its a0
+      // condition with `a0 == subcall` and keeps those on a1..a5, applied to socketcall's
+      // own registers.
+      const int subcall = mux_base ? mux_subcall(arch, rule.name, mux_base) : -1;
       if (subcall < 0) continue;
-      if (!first_match && (args[0] & 0xffffffffu) == static_cast<uint64_t>(subcall)) first_match = &rule;
-      continue;
-    }
-    if (rule.args.empty()) {
+      holds = (args[0] & 0xffffffffu) == static_cast<uint64_t>(subcall);
+      for (const auto& c : rule.args)
+        if (c.index != 0) holds = holds && condition_holds(c, args[c.index], narrow);
+    } else if (rule.args.empty()) {
+      // An unconditional rule decides the syscall, whatever else holds.
       verdict.action = rule.action;
       verdict.rule = &rule;
+      verdict.holding.clear();
       return verdict;
+    } else {
+      for (const auto& c : rule.args) holds = holds && condition_holds(c, args[c.index], narrow);
     }
-    if (first_match) continue;
-    bool all = true;
-    for (const auto& c : rule.args) all = all && condition_holds(c, args[c.index], narrow);
-    if (all) first_match = &rule;
+    if (holds) verdict.holding.push_back(&rule);
   }
-  if (first_match) {
-    verdict.action = first_match->action;
-    verdict.rule = first_match;
+  if (!verdict.holding.empty()) {
+    verdict.rule = verdict.holding.front();
+    verdict.action = verdict.rule->action;
+    for (const ResolvedRule* r : verdict.holding)
+      if (!(r->action == verdict.action)) verdict.order_decides = true;
   }
   return verdict;
 }

@@ -185,3 +185,26 @@ TEST(EngineCli, ExplainVerdictsAndDecidingRule) {
   Result i386 = run({"explain", shared("mesos-default.json"), "socketcall", "--arch=x86"});
   EXPECT_EQ(i386.out.rfind("ALLOW\n", 0), 0u) << i386.out;
 }
+
+// Two argument-checked rules with different actions that both hold: explain names the one
+// the compiled filter applies (libseccomp's tree order, not the profile's) and the other.
+TEST(EngineCli, ExplainNamesTheRuleLibseccompsOrderPicks) {
+  char path[] = "/tmp/sc-explain-order-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string json = R"({"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[]}],
+    "syscalls":[{"names":["futex"],"action":"SCMP_ACT_ALLOW","args":[{"index":4,"value":5,"op":"SCMP_CMP_GT"}]},
+                {"names":["futex"],"action":"SCMP_ACT_TRACE","args":[{"index":5,"value":0,"op":"SCMP_CMP_NE"}]}]})";
+  ASSERT_EQ(write(fd, json.data(), json.size()), static_cast<ssize_t>(json.size()));
+  close(fd);
+  Result j = run({"explain", path, "futex", "0", "0", "0", "0", "9", "1", "--arch=x86_64", "--format=json"});
+  Result text = run({"explain", path, "futex", "0", "0", "0", "0", "9", "1", "--arch=x86_64"});
+  unlink(path);
+  ASSERT_EQ(j.rc, 0) << j.err;
+  auto out = nlohmann::json::parse(j.out);
+  EXPECT_EQ(out["verdict"], "TRACE(0)");
+  EXPECT_EQ(out["rule"], "syscalls[1]");
+  EXPECT_EQ(out["also_holding"], nlohmann::json::array({"syscalls[0]"}));
+  EXPECT_EQ(out["model_agrees"], true);
+  EXPECT_NE(text.out.find("also holding, with another action: syscalls[0] (ALLOW)"), std::string::npos) << text.out;
+}

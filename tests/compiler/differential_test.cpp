@@ -243,3 +243,116 @@ TEST(Differential, TableNumberedRulesTooManyForShortJumps) {
   EXPECT_EQ(stats.mismatches, 0u) << stats.report.str();
   for (const char* v : {"ALLOW", "ERRNO(10)", "ERRNO(11)", "ERRNO(12)", "ERRNO(13)"}) EXPECT_TRUE(stats.verdicts.count(v)) << v;
 }
+
+// Three places where the profile fuzzer found verdict_of and the compiled filter disagreeing
+// (issue 19). Each expectation is written out from libseccomp's source (gen_bpf.c's x32
+// filtering, syscalls.c's abi_rule_add, db.c's level order), and the filter is checked too.
+namespace {
+struct Case {
+  uint32_t arch;
+  int nr;
+  std::array<uint64_t, 6> args;
+  const char* want;  // describe_ret of the kernel-visible verdict
+};
+
+void expect_cases(const char* json, std::vector<uint32_t> native_and_subs, const std::vector<Case>& cases) {
+  Profile profile = parse_profile(json);
+  ResolveContext context = x86_64_context({}, false);
+  context.native_arch = native_and_subs.front();
+  ResolvedProfile r = resolve(profile, context);
+  for (bool tree : {true, false}) {
+    compiler::CompileOptions options;
+    options.binary_tree = tree;
+    std::vector<sock_filter> bpf = compiler::Filter(r, options).bpf();
+    for (const Case& c : cases) {
+      SCOPED_TRACE(arch_name(c.arch) + " nr 0x" + [&] { std::ostringstream s; s << std::hex << c.nr; return s.str(); }() +
+                   (tree ? ", tree" : ", linear"));
+      compiler::SyscallData d;
+      d.nr = c.nr;
+      d.arch = audit_arch_of(c.arch);
+      for (int i = 0; i < 6; ++i) d.args[i] = c.args[i];
+      EXPECT_EQ(compiler::describe_ret(compiler::evaluate(bpf, d).ret), c.want);
+      const Verdict v = verdict_of(r, c.arch, c.nr, c.args.data());
+      if (v.order_decides) {
+        bool among = false;
+        for (const ResolvedRule* h : v.holding) among = among || compiler::describe_ret(compiler::seccomp_ret(h->action)) == c.want;
+        EXPECT_TRUE(among);
+      } else {
+        EXPECT_EQ(compiler::describe_ret(compiler::seccomp_ret(v.action)), c.want);
+      }
+    }
+  }
+}
+}  // namespace
+
+TEST(Differential, X86_64NumbersWithTheX32BitAreX32Calls) {
+  const int x32_getpid = static_cast<int>(kX32SyscallBit | 39);
+  // x86_64 only: an x32 number is the bad-arch action, -1 (a tracer's skip) the rules.
+  expect_cases(R"({"defaultAction":"SCMP_ACT_ALLOW","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[]}],
+                   "syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]})",
+               {SCMP_ARCH_X86_64},
+               {{SCMP_ARCH_X86_64, 39, {}, "ERRNO(13)"},
+                {SCMP_ARCH_X86_64, x32_getpid, {}, "KILL_PROCESS"},
+                {SCMP_ARCH_X86_64, static_cast<int>(0x80000000u), {}, "KILL_PROCESS"},
+                {SCMP_ARCH_X86_64, -1, {}, "ALLOW"},
+                {SCMP_ARCH_X32, x32_getpid, {}, "KILL_PROCESS"}});
+  // x86_64 and x32: one block, the number decides, whichever ABI it is asked under.
+  expect_cases(R"({"defaultAction":"SCMP_ACT_ALLOW","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X32"]}],
+                   "syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ERRNO","errnoRet":13},
+                               {"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":14}]})",
+               {SCMP_ARCH_X86_64},
+               {{SCMP_ARCH_X86_64, x32_getpid, {}, "ERRNO(13)"},
+                {SCMP_ARCH_X32, 110, {}, "ERRNO(14)"},
+                {SCMP_ARCH_X32, x32_getpid, {}, "ERRNO(13)"},
+                {SCMP_ARCH_X86_64, -1, {}, "ALLOW"}});
+  // Deny by default, with runc's ENOSYS rule: the x86_64 stub never sees x32 numbers.
+  expect_cases(R"({"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[]}],
+                   "syscalls":[{"names":["read","getpid"],"action":"SCMP_ACT_ALLOW"}]})",
+               {SCMP_ARCH_X86_64},
+               {{SCMP_ARCH_X86_64, 39, {}, "ALLOW"},
+                {SCMP_ARCH_X86_64, 40, {}, "ERRNO(38)"},
+                {SCMP_ARCH_X86_64, 1, {}, "ERRNO(1)"},
+                {SCMP_ARCH_X86_64, x32_getpid, {}, "KILL_PROCESS"},
+                {SCMP_ARCH_X86_64, -1, {}, "ERRNO(1)"}});
+}
+
+TEST(Differential, MultiplexedRulesKeepTheirConditionsOnA1ToA5) {
+  // socket(AF_*, SOCK_STREAM): on i386's socketcall, a0 is the subcall (1 = socket) and the
+  // a1 == 1 condition is checked on socketcall's own a1 (a pointer, in real calls).
+  expect_cases(R"({"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86"]}],
+                   "syscalls":[{"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":1,"op":"SCMP_CMP_EQ"}]},
+                               {"names":["shmget"],"action":"SCMP_ACT_ERRNO","errnoRet":12,"args":[{"index":0,"value":9,"op":"SCMP_CMP_EQ"},
+                                                                                                     {"index":2,"value":5,"op":"SCMP_CMP_GT"}]}]})",
+               {SCMP_ARCH_X86_64},
+               {{SCMP_ARCH_X86, 102, {1, 0, 0, 0, 0, 0}, "ERRNO(1)"},
+                {SCMP_ARCH_X86, 102, {1, 1, 0, 0, 0, 0}, "ALLOW"},
+                {SCMP_ARCH_X86, 102, {2, 1, 0, 0, 0, 0}, "ERRNO(1)"},
+                {SCMP_ARCH_X86, 359, {2, 1, 0, 0, 0, 0}, "ALLOW"},  // direct socket(2)
+                {SCMP_ARCH_X86, 117, {23, 0, 6, 0, 0, 0}, "ERRNO(12)"},  // ipc(SHMGET): its a0 == 9 is replaced
+                {SCMP_ARCH_X86, 117, {23, 0, 5, 0, 0, 0}, "ERRNO(1)"},
+                {SCMP_ARCH_X86, 395, {9, 0, 6, 0, 0, 0}, "ERRNO(12)"},  // direct shmget
+                {SCMP_ARCH_X86, 395, {8, 0, 6, 0, 0, 0}, "ERRNO(1)"}});
+}
+
+TEST(Differential, ArgumentCheckedRulesWithDifferentActionsAllHolding) {
+  // The profile lists the a4 rule first; libseccomp's tree checks the higher argument first,
+  // so the a5 rule's TRACE is what runs. verdict_of says the order decides, and lists both.
+  const char* json = R"({"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[]}],
+    "syscalls":[{"names":["futex"],"action":"SCMP_ACT_ALLOW","args":[{"index":4,"value":5,"op":"SCMP_CMP_GT"}]},
+                {"names":["futex"],"action":"SCMP_ACT_TRACE","args":[{"index":5,"value":0,"op":"SCMP_CMP_NE"}]}]})";
+  expect_cases(json, {SCMP_ARCH_X86_64},
+               {{SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 9, 1}, "TRACE(0)"},
+                {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 9, 0}, "ALLOW"},
+                {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 1, 1}, "TRACE(0)"},
+                {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 1, 0}, "ERRNO(1)"}});
+  ResolvedProfile r = resolve(parse_profile(json), x86_64_context({}, false));
+  const uint64_t both[6] = {0, 0, 0, 0, 9, 1}, one[6] = {0, 0, 0, 0, 9, 0};
+  const Verdict v = verdict_of(r, SCMP_ARCH_X86_64, 202, both);
+  EXPECT_TRUE(v.order_decides);
+  ASSERT_EQ(v.holding.size(), 2u);
+  EXPECT_EQ(v.holding[0]->json_path, "syscalls[0]");
+  EXPECT_EQ(v.holding[1]->json_path, "syscalls[1]");
+  const Verdict single = verdict_of(r, SCMP_ARCH_X86_64, 202, one);
+  EXPECT_FALSE(single.order_decides);
+  EXPECT_EQ(single.holding.size(), 1u);
+}

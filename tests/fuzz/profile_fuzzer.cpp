@@ -127,49 +127,16 @@ void around(const profile::ArgCondition& c, std::vector<uint64_t>& pool) {
   std::abort();
 }
 
-// KNOWN DIVERGENCE, not checked until it is fixed (issue 19 report): for a rule on a
-// multiplexed call (socket, shmget, ... reached through i386 socketcall/ipc) libseccomp
-// replaces only the a0 condition with the subcall number and keeps the rule's conditions on
-// a1..a5, applied to socketcall's own registers; verdict_of drops them all. Reproducer:
-// {"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64",
-// "subArchitectures":["SCMP_ARCH_X86"]}],"syscalls":[{"names":["socket"],"action":"SCMP_ACT_ALLOW",
-// "args":[{"index":1,"value":1,"op":"SCMP_CMP_EQ"}]}]}, x86 socketcall(1, 0): BPF ERRNO(1),
-// verdict_of ALLOW. socketcall/ipc calls are not compared when such a rule applies.
-bool multiplexed_rule_checks_beyond_a0(const profile::ResolvedProfile& resolved) {
-  for (const auto& r : resolved.rules) {
-    int pseudo = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, r.name.c_str());
-    if (pseudo > -300 && pseudo <= -100)
-      for (const auto& c : r.args)
-        if (c.index >= 1) return true;
-  }
-  return false;
-}
-
-// KNOWN DIVERGENCE, not checked until it is fixed (issue 19 report): when two argument-
-// checked rules for the same syscall with different actions both hold, verdict_of takes the
-// first in profile order, libseccomp's tree does not (it decides by its own argument order).
-// Reproducer: {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["futex"],
-// "action":"SCMP_ACT_ALLOW","args":[{"index":4,"value":5,"op":"SCMP_CMP_GT"}]},{"names":["futex"],
-// "action":"SCMP_ACT_TRACE","args":[{"index":5,"value":0,"op":"SCMP_CMP_NE"}]}]}, x86_64
-// futex(0,0,0,0,9,1): BPF TRACE, verdict_of ALLOW. Such calls are not compared.
-bool conditioned_rules_disagree(const profile::ResolvedProfile& resolved, const std::string& name, const uint64_t args[6],
-                                bool narrow) {
-  const profile::Action* first = nullptr;
-  for (const auto& r : resolved.rules) {
-    if (r.name != name) continue;
-    if (r.args.empty()) return false;  // an unconditional rule decides, whatever else holds
-    bool all = true;
-    for (const auto& c : r.args) all = all && c.index <= 5 && profile::condition_holds(c, args[c.index], narrow);
-    if (!all) continue;
-    if (!first) first = &r.action;
-    else if (!(*first == r.action)) return true;
-  }
+// One of `holding`'s actions: what the compiled filter must give when argument-checked rules
+// with different actions all hold (libseccomp's argument tree, not profile order, picks).
+bool one_of_holding(const profile::Verdict& want, uint32_t got) {
+  for (const profile::ResolvedRule* r : want.holding)
+    if (compiler::seccomp_ret(r->action) == got) return true;
   return false;
 }
 
 void differential(const std::string& text, const char* dialect, const Context& ctx, const profile::ResolvedProfile& resolved,
                   const std::vector<sock_filter>& bpf, Rng& rng) {
-  const bool skip_mux = multiplexed_rule_checks_beyond_a0(resolved);
   // The names the profile's applying rules use, at most 48 of them (speed), and per name the
   // pool of values its conditions compare with, per argument index.
   std::vector<std::string> names;
@@ -195,15 +162,11 @@ void differential(const std::string& text, const char* dialect, const Context& c
       nrs.push_back(p.arch == SCMP_ARCH_X32 ? nr | kX32Bit : nr);
     }
     nrs.push_back(static_cast<int>(rng.next()));  // anything, even negative
-    // The kernel decides the ABI by the x32 bit: an x86_64 call never carries it (with it, it
-    // is an x32 call, which verdict_of is asked about under SCMP_ARCH_X32), an x32 one always.
-    // KNOWN DIVERGENCE, not checked until it is fixed (issue 19 report): libseccomp's x86_64
-    // filter sends EVERY nr >= 0x40000000 (unsigned) to the bad-arch action, as the kernel then
-    // sees (the compiled filter is what runs), while verdict_of judges such a number by the
-    // rules (ALLOW under an ALLOW default). So x86_64 numbers stay below 2^30 here.
-    for (int& nr : nrs) {
-      if (p.arch == SCMP_ARCH_X86_64) nr &= 0x3fffffff;
-      if (p.arch == SCMP_ARCH_X32) nr |= kX32Bit;
+    // The kernel decides the ABI by the x32 bit. Both probes also get the other ABI's numbers
+    // and -1 (a tracer's skip): verdict_of is asked about them under the probe's arch.
+    if (p.arch == SCMP_ARCH_X86_64 || p.arch == SCMP_ARCH_X32) {
+      nrs.push_back(-1);
+      nrs.push_back(static_cast<int>(rng.below(600)) ^ (p.arch == SCMP_ARCH_X32 ? 0 : kX32Bit));
     }
     if (p.arch == SCMP_ARCH_AARCH64) nrs.resize(std::min<size_t>(nrs.size(), 4));
 
@@ -212,20 +175,26 @@ void differential(const std::string& text, const char* dialect, const Context& c
       char* resolved_name = seccomp_syscall_resolve_num_arch(p.arch, nr);
       std::string name = resolved_name ? resolved_name : "";
       std::free(resolved_name);
-      if (skip_mux && p.arch == SCMP_ARCH_X86 && (name == "socketcall" || name == "ipc")) continue;
       std::vector<std::array<uint64_t, 6>> cases{{0, 0, 0, 0, 0, 0}};
-      if (name == "socketcall" || name == "ipc")
+      const bool mux = p.arch == SCMP_ARCH_X86 && (name == "socketcall" || name == "ipc");
+      if (mux)
         for (uint64_t sub = 1; sub <= 24; ++sub) cases.push_back({sub, 0, 0, 0, 0, 0});
       std::array<std::vector<uint64_t>, 6> per_index;
       for (const auto& r : resolved.rules) {
-        if (r.name != name) continue;
-        std::array<uint64_t, 6> all_hold{0, 0, 0, 0, 0, 0};
+        // On socketcall/ipc, a rule for one of their subcalls: a0 is the subcall number, and
+        // its conditions on a1..a5 apply to socketcall's registers.
+        int pseudo = mux ? seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, r.name.c_str()) : 0;
+        const bool subcall = mux && pseudo <= -100 && pseudo > -300 &&
+                             (name == "socketcall" ? pseudo > -200 : pseudo <= -200);
+        if (r.name != name && !subcall) continue;
+        const uint64_t a0 = subcall ? static_cast<uint64_t>(-pseudo % 100) : 0;
+        std::array<uint64_t, 6> all_hold{a0, 0, 0, 0, 0, 0};
         for (const auto& c : r.args) {
-          if (c.index > 5) continue;
+          if (c.index > 5 || (subcall && c.index == 0)) continue;  // a subcall's a0 is replaced
           std::vector<uint64_t> vals;
           around(c, vals);
           for (uint64_t x : vals) {
-            std::array<uint64_t, 6> a{0, 0, 0, 0, 0, 0};
+            std::array<uint64_t, 6> a{a0, 0, 0, 0, 0, 0};
             a[c.index] = x;
             cases.push_back(a);
             per_index[c.index].push_back(x);
@@ -261,9 +230,9 @@ void differential(const std::string& text, const char* dialect, const Context& c
         for (int i = 0; i < 6; ++i) d.args[i] = args[i];
         // Throws EvaluationError (uncaught: a crash) when libseccomp emitted BPF the kernel refuses.
         const uint32_t got = compiler::evaluate(bpf, d).ret;
-        if (conditioned_rules_disagree(resolved, name, args.data(), p.narrow)) continue;
         const profile::Verdict want = profile::verdict_of(resolved, p.arch, nr, args.data());
-        if (compiler::seccomp_ret(want.action) != got) mismatch(text, dialect, ctx, p, nr, args.data(), got, want);
+        const bool agrees = want.order_decides ? one_of_holding(want, got) : compiler::seccomp_ret(want.action) == got;
+        if (!agrees) mismatch(text, dialect, ctx, p, nr, args.data(), got, want);
       }
     }
   }

@@ -9,6 +9,10 @@
 //   probe wait               prints "ready" and sleeps until killed
 //   probe syscall NR [ARG...]   the raw syscall NR with up to six (decimal) arguments;
 //                               prints "ok" (exit 0) or "errno=N" (exit 1)
+//   probe repeat FIFO NR:COUNT...  first reads a line from FIFO ("-": none; a barrier the test
+//                               writes once it is ready), then makes each raw syscall NR
+//                               (no arguments) COUNT times; prints "denied=D" (calls that
+//                               failed with EPERM) and exits 0
 //   probe load-filter-and-wait  installs a second filter (getppid -> ERRNO(EPERM)),
 //                               prints "ready" and sleeps until killed
 #include <fcntl.h>
@@ -72,6 +76,26 @@ int main(int argc, char** argv) {
     }
     std::printf("errno=%d\n", errno);
     return 1;
+  }
+  if (what == "repeat" && argc >= 3) {
+    if (std::string(argv[2]) != "-") {
+      int fd = ::open(argv[2], O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return 2;
+      char c;
+      while (::read(fd, &c, 1) == 1 && c != '\n') {
+      }
+      ::close(fd);
+    }
+    long denied = 0;
+    for (int i = 3; i < argc; ++i) {
+      char* colon = nullptr;
+      long nr = std::strtol(argv[i], &colon, 0);
+      long count = colon && *colon == ':' ? std::strtol(colon + 1, nullptr, 0) : 1;
+      for (long k = 0; k < count; ++k)
+        if (::syscall(nr, 0, 0, 0) == -1 && errno == EPERM) ++denied;
+    }
+    std::printf("denied=%ld\n", denied);
+    return 0;
   }
   if (what == "keyctl") {
     // KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), creating it if needed.

@@ -1,0 +1,56 @@
+// What the daemon records of one shadow evaluation (state.json "shadows"; see shadow.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audit/state/verdict_key.h"
+
+namespace sc::audit {
+
+// One result row. `current` is what the container's own filter gave the call, `candidate`
+// what the candidate profile gives the same call (action words as in VerdictKey.action, plus
+// "allow"; candidate "unknown" when it depends on arguments that were not seen).
+struct ShadowRow {
+  std::string container;
+  std::string arch;          // libseccomp arch name
+  int32_t nr = 0;
+  std::string syscall;       // name in that arch's table, or "#<nr>"
+  std::string current;       // allow, log, errno, kill_process, kill_thread, trap, trace, user_notif
+  int32_t current_errno = -1;
+  std::string candidate;     // the same words, or "unknown"
+  int32_t candidate_errno = -1;
+  uint64_t count = 0;
+  bool operator==(const ShadowRow&) const = default;
+};
+
+// Per shadowed container: since when, and its verdict counts at that moment (calls its own
+// filter denies never reach the syscall-entry hook: they are counted from the recorded
+// verdicts, from this baseline on).
+struct ShadowTarget {
+  int64_t since_ns = 0;
+  std::map<VerdictKey, uint64_t> baseline;
+  bool operator==(const ShadowTarget&) const = default;
+};
+
+struct ShadowRecord {
+  std::string name;
+  std::string profile_path;
+  std::string profile_sha256;
+  std::vector<std::string> containers;  // as requested (empty with all)
+  bool all = false;
+  // "active", "stopped" (request removed; rows are final), "refused" (detail says why:
+  // no tracer, a candidate that does not compile, ...).
+  std::string status;
+  std::string detail;
+  int64_t started_ns = 0;
+  int64_t stopped_ns = 0;
+  uint64_t lost = 0;         // calls NOT counted (the kernel's shadow map was full)
+  std::map<std::string, ShadowTarget> targets;  // container id -> target
+  std::vector<ShadowRow> rows;
+  bool operator==(const ShadowRecord&) const = default;
+};
+
+}  // namespace sc::audit
