@@ -102,6 +102,27 @@ struct {
   __type(value, struct sc_learn_val);
 } sc_learned SEC(".maps");
 
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u64);
+  __type(value, struct sc_shadow_slots);
+} sc_shadow_cgroups SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, SC_SHADOW_MAX_SLOTS * SC_SHADOW_ARCH_CLASSES * SC_SHADOW_TABLE_NR);
+  __type(key, __u32);
+  __type(value, __u64);
+} sc_shadow_table SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 32768);
+  __type(key, struct sc_shadow_key);
+  __type(value, __u64);
+} sc_shadow_counts SEC(".maps");
+
 static __always_inline void stat_inc(__u32 index) {
   __u64* v = bpf_map_lookup_elem(&sc_stats, &index);
   if (v) __sync_fetch_and_add(v, 1);
@@ -358,12 +379,81 @@ static __always_inline void learn(__u64 cg, __u32 arch, long nr) {
   if (!(*word & bit)) __sync_fetch_and_or(word, bit);
 }
 
+static __always_inline void read_syscall_args(struct pt_regs* regs, __u32 arch, __u64 args[6]) {
+  if (arch == SC_AUDIT_ARCH_I386) {  // int 0x80 / sysenter argument registers
+    args[0] = BPF_CORE_READ(regs, bx);
+    args[1] = BPF_CORE_READ(regs, cx);
+    args[2] = BPF_CORE_READ(regs, dx);
+    args[3] = BPF_CORE_READ(regs, si);
+    args[4] = BPF_CORE_READ(regs, di);
+    args[5] = BPF_CORE_READ(regs, bp);
+  } else {
+    args[0] = BPF_CORE_READ(regs, di);
+    args[1] = BPF_CORE_READ(regs, si);
+    args[2] = BPF_CORE_READ(regs, dx);
+    args[3] = BPF_CORE_READ(regs, r10);
+    args[4] = BPF_CORE_READ(regs, r8);
+    args[5] = BPF_CORE_READ(regs, r9);
+  }
+}
+
+// Shadow evaluation: for each candidate slot of this cgroup, count the call under the
+// candidate's verdict from the table (exact at any rate, as count_verdict).
+static __always_inline void shadow_count(__u64 cg, __u32 arch, long nr, struct pt_regs* regs) {
+  struct sc_shadow_slots* slots = bpf_map_lookup_elem(&sc_shadow_cgroups, &cg);
+  if (!slots) return;
+  __u32 n = slots->n;
+  __u64 n_low = (__u64)nr & ~(__u64)SC_X32_SYSCALL_BIT;
+  __u32 cls = arch == SC_AUDIT_ARCH_I386 ? 2 : ((nr & SC_X32_SYSCALL_BIT) ? 1 : 0);
+  bool in_table = nr >= 0 && n_low < SC_SHADOW_TABLE_NR;
+  for (int i = 0; i < SC_SHADOW_SLOTS_PER_CGROUP; i++) {
+    if (i >= n) break;
+    __u32 slot = slots->slot[i];
+    if (slot >= SC_SHADOW_MAX_SLOTS) continue;
+    struct sc_shadow_key key;
+    __builtin_memset(&key, 0, sizeof(key));
+    key.cgroup_id = cg;
+    key.slot = slot;
+    key.arch = arch;
+    key.nr = (__s32)nr;
+    key.ret = SC_SHADOW_UNDECIDED;
+    if (in_table) {
+      __u32 index = (slot * SC_SHADOW_ARCH_CLASSES + cls) * SC_SHADOW_TABLE_NR + (__u32)n_low;
+      __u64* entry = bpf_map_lookup_elem(&sc_shadow_table, &index);
+      if (entry && (*entry & SC_SHADOW_VALID)) {
+        key.ret = (__u32)*entry;
+        if (*entry & SC_SHADOW_NEEDS_ARGS) read_syscall_args(regs, arch, key.args);
+      }
+    }
+    __u64* count = bpf_map_lookup_elem(&sc_shadow_counts, &key);
+    if (count) {
+      __sync_fetch_and_add(count, 1);
+      continue;
+    }
+    __u64 one = 1;
+    long err = bpf_map_update_elem(&sc_shadow_counts, &key, &one, BPF_NOEXIST);
+    if (err == 0) continue;
+    if (err == -EEXIST_NR) {
+      count = bpf_map_lookup_elem(&sc_shadow_counts, &key);
+      if (count) {
+        __sync_fetch_and_add(count, 1);
+        continue;
+      }
+    }
+    stat_inc(SC_STAT_SHADOW_FULL);
+  }
+}
+
 SEC("raw_tp/sys_enter")
 int sc_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   __u64 cg = bpf_get_current_cgroup_id();
   struct sc_watch_val* w = watched(cg);
   if (!w) return 0;
   struct task_struct* task = bpf_get_current_task_btf();
+  if (w->flags & SC_WATCH_SHADOW) {
+    __u32 shadow_arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
+    shadow_count(cg, shadow_arch, (long)ctx->args[1], (struct pt_regs*)ctx->args[0]);
+  }
   struct sc_thread_state* st = bpf_task_storage_get(&sc_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!st) return 0;
   st->gen = w->gen;

@@ -387,7 +387,7 @@ void Tracer::watch(uint64_t cgroup_id, bool exact) {
   sc_watch_val v{};
   bool known = bpf_map_lookup_elem(fd, &cgroup_id, &v) == 0;
   if (!known) v.gen = random_generation();
-  v.flags = SC_WATCH | (exact ? SC_WATCH_EXACT : 0u);
+  v.flags = SC_WATCH | (exact ? SC_WATCH_EXACT : 0u) | (known ? (v.flags & SC_WATCH_SHADOW) : 0u);
   if (int err = bpf_map_update_elem(fd, &cgroup_id, &v, BPF_ANY); err != 0)
     fail("watch cgroup " + std::to_string(cgroup_id), err);
   impl_->reconcile_syscall_hooks();
@@ -399,6 +399,101 @@ void Tracer::unwatch(uint64_t cgroup_id) {
     fail("unwatch cgroup " + std::to_string(cgroup_id), errno);
   impl_->reconcile_syscall_hooks();
 }
+
+bool Tracer::shadow_available() const {
+  return impl_->programs.count("sc_sys_enter") && impl_->programs.count("sc_sys_exit") &&
+         impl_->options.syscall_hooks != SyscallHooks::Off;
+}
+
+void Tracer::shadow_fill(uint32_t slot, const std::function<ShadowEntry(uint32_t, int32_t)>& entry) {
+  if (slot >= kShadowMaxSlots) throw std::runtime_error("shadow slot " + std::to_string(slot) + " out of range");
+  int fd = bpf_map__fd(impl_->skel->maps.sc_shadow_table);
+  const uint32_t arches[SC_SHADOW_ARCH_CLASSES] = {SC_AUDIT_ARCH_X86_64, SC_AUDIT_ARCH_X86_64, SC_AUDIT_ARCH_I386};
+  for (uint32_t cls = 0; cls < SC_SHADOW_ARCH_CLASSES; ++cls)
+    for (int32_t nr = 0; nr < kShadowTableNr; ++nr) {
+      const int32_t full = cls == 1 ? static_cast<int32_t>(SC_X32_SYSCALL_BIT | static_cast<uint32_t>(nr)) : nr;
+      ShadowEntry e = entry(arches[cls], full);
+      uint64_t value = uint64_t{e.ret} | SC_SHADOW_VALID | (e.needs_args ? SC_SHADOW_NEEDS_ARGS : 0);
+      uint32_t index = (slot * SC_SHADOW_ARCH_CLASSES + cls) * SC_SHADOW_TABLE_NR + static_cast<uint32_t>(nr);
+      if (int err = bpf_map_update_elem(fd, &index, &value, BPF_ANY); err != 0)
+        fail("fill shadow table entry " + std::to_string(index), err);
+    }
+}
+
+void Tracer::shadow_cgroup(uint64_t cgroup_id, const std::vector<uint32_t>& slots) {
+  if (slots.size() > kShadowSlotsPerCgroup)
+    throw std::runtime_error("cgroup " + std::to_string(cgroup_id) + ": more than " +
+                             std::to_string(kShadowSlotsPerCgroup) + " shadows at once");
+  int slots_fd = bpf_map__fd(impl_->skel->maps.sc_shadow_cgroups);
+  if (slots.empty()) {
+    if (bpf_map_delete_elem(slots_fd, &cgroup_id) != 0 && errno != ENOENT)
+      fail("unshadow cgroup " + std::to_string(cgroup_id), errno);
+  } else {
+    sc_shadow_slots v{};
+    v.n = static_cast<uint32_t>(slots.size());
+    for (size_t i = 0; i < slots.size(); ++i) v.slot[i] = slots[i];
+    if (int err = bpf_map_update_elem(slots_fd, &cgroup_id, &v, BPF_ANY); err != 0)
+      fail("shadow cgroup " + std::to_string(cgroup_id), err);
+  }
+  int fd = bpf_map__fd(impl_->skel->maps.sc_watched);
+  sc_watch_val w{};
+  if (bpf_map_lookup_elem(fd, &cgroup_id, &w) != 0) {
+    if (slots.empty()) return;
+    throw std::runtime_error("shadow cgroup " + std::to_string(cgroup_id) + ": not watched");
+  }
+  w.flags = slots.empty() ? (w.flags & ~SC_WATCH_SHADOW) : (w.flags | SC_WATCH_SHADOW);
+  if (int err = bpf_map_update_elem(fd, &cgroup_id, &w, BPF_EXIST); err != 0)
+    fail("mark cgroup " + std::to_string(cgroup_id) + " shadowed", err);
+}
+
+std::vector<ShadowCount> Tracer::shadow_counts() const {
+  std::vector<ShadowCount> out;
+  int fd = bpf_map__fd(impl_->skel->maps.sc_shadow_counts);
+  sc_shadow_key key{}, next{};
+  sc_shadow_key* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    uint64_t count = 0;
+    if (bpf_map_lookup_elem(fd, &next, &count) == 0) {
+      ShadowCount c;
+      c.cgroup_id = next.cgroup_id;
+      c.slot = next.slot;
+      c.audit_arch = next.arch;
+      c.nr = next.nr;
+      c.ret = next.ret;
+      for (int i = 0; i < 6; ++i) {
+        c.args[i] = next.args[i];
+        c.has_args = c.has_args || next.args[i] != 0;
+      }
+      c.count = count;
+      out.push_back(c);
+    }
+    key = next;
+    prev = &key;
+  }
+  return out;
+}
+
+void Tracer::shadow_forget(uint32_t slot) {
+  if (slot >= kShadowMaxSlots) return;
+  int table = bpf_map__fd(impl_->skel->maps.sc_shadow_table);
+  uint64_t zero = 0;
+  for (uint32_t i = 0; i < SC_SHADOW_ARCH_CLASSES * SC_SHADOW_TABLE_NR; ++i) {
+    uint32_t index = slot * SC_SHADOW_ARCH_CLASSES * SC_SHADOW_TABLE_NR + i;
+    bpf_map_update_elem(table, &index, &zero, BPF_ANY);
+  }
+  int fd = bpf_map__fd(impl_->skel->maps.sc_shadow_counts);
+  std::vector<sc_shadow_key> doomed;
+  sc_shadow_key key{}, next{};
+  sc_shadow_key* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    if (next.slot == slot) doomed.push_back(next);
+    key = next;
+    prev = &key;
+  }
+  for (const auto& k : doomed) bpf_map_delete_elem(fd, &k);
+}
+
+uint64_t Tracer::shadow_lost() const { return impl_->kernel_stat(SC_STAT_SHADOW_FULL); }
 
 std::vector<VerdictCount> Tracer::counts() const {
   std::vector<VerdictCount> out;

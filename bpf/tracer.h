@@ -89,6 +89,29 @@ struct SampleEvent {
   uint64_t ts_ns = 0;        // boot time
 };
 
+// Shadow evaluation (bpf/tracer_events.h): per slot, the candidate's verdict table; per
+// watched cgroup, its slots; counts per (cgroup, slot, arch, nr, candidate ret[, args]).
+inline constexpr uint32_t kShadowMaxSlots = 32;
+inline constexpr uint32_t kShadowSlotsPerCgroup = 8;
+inline constexpr int32_t kShadowTableNr = 1024;      // numbers 0..1023 per arch class are in the table
+inline constexpr uint32_t kShadowUndecided = 0xffffffffu;  // ShadowCount.ret: decide from (arch, nr)
+
+struct ShadowEntry {
+  uint32_t ret = 0;          // the candidate's SECCOMP_RET_* value for this (arch, nr)
+  bool needs_args = false;   // it depends on the arguments: count per argument tuple
+};
+
+struct ShadowCount {
+  uint64_t cgroup_id = 0;
+  uint32_t slot = 0;
+  uint32_t audit_arch = 0;
+  int32_t nr = 0;
+  uint32_t ret = kShadowUndecided;
+  bool has_args = false;
+  uint64_t args[6] = {0, 0, 0, 0, 0, 0};
+  uint64_t count = 0;
+};
+
 class Tracer {
  public:
   // Throws std::runtime_error with context (which step, errno) when nothing can be loaded.
@@ -118,6 +141,18 @@ class Tracer {
 
   // Whether raw_tp/sys_enter and sys_exit are attached right now.
   bool syscall_hooks_attached() const;
+
+  // Shadow evaluation. Needs sys_enter (false: not loadable on this kernel, or syscall hooks off).
+  bool shadow_available() const;
+  // Fills slot's table: entry(audit_arch, nr) for x86_64, x32 (nr with the x32 bit) and i386,
+  // numbers 0..kShadowTableNr-1. Throws with the failing index.
+  void shadow_fill(uint32_t slot, const std::function<ShadowEntry(uint32_t audit_arch, int32_t nr)>& entry);
+  // The slots shadowing a watched cgroup (at most kShadowSlotsPerCgroup); empty: not shadowed.
+  void shadow_cgroup(uint64_t cgroup_id, const std::vector<uint32_t>& slots);
+  std::vector<ShadowCount> shadow_counts() const;
+  // Drops a slot: its table entries and every count of it.
+  void shadow_forget(uint32_t slot);
+  uint64_t shadow_lost() const;  // shadowed calls not counted (count map full), since load
 
   // Removes the pins (and with them the kernel's counts). For tests and `--reset`.
   void unpin();

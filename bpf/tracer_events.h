@@ -28,6 +28,7 @@
 /* Watched-cgroup flags. */
 #define SC_WATCH 0x1U
 #define SC_WATCH_EXACT 0x2U /* wants the syscall hooks (exact ERRNO counting, learning) */
+#define SC_WATCH_SHADOW 0x4U /* shadowed: sys_enter counts its calls for the slots in sc_shadow_cgroups */
 
 struct sc_watch_val {
   __u32 flags;
@@ -100,12 +101,40 @@ struct sc_mark {
   __u32 by;
 };
 
+/* Shadow evaluation: a candidate profile judged against a watched cgroup's live calls.
+ * A slot is one (candidate, container filter) pair; the daemon fills its verdict table
+ * (sc_shadow_table: per arch class and nr below SC_SHADOW_TABLE_NR, the candidate's
+ * SECCOMP_RET_* value and whether it depends on arguments) and lists a cgroup's slots in
+ * sc_shadow_cgroups. sys_enter then counts per (cgroup, slot, arch, nr, candidate ret[, args]). */
+#define SC_SHADOW_MAX_SLOTS 32
+#define SC_SHADOW_SLOTS_PER_CGROUP 8
+#define SC_SHADOW_TABLE_NR 1024
+#define SC_SHADOW_ARCH_CLASSES 3 /* 0: x86_64, 1: x32 (nr carries the x32 bit), 2: i386 */
+#define SC_SHADOW_VALID (1ULL << 32)      /* table entry filled */
+#define SC_SHADOW_NEEDS_ARGS (1ULL << 33) /* the verdict depends on the arguments: count per tuple */
+#define SC_SHADOW_UNDECIDED 0xffffffffU   /* ret not in the table: user space decides from (arch, nr) */
+
+struct sc_shadow_slots {
+  __u32 n;
+  __u32 slot[SC_SHADOW_SLOTS_PER_CGROUP];
+};
+
+struct sc_shadow_key {
+  __u64 cgroup_id;
+  __u32 slot;
+  __u32 arch; /* AUDIT_ARCH_* */
+  __s32 nr;
+  __u32 ret;  /* the candidate's SECCOMP_RET_* value, or SC_SHADOW_UNDECIDED */
+  __u64 args[6]; /* only when the verdict depends on them, else 0 */
+};
+
 /* Kernel-side counters (array map sc_stats). */
 #define SC_STAT_RINGBUF_FULL 0  /* samples dropped: ring buffer full */
 #define SC_STAT_RATE_LIMITED 1  /* samples dropped: over sample_rate_per_sec */
 #define SC_STAT_COUNTS_FULL 2   /* verdicts not counted: aggregation map full */
 #define SC_STAT_LEARN_RANGE 3   /* syscalls not learned: nr >= SC_LEARN_MAX_NR */
 #define SC_STAT_SKIP_SEEN 4     /* seccomp skips seen by sys_exit */
+#define SC_STAT_SHADOW_FULL 5   /* shadowed calls NOT counted: shadow count map full */
 #define SC_STAT_N 8
 
 struct sc_rate {

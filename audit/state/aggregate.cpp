@@ -63,7 +63,8 @@ json shadow_json(const ShadowRecord& r) {
       b["count"] = n;
       baseline.push_back(std::move(b));
     }
-    targets[encode_bytes(id)] = {{"since_ns", t.since_ns}, {"baseline", std::move(baseline)}};
+    targets[encode_bytes(id)] = {{"since_ns", t.since_ns}, {"cgroup_id", t.cgroup_id}, {"slot", t.slot},
+                                 {"baseline", std::move(baseline)}};
   }
   json rows = json::array();
   for (const auto& row : r.rows)
@@ -74,7 +75,8 @@ json shadow_json(const ShadowRecord& r) {
   return {{"name", encode_bytes(r.name)}, {"profile_path", encode_bytes(r.profile_path)},
           {"profile_sha256", encode_bytes(r.profile_sha256)}, {"containers", std::move(containers)},
           {"all", r.all}, {"status", encode_bytes(r.status)}, {"detail", encode_bytes(r.detail)},
-          {"started_ns", r.started_ns}, {"stopped_ns", r.stopped_ns}, {"lost", r.lost},
+          {"requested_ns", r.requested_ns}, {"started_ns", r.started_ns}, {"stopped_ns", r.stopped_ns},
+          {"lost", r.lost}, {"lost_base", r.lost_base},
           {"targets", std::move(targets)}, {"rows", std::move(rows)}};
 }
 
@@ -89,14 +91,18 @@ ShadowRecord shadow_from(const json& j, std::string& where) {
   r.all = j.value("all", false);
   r.status = text_or_empty(j, "status");
   r.detail = text_or_empty(j, "detail");
+  r.requested_ns = j.value("requested_ns", int64_t{0});
   r.started_ns = j.value("started_ns", int64_t{0});
   r.stopped_ns = j.value("stopped_ns", int64_t{0});
   r.lost = j.value("lost", uint64_t{0});
+  r.lost_base = j.value("lost_base", uint64_t{0});
   if (j.contains("targets"))
     for (const auto& [id, t] : j["targets"].items()) {
       where = base + ".targets." + id;
       ShadowTarget target;
       target.since_ns = t.value("since_ns", int64_t{0});
+      target.cgroup_id = t.value("cgroup_id", uint64_t{0});
+      target.slot = t.value("slot", uint32_t{0});
       size_t i = 0;
       for (const auto& b : t.value("baseline", json::array())) {
         where = base + ".targets." + id + ".baseline[" + std::to_string(i++) + "]";

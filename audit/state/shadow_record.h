@@ -31,6 +31,8 @@ struct ShadowRow {
 // verdicts, from this baseline on).
 struct ShadowTarget {
   int64_t since_ns = 0;
+  uint64_t cgroup_id = 0;    // the cgroup its calls are counted under in the kernel
+  uint32_t slot = 0;         // the kernel's table for (this candidate, this container's filter)
   std::map<VerdictKey, uint64_t> baseline;
   bool operator==(const ShadowTarget&) const = default;
 };
@@ -45,9 +47,11 @@ struct ShadowRecord {
   // no tracer, a candidate that does not compile, ...).
   std::string status;
   std::string detail;
+  int64_t requested_ns = 0;  // the request's, to tell a new request of the same name
   int64_t started_ns = 0;
   int64_t stopped_ns = 0;
-  uint64_t lost = 0;         // calls NOT counted (the kernel's shadow map was full)
+  uint64_t lost = 0;         // calls NOT counted since it started (the kernel's shadow map was full)
+  uint64_t lost_base = 0;    // the kernel's lost counter when it started
   std::map<std::string, ShadowTarget> targets;  // container id -> target
   std::vector<ShadowRow> rows;
   bool operator==(const ShadowRecord&) const = default;

@@ -111,4 +111,27 @@ Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const
   return verdict;
 }
 
+bool depends_on_arguments(const ResolvedProfile& resolved, uint32_t arch, int nr) {
+  const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
+  const Verdict v = verdict_of(resolved, arch, nr, zeros);
+  if (v.bad_arch || v.newer_than_profile) return false;
+  const uint32_t unr = static_cast<uint32_t>(nr);
+  if (arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit && unr != 0xffffffffu) arch = SCMP_ARCH_X32;
+  if (arch == SCMP_ARCH_X32 && unr < kX32SyscallBit) arch = SCMP_ARCH_X86_64;
+  const std::string name = syscall_name(arch, nr);
+  int mux_base = 0;
+  if (syscall_number(arch, "socketcall") == std::optional<int>(nr)) mux_base = 100;
+  if (syscall_number(arch, "ipc") == std::optional<int>(nr)) mux_base = 200;
+  bool checked = false;
+  for (const auto& rule : resolved.rules) {
+    if (rule.name == name) {
+      if (rule.args.empty()) return false;  // an unconditional rule decides, whatever the arguments
+      checked = true;
+    } else if (mux_base && mux_subcall(arch, rule.name, mux_base) >= 0) {
+      checked = true;
+    }
+  }
+  return checked;
+}
+
 }  // namespace sc::profile

@@ -44,6 +44,12 @@ struct Verdict {
 Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const uint64_t args[6],
                    const Action& bad_arch_action = Action{ActionKind::KillProcess, std::nullopt});
 
+// Whether verdict_of for (arch, nr) can change with the arguments: some rule that applies to
+// the call checks them (on i386 socketcall/ipc, every rule for one of their subcalls does:
+// a0 is the subcall) and no rule without checks decides it first. False for calls decided
+// by the arch or by the ENOSYS rule.
+bool depends_on_arguments(const ResolvedProfile& resolved, uint32_t arch, int nr);
+
 // True when the condition holds for the argument value (on an arch with `bits` 32 or 64).
 bool condition_holds(const ArgCondition& condition, uint64_t arg, bool arch_32bit);
 
