@@ -26,6 +26,7 @@
 #include "audit/daemon/journal.h"
 #include "audit/daemon/observation.h"
 #include "audit/daemon/reattribute.h"
+#include "audit/daemon/shadow_evaluator.h"
 #include "audit/daemon/state_file.h"
 #include "audit/daemon/would_be.h"
 #include "audit/sources/audit_netlink.h"
@@ -152,6 +153,13 @@ class Daemon {
     std::lock_guard lock(mu_);
     return state_;
   }
+  bpf::Tracer* tracer() const {
+#ifdef SC_HAVE_TRACER
+    return tracer_.get();
+#else
+    return nullptr;
+#endif
+  }
 
   DaemonOptions opts_;
   std::mutex mu_;  // guards state_ (the metrics exporter reads it from its own thread)
@@ -159,6 +167,7 @@ class Daemon {
   Bookkeeping books_;
   attribution::Attributor attributor_;
   WouldBe would_be_;
+  ShadowEvaluator shadow_{opts_.state_dir};
   struct PendingKill {
     Observation observation;
     int32_t pid = 0;
@@ -322,6 +331,7 @@ void Daemon::open_sources() {
   };
   keep("audit", audit_health);
   keep("bpf", bpf_health);
+  shadow_.restore(tracer(), state_);
 }
 
 bool Daemon::start() {
@@ -1004,9 +1014,23 @@ void Daemon::rescan() {
     it->second.exited_at_ns.reset();
   }
   bool moved = reattribute_locked();
+  // Shadow evaluation: requests and the targets' kernel slots, with the watched set as it is now.
+  std::vector<ShadowCandidateTarget> targets;
+  for (const auto& [id, w] : watched_) {
+    ShadowCandidateTarget t{w.container_id, id, std::nullopt};
+    for (const auto& e : entries)
+      if (e.container_id == w.container_id) t.entry = e;
+    targets.push_back(std::move(t));
+  }
+  bool shadows_changed = false;
+  try {
+    shadows_changed = shadow_.sync(tracer(), targets, state_, now);
+  } catch (const std::exception& e) {
+    spdlog::error("shadow: {}", e.what());
+  }
   lock.unlock();
   // A changed watched set is written at once: state.json's daemon.watched is current.
-  if (moved || watched_changed) flush();
+  if (moved || watched_changed || shadows_changed) flush();
 }
 
 // ---- persistence -----------------------------------------------------------------------
@@ -1035,6 +1059,9 @@ void Daemon::flush() {
   Bookkeeping books;
   {
     std::lock_guard lock(mu_);
+    // Shadow rows from the kernel's counts and the verdicts recorded so far: a state.json
+    // holds the rows of every call its verdicts include.
+    shadow_.collect(tracer(), state_);
     state_.last_flush_ns = realtime_ns();
     ++books_.flush_seq;
     books_.watched = watched_status();

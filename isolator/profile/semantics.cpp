@@ -47,7 +47,8 @@ int mux_subcall(uint32_t arch, const std::string& rule_name, int base) {
 
 Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const uint64_t args[6],
                    const Action& bad_arch_action) {
-  Verdict verdict{resolved.default_action, nullptr, false};
+  Verdict verdict;
+  verdict.action = resolved.default_action;
   auto covers = [&](uint32_t a) { return std::find(resolved.arches.begin(), resolved.arches.end(), a) != resolved.arches.end(); };
   // x86_64 and x32 share AUDIT_ARCH_X86_64; the x32 bit in the number says which ABI runs.
   // libseccomp compiles the two into one block when the filter covers both (so the number

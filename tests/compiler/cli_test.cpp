@@ -202,7 +202,7 @@ TEST(EngineCli, ExplainNamesTheRuleLibseccompsOrderPicks) {
   unlink(path);
   ASSERT_EQ(j.rc, 0) << j.err;
   auto out = nlohmann::json::parse(j.out);
-  EXPECT_EQ(out["verdict"], "TRACE(0)");
+  EXPECT_EQ(out["verdict"], "TRACE(1)");
   EXPECT_EQ(out["rule"], "syscalls[1]");
   EXPECT_EQ(out["also_holding"], nlohmann::json::array({"syscalls[0]"}));
   EXPECT_EQ(out["model_agrees"], true);

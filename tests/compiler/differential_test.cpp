@@ -341,9 +341,9 @@ TEST(Differential, ArgumentCheckedRulesWithDifferentActionsAllHolding) {
     "syscalls":[{"names":["futex"],"action":"SCMP_ACT_ALLOW","args":[{"index":4,"value":5,"op":"SCMP_CMP_GT"}]},
                 {"names":["futex"],"action":"SCMP_ACT_TRACE","args":[{"index":5,"value":0,"op":"SCMP_CMP_NE"}]}]})";
   expect_cases(json, {SCMP_ARCH_X86_64},
-               {{SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 9, 1}, "TRACE(0)"},
+               {{SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 9, 1}, "TRACE(1)"},
                 {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 9, 0}, "ALLOW"},
-                {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 1, 1}, "TRACE(0)"},
+                {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 1, 1}, "TRACE(1)"},
                 {SCMP_ARCH_X86_64, 202, {0, 0, 0, 0, 1, 0}, "ERRNO(1)"}});
   ResolvedProfile r = resolve(parse_profile(json), x86_64_context({}, false));
   const uint64_t both[6] = {0, 0, 0, 0, 9, 1}, one[6] = {0, 0, 0, 0, 9, 0};

@@ -1,0 +1,260 @@
+// Shadow evaluation end to end (issue 13): the real daemon with the BPF tracer live, real
+// containers from `seccomp-isolator launch`, and the proof that the shadow is right: the same
+// deterministic workload runs twice,
+//   1. under P (Docker's profile, enforcing) while candidates are shadowed;
+//   2. under each candidate for real, in audit mode, the daemon recording its would-be verdicts;
+// and per (syscall, arch, action) the shadow's counts equal what the candidate really did.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "audit/state/shadow.h"
+#include "tests/audit/daemon_harness.h"
+#include "tests/support/privileges.h"
+
+using sc::testing::DaemonHarness;
+using sc::testing::PinDir;
+
+namespace {
+
+// Docker's default capabilities: no CAP_SYS_ADMIN, so its clone rule checks the flags.
+const char* kDockerCaps =
+    R"({"linux_info":{"bounding_capabilities":{"capabilities":["CHOWN","DAC_OVERRIDE","FSETID","FOWNER","MKNOD",)"
+    R"("NET_RAW","SETGID","SETUID","SETFCAP","SETPCAP","NET_BIND_SERVICE","SYS_CHROOT","KILL","AUDIT_WRITE"]}}})";
+
+nlohmann::json docker_profile() {
+  std::ifstream in(std::string(SC_SHARED_DIR) + "/profiles/docker-default.json");
+  return nlohmann::json::parse(in);
+}
+
+// Removes `name` from every ALLOW rule of `p` (a rule left without names is dropped).
+void disallow(nlohmann::json& p, const std::string& name, const std::function<bool(const nlohmann::json&)>& which = {}) {
+  auto& rules = p["syscalls"];
+  for (auto it = rules.begin(); it != rules.end();) {
+    auto& names = (*it)["names"];
+    if ((*it)["action"] == "SCMP_ACT_ALLOW" && (!which || which(*it)))
+      names.erase(std::remove(names.begin(), names.end(), name), names.end());
+    it = names.empty() ? rules.erase(it) : std::next(it);
+  }
+}
+
+// Stricter than Docker's: uname denied with EACCES, times kills, personality(0xffffffff) no
+// longer allowed (an argument-checked rule removed).
+nlohmann::json stricter_profile() {
+  nlohmann::json p = docker_profile();
+  disallow(p, "uname");
+  disallow(p, "times");
+  disallow(p, "personality", [](const nlohmann::json& r) {
+    return r.contains("args") && r["args"].size() == 1 && r["args"][0]["value"] == 4294967295u;
+  });
+  p["syscalls"].push_back({{"names", {"uname"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 13}});
+  p["syscalls"].push_back({{"names", {"times"}}, {"action", "SCMP_ACT_KILL_PROCESS"}});
+  return p;
+}
+
+// Looser: keyctl, personality and clone allowed whatever their arguments.
+nlohmann::json looser_profile() {
+  nlohmann::json p = docker_profile();
+  p["syscalls"].push_back({{"names", {"keyctl", "personality", "clone"}}, {"action", "SCMP_ACT_ALLOW"}});
+  return p;
+}
+
+// The workload's syscalls (tests/audit/shadow_workload.cpp): only these are compared (the
+// launcher's and the loader's calls before the barrier are not part of the shadow).
+const std::set<std::string> kBody = {"uname", "getppid", "times", "personality", "keyctl", "add_key", "clone", "getpid"};
+
+// Launches `id` under `profile` running the workload behind a FIFO barrier; `before_release`
+// runs once the daemon watches the container. Returns launch's wait status and output.
+int launch(DaemonHarness& h, const std::string& profiles, const std::string& id, const std::string& profile,
+           bool audit, const std::function<void()>& before_release, std::string* out) {
+  const std::string fifo = h.dir() + "/go-" + id;
+  EXPECT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::vector<std::string> argv = {sc::testing::binary("seccomp-isolator"), "launch",
+                                   "--seccomp_config_dir=" + profiles, "--seccomp_profile_name=" + profile,
+                                   "--runtime_dir=" + h.runtime_dir(), "--container_id=" + id,
+                                   std::string("--container_info=") + kDockerCaps};
+  if (audit) argv.push_back("--audit");
+  argv.insert(argv.end(), {"--", SC_SHADOW_WORKLOAD, fifo});
+  int status = -1;
+  std::thread launcher([&] { status = sc::testing::run_program(argv, out); });
+  h.wait_until_watched(id);
+  before_release();
+  int fd = -1;
+  for (int i = 0; i < 10000 && fd < 0; ++i) {
+    fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a FIFO has no "opened" event: poll
+  }
+  EXPECT_GE(fd, 0) << "the workload never read its barrier";
+  if (fd >= 0) {
+    EXPECT_EQ(write(fd, "go\n", 3), 3);
+    close(fd);
+  }
+  launcher.join();
+  return status;
+}
+
+void request_shadow(const DaemonHarness& h, const std::string& name, const std::string& profile_path,
+                    const std::vector<std::string>& containers) {
+  std::ifstream in(profile_path);
+  sc::audit::ShadowRequest r;
+  r.name = name;
+  r.profile_path = profile_path;
+  r.profile_text = std::string((std::istreambuf_iterator<char>(in)), {});
+  r.containers = containers;
+  r.requested_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::filesystem::create_directories(sc::audit::shadow_request_dir(h.state_dir()));
+  std::ofstream(sc::audit::shadow_request_path(h.state_dir(), name)) << sc::audit::request_to_json_text(r);
+}
+
+using Tally = std::map<std::tuple<std::string, std::string, std::string>, uint64_t>;  // (syscall, arch, action)
+
+std::string show(const Tally& t) {
+  std::ostringstream o;
+  for (const auto& [k, n] : t) o << "  " << std::get<0>(k) << "/" << std::get<1>(k) << " " << std::get<2>(k) << " x" << n << "\n";
+  return o.str();
+}
+
+std::string show_rows(const sc::audit::ShadowRecord& r) {
+  std::ostringstream o;
+  o << r.name << " [" << r.status << "] " << r.detail << "\n";
+  for (const auto& row : r.rows)
+    o << "  " << row.container << " " << row.syscall << "/" << row.arch << " current=" << row.current << "("
+      << row.current_errno << ") candidate=" << row.candidate << "(" << row.candidate_errno << ") x" << row.count << "\n";
+  return o.str();
+}
+
+uint64_t rows_count(const sc::audit::ShadowRecord& r, const std::string& syscall, const std::string& arch,
+                    const std::string& current, const std::string& candidate, int32_t candidate_errno = -2) {
+  uint64_t n = 0;
+  for (const auto& row : r.rows)
+    if (row.syscall == syscall && row.arch == arch && row.current == current && row.candidate == candidate &&
+        (candidate_errno == -2 || row.candidate_errno == candidate_errno))
+      n += row.count;
+  return n;
+}
+
+}  // namespace
+
+TEST(Shadow, CandidateCountsEqualWhatTheCandidateReallyDoes) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  PinDir pins;  // destroyed after the harness (which stops the daemon first)
+  DaemonHarness h;
+  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=auto"});
+  const std::string profiles = h.dir() + "/profiles";
+  std::filesystem::create_directories(profiles);
+  std::ofstream(profiles + "/docker.json") << docker_profile().dump(1);
+  std::ofstream(profiles + "/stricter.json") << stricter_profile().dump(1);
+  std::ofstream(profiles + "/looser.json") << looser_profile().dump(1);
+  const std::string pid = std::to_string(getpid());
+
+  // 1. Under Docker's profile, with both candidates shadowed from before the workload's calls.
+  const std::string shadowed = "shadowed-" + pid;
+  std::string out;
+  int st = launch(h, profiles, shadowed, "docker.json", false, [&] {
+    request_shadow(h, "stricter", profiles + "/stricter.json", {shadowed});
+    request_shadow(h, "looser", profiles + "/looser.json", {shadowed});
+    h.wait_state([&](const sc::audit::State& s) {
+      for (const char* n : {"stricter", "looser"}) {
+        auto it = s.shadows.find(n);
+        if (it == s.shadows.end() || !it->second.targets.count(shadowed)) return false;
+      }
+      return true;
+    }, "both shadows active on " + shadowed);
+  }, &out);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << " " << out << h.log_tail();
+  ASSERT_TRUE(h.mark());  // every record of run 1 is in the state, and its rows in the same flush
+  const sc::audit::State s1 = h.read_state();
+  ASSERT_TRUE(s1.shadows.count("stricter") && s1.shadows.count("looser")) << h.log_tail();
+  const auto& stricter = s1.shadows.at("stricter");
+  const auto& looser = s1.shadows.at("looser");
+  ASSERT_EQ(stricter.status, "active") << stricter.detail;
+  EXPECT_EQ(stricter.lost, 0u);
+
+  // Literal expectations, worked out from the workload and the three profiles.
+  SCOPED_TRACE(show_rows(stricter) + show_rows(looser));
+  EXPECT_EQ(rows_count(stricter, "uname", "x86_64", "allow", "errno", 13), 3u);
+  EXPECT_EQ(rows_count(stricter, "uname", "x86", "allow", "errno", 13), 1u);     // int 0x80
+  EXPECT_EQ(rows_count(stricter, "times", "x86_64", "allow", "kill_process"), 1u);
+  EXPECT_EQ(rows_count(stricter, "personality", "x86_64", "allow", "errno", 1), 1u);  // 0xffffffff, per tuple
+  EXPECT_EQ(rows_count(stricter, "personality", "x86_64", "allow", "allow"), 1u);     // 0x0008
+  EXPECT_EQ(rows_count(stricter, "personality", "x86_64", "errno", "unknown"), 2u);   // denied: no arguments
+  EXPECT_EQ(rows_count(stricter, "clone", "x86_64", "errno", "unknown"), 1u);
+  EXPECT_EQ(rows_count(stricter, "keyctl", "x86_64", "errno", "errno", 1), 2u);
+  EXPECT_EQ(rows_count(stricter, "getpid", "x86", "allow", "allow"), 2u);
+  EXPECT_EQ(rows_count(looser, "keyctl", "x86_64", "errno", "allow"), 2u);           // newly allowed
+  EXPECT_EQ(rows_count(looser, "personality", "x86_64", "errno", "allow"), 2u);
+  EXPECT_EQ(rows_count(looser, "personality", "x86", "errno", "allow"), 1u);
+  EXPECT_EQ(rows_count(looser, "clone", "x86_64", "errno", "allow"), 1u);
+  EXPECT_EQ(rows_count(looser, "add_key", "x86_64", "errno", "errno", 1), 1u);
+  EXPECT_EQ(rows_count(looser, "uname", "x86_64", "allow", "allow"), 3u);
+  // A call the container's filter denied never reached sys_enter: no row says it ran.
+  EXPECT_EQ(rows_count(looser, "keyctl", "x86_64", "allow", "allow"), 0u);
+
+  // 2. Each candidate for real, in audit mode: its would-be verdicts are what it does.
+  for (const auto* record : {&stricter, &looser}) {
+    const std::string real = "real-" + record->name + "-" + pid;
+    st = launch(h, profiles, real, record->name + ".json", true, [] {}, &out);
+    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << real << ": " << st << " " << out;
+    ASSERT_TRUE(h.mark());
+    const sc::audit::State s2 = h.read_state();
+    Tally did, shadow_known;
+    std::map<std::pair<std::string, std::string>, uint64_t> did_total, shadow_total;  // (syscall, arch)
+    std::set<std::pair<std::string, std::string>> unknown;
+    for (const auto& [k, v] : s2.containers.at(real).verdicts) {
+      if (!kBody.count(v.syscall) || k.action != "log") continue;
+      ASSERT_FALSE(v.would_be_action.empty()) << v.syscall;
+      did[{v.syscall, k.arch, v.would_be_action}] += v.count;
+      did_total[{v.syscall, k.arch}] += v.count;
+    }
+    for (const auto& row : record->rows) {
+      if (row.container != shadowed || !kBody.count(row.syscall) || row.candidate == "allow") continue;
+      shadow_total[{row.syscall, row.arch}] += row.count;
+      if (row.candidate == "unknown") unknown.insert({row.syscall, row.arch});
+      else shadow_known[{row.syscall, row.arch, row.candidate}] += row.count;
+    }
+    SCOPED_TRACE(record->name + ": the candidate did\n" + show(did) + "the shadow said\n" + show(shadow_known));
+    EXPECT_FALSE(did.empty());
+    EXPECT_EQ(did_total, shadow_total) << "per (syscall, arch), every denial counted once, known or unknown";
+    for (const auto& [k, n] : did)
+      if (!unknown.count({std::get<0>(k), std::get<1>(k)})) {
+        EXPECT_EQ(shadow_known[k], n) << std::get<0>(k) << "/" << std::get<1>(k);
+      }
+    for (const auto& [k, n] : shadow_known)
+      if (!unknown.count({std::get<0>(k), std::get<1>(k)})) {
+        EXPECT_EQ(did[k], n) << std::get<0>(k) << "/" << std::get<1>(k);
+      }
+  }
+}
+
+// Without the tracer (the harness's default pin dir is not on bpffs) a request is refused,
+// saying why, and nothing is counted.
+TEST(Shadow, WithoutTheTracerARequestIsRefusedWithTheReason) {
+  SC_REQUIRE_ROOT();
+  DaemonHarness h;
+  h.start_daemon();
+  const std::string profile = h.dir() + "/candidate.json";
+  std::ofstream(profile) << docker_profile().dump();
+  request_shadow(h, "blind", profile, {"anything"});
+  ASSERT_TRUE(h.wait_state([](const sc::audit::State& s) { return s.shadows.count("blind") > 0; }, "the request seen"));
+  const auto r = h.read_state().shadows.at("blind");
+  EXPECT_EQ(r.status, "refused");
+  EXPECT_NE(r.detail.find("raw_tp/sys_enter"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("cannot see allowed calls"), std::string::npos) << r.detail;
+  EXPECT_TRUE(r.rows.empty());
+}
