@@ -228,6 +228,25 @@ TEST(Render, SeriesCapFoldsRarestIntoOtherPerAction) {
   EXPECT_TRUE(e.find("seccomp_container_folded_series").empty());
 }
 
+// A row that holds no verdict (an audit record's sample whose count the tracer owns, under a
+// key with the errno the record lacks) is no series: it neither shows nor takes a place
+// under the cap (the churn test under the real daemon found it folded as 12 extra sets).
+TEST(Render, RowsWithoutVerdictsAreNoSeries) {
+  audit::State st;
+  auto& c = add_container(st, "sampled", "enforce", "p", kNow);
+  for (int nr = 0; nr < 12; ++nr) {
+    add_verdict(c, native_arch(), nr, "sys" + std::to_string(nr), "errno", 1, 1 + nr, kNow, kNow);
+    add_verdict(c, native_arch(), nr, "sys" + std::to_string(nr), "errno", -1, 0, kNow, kNow);
+  }
+  ExporterOptions o;
+  o.max_series_per_container = 8;
+  auto e = parse_exposition(render(st, o, kNow));
+  EXPECT_EQ(e.find("seccomp_verdicts_total", {{"container", "sampled"}}).size(), 8u);
+  EXPECT_EQ(value_of(e, "seccomp_container_folded_series", {{"container", "sampled"}}), 5);
+  EXPECT_EQ(value_of(e, "seccomp_verdicts_total", {{"syscall", "other"}, {"action", "errno"}}), 15);
+  EXPECT_TRUE(e.find("seccomp_verdicts_total", {{"container", "sampled"}, {"errno", ""}}).empty());
+}
+
 TEST(Render, PromtoolCheckMetricsIsClean) {
   audit::State st = sample_state();
   auto& c = add_container(st, "hostile\"\\\n\xFF", "audit", "p\xFE", kNow);
