@@ -21,9 +21,14 @@ root=$(pwd)
 seconds=${SC_FUZZ_SECONDS:-60}
 shared=${SC_SHARED_DIR:-$root/../shared}
 
-CC=clang CXX=clang++ cmake -S "$root" -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSC_FUZZ=ON -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF -DSC_SHARED_DIR="$shared" >/dev/null
-cmake --build build/fuzz -j"$(nproc)" --target profile_fuzzer record_fuzzer inputs_fuzzer >/dev/null
+# SC_FUZZ_BUILD_DIR: a tree already configured with clang, -DSC_FUZZ=ON and -DSC_SANITIZE=ON
+# (scripts/test.sh's sanitizer tree is one: the fuzzers are built there with everything else).
+build=${SC_FUZZ_BUILD_DIR:-build/fuzz}
+if [ -z "${SC_FUZZ_BUILD_DIR:-}" ]; then
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSC_FUZZ=ON -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF -DSC_SHARED_DIR="$shared" >/dev/null
+fi
+cmake --build "$build" -j"$(nproc)" --target profile_fuzzer record_fuzzer inputs_fuzzer >/dev/null
 
 corpus=$(mktemp -d)
 records=$(mktemp -d)
@@ -40,13 +45,13 @@ run_fuzzer() {
   shift 3
   echo "fuzzing ${name} for ${secs}s"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    build/fuzz/tests/fuzz/"$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix=build/fuzz/ "$@" "$dir" 2>build/fuzz/"$name".log || {
-      tail -60 build/fuzz/"$name".log >&2
-      echo "fuzz: ${name} found a failure; reproducer in build/fuzz/" >&2
+    "$build"/tests/fuzz/"$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$build"/ "$@" "$dir" 2>"$build"/"$name".log || {
+      tail -60 "$build"/"$name".log >&2
+      echo "fuzz: ${name} found a failure; reproducer in $build/" >&2
       exit 1
     }
-  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' build/fuzz/"$name".log | tail -2 || true
+  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$build"/"$name".log | tail -2 || true
 }
 # keep_seeds NAME SEEDS_DIR CORPUS: with SC_FUZZ_UPDATE_SEEDS=1, the inputs of CORPUS that add
 # coverage to SEEDS_DIR are copied into it (named by their SHA-1, as libFuzzer does).
@@ -54,7 +59,7 @@ keep_seeds() {
   [ "${SC_FUZZ_UPDATE_SEEDS:-0}" = 1 ] || return 0
   local before
   before=$(find "$2" -type f | wc -l)
-  build/fuzz/tests/fuzz/"$1" -merge=1 -max_len=32768 "$2" "$3" 2>>build/fuzz/"$1".log >/dev/null
+  "$build"/tests/fuzz/"$1" -merge=1 -max_len=32768 "$2" "$3" 2>>"$build"/"$1".log >/dev/null
   echo "fuzz: ${1}: $(( $(find "$2" -type f | wc -l) - before )) new seed(s) in $2"
 }
 run_fuzzer profile_fuzzer "$third" "$corpus" -max_len=32768 -dict=tests/fuzz/profile.dict

@@ -37,7 +37,7 @@ std::vector<CgroupRule> parse_cgroup_rules(const std::string& json_text, const s
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number that overflows
     throw std::runtime_error(source + ": invalid JSON: " + e.what());
   }
   if (!j.is_object() || !j.contains("rules") || !j["rules"].is_array())

@@ -42,7 +42,7 @@ ProfileDocument document_from_text(const std::string& text, const std::string& p
   doc.text = text;
   try {
     doc.json = nlohmann::ordered_json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number that overflows
     throw std::runtime_error("Failed to parse Seccomp profile '" + path + "': " + e.what());
   }
   if (!doc.json.is_object())

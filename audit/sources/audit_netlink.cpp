@@ -15,6 +15,14 @@
 namespace sc::audit {
 namespace {
 
+// NLMSG_OK, with the comparison of the header's unsigned length and the signed remainder
+// written out (the macro's mixed-sign compare is a -Wsign-compare warning under clang).
+bool message_fits(const nlmsghdr* h, int len) {
+  return len >= static_cast<int>(sizeof(nlmsghdr)) && h->nlmsg_len >= sizeof(nlmsghdr) &&
+         static_cast<int64_t>(h->nlmsg_len) <= len;
+}
+
+
 std::system_error os_error(int err, const std::string& what) {
   return std::system_error(err, std::generic_category(), what);
 }
@@ -74,7 +82,7 @@ int AuditNetlink::poll(int timeout_ms,
     // length is rarely a multiple of 4, so after the last message an unsigned length would
     // wrap around and NLMSG_OK would walk past the buffer.
     int len = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); message_fits(h, len); h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_type == NLMSG_NOOP || h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) continue;
       const char* payload = static_cast<const char*>(NLMSG_DATA(h));
       size_t payload_len = h->nlmsg_len >= NLMSG_HDRLEN ? h->nlmsg_len - NLMSG_HDRLEN : 0;
@@ -114,7 +122,7 @@ std::optional<uint32_t> audit_kernel_lost() {
     // length is rarely a multiple of 4, so after the last message an unsigned length would
     // wrap around and NLMSG_OK would walk past the buffer.
     int len = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); message_fits(h, len); h = NLMSG_NEXT(h, len)) {
       if (h->nlmsg_type == NLMSG_ERROR) {
         auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
         if (err->error != 0) return std::nullopt;  // e.g. -EPERM without CAP_AUDIT_CONTROL

@@ -9,7 +9,8 @@
 // Cases: default hooks (signal_generate, process events) with the cgroup not watched and
 // watched; syscall hooks (raw_tp sys_enter/sys_exit) on with the cgroup not watched, watched
 // and allowed, watched and denied (a libseccomp ERRNO filter on getppid; its baseline has the
-// same filter and no tracer). Needs root. Exit: 0, 1 on failure, 2 on usage errors.
+// same filter and no tracer); and shadowed by one candidate (shadow evaluation), its verdict
+// decided from the table by (arch, nr), or per argument tuple. Needs root. Exit: 0, 1 on failure, 2 on usage errors.
 #include <seccomp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,6 +43,7 @@ struct Case {
   SyscallHooks hooks;
   bool watched;
   bool denied;
+  int shadow = 0;  // 0: not shadowed; 1: one candidate, decided by (arch, nr); 2: per argument tuple
 };
 
 struct Config {
@@ -132,6 +134,8 @@ int main(int argc, char** argv) {
       {"syscall hooks on, not watched", true, SyscallHooks::On, false, false},
       {"syscall hooks on, watched, allowed", true, SyscallHooks::On, true, false},
       {"syscall hooks on, watched, denied (ERRNO)", true, SyscallHooks::On, true, true},
+      {"syscall hooks on, watched, shadowed (verdict by nr)", true, SyscallHooks::On, true, false, 1},
+      {"syscall hooks on, watched, shadowed (per argument tuple)", true, SyscallHooks::On, true, false, 2},
   };
   int rc = 0;
   std::string hooks_line;
@@ -148,6 +152,10 @@ int main(int argc, char** argv) {
         options.pin_links = false;
         auto tracer = std::make_unique<sc::bpf::Tracer>(options);
         if (c.watched) tracer->watch(cgroup_id, c.hooks == SyscallHooks::On);
+        if (c.shadow) {
+          tracer->shadow_fill(0, [&](uint32_t, int32_t) { return sc::bpf::ShadowEntry{0x7fff0000u, c.shadow == 2}; });
+          tracer->shadow_cgroup(cgroup_id, {0});
+        }
         if (hooks_line.empty())
           for (const auto& h : tracer->hooks())
             if (h.live) hooks_line += (hooks_line.empty() ? "" : ", ") + h.name;
@@ -158,6 +166,15 @@ int main(int argc, char** argv) {
             if (v.cgroup_id == cgroup_id && v.nr == SYS_getppid) n += v.count;
           if (n != uint64_t(config.calls)) {
             std::fprintf(stderr, "sc_tracer_bench: counted %llu of %ld denied calls\n", (unsigned long long)n, config.calls);
+            rc = 1;
+          }
+        }
+        if (c.shadow) {  // every call counted for the candidate, too
+          uint64_t n = 0;
+          for (const auto& v : tracer->shadow_counts())
+            if (v.cgroup_id == cgroup_id && v.nr == SYS_getppid) n += v.count;
+          if (n != uint64_t(config.calls)) {
+            std::fprintf(stderr, "sc_tracer_bench: shadow counted %llu of %ld calls\n", (unsigned long long)n, config.calls);
             rc = 1;
           }
         }

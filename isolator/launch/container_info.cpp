@@ -70,7 +70,7 @@ ContainerInfo parse_container_info(const std::string& text) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number that overflows
     fail("", std::string("invalid JSON: ") + e.what());
   }
   if (!root.is_object()) fail("", "expected a JSON object");

@@ -50,32 +50,40 @@ Verdict verdict_of(const ResolvedProfile& resolved, uint32_t arch, int nr, const
   Verdict verdict;
   verdict.action = resolved.default_action;
   auto covers = [&](uint32_t a) { return std::find(resolved.arches.begin(), resolved.arches.end(), a) != resolved.arches.end(); };
-  // x86_64 and x32 share AUDIT_ARCH_X86_64; the x32 bit in the number says which ABI runs.
-  // libseccomp compiles the two into one block when the filter covers both (so the number
-  // alone decides), and otherwise sends the other ABI's numbers to the bad-arch action, except
-  // -1 on x86_64: the number a tracer uses to skip a call, which goes on to the rules.
-  const uint32_t unr = static_cast<uint32_t>(nr);
-  if (arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit && covers(SCMP_ARCH_X32) && unr != 0xffffffffu)
-    return verdict_of(resolved, SCMP_ARCH_X32, nr, args, bad_arch_action);
-  if (arch == SCMP_ARCH_X32 && unr < kX32SyscallBit && covers(SCMP_ARCH_X86_64))
-    return verdict_of(resolved, SCMP_ARCH_X86_64, nr, args, bad_arch_action);
-  const bool other_abi = (arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit && unr != 0xffffffffu &&
-                          !covers(SCMP_ARCH_X32)) ||
-                         (arch == SCMP_ARCH_X32 && unr < kX32SyscallBit);
-  if (!covers(arch) || other_abi) {
+  auto bad_arch = [&] {
     verdict.action = bad_arch_action;
     verdict.bad_arch = true;
     return verdict;
-  }
-  // runc's stub runs before libseccomp's program, and on x86_64 only for numbers without the
-  // x32 bit (x32 numbers, -1 included, go on to the x32 stub or to libseccomp).
-  const bool stub_applies = !(arch == SCMP_ARCH_X86_64 && unr >= kX32SyscallBit);
+  };
+  // x86_64 and x32 share AUDIT_ARCH_X86_64: asked about one the filter does not cover, the
+  // answer is the other's block's (which sends foreign numbers to the bad-arch action).
+  if (arch == SCMP_ARCH_X32 && !covers(SCMP_ARCH_X32) && covers(SCMP_ARCH_X86_64))
+    return verdict_of(resolved, SCMP_ARCH_X86_64, nr, args, bad_arch_action);
+  if (arch == SCMP_ARCH_X86_64 && !covers(SCMP_ARCH_X86_64) && covers(SCMP_ARCH_X32))
+    return verdict_of(resolved, SCMP_ARCH_X32, nr, args, bad_arch_action);
+  if (!covers(arch)) return bad_arch();
+  // The x32 bit in the number says which ABI runs.
+  const uint32_t unr = static_cast<uint32_t>(nr);
+  const bool x32_bit = (unr & kX32SyscallBit) != 0;
+  if (arch == SCMP_ARCH_X86_64 && x32_bit && covers(SCMP_ARCH_X32))
+    return verdict_of(resolved, SCMP_ARCH_X32, nr, args, bad_arch_action);
+  if (arch == SCMP_ARCH_X32 && !x32_bit && covers(SCMP_ARCH_X86_64))
+    return verdict_of(resolved, SCMP_ARCH_X86_64, nr, args, bad_arch_action);
+  // runc's stub runs before libseccomp's program and splits on the x32 bit (jset): its x86_64
+  // part sees the numbers without the bit, its x32 part those with it.
+  const bool stub_applies = arch == SCMP_ARCH_X86_64 ? !x32_bit : arch == SCMP_ARCH_X32 ? x32_bit : true;
   if (auto stub = resolved.enosys_above.find(arch);
       stub_applies && stub != resolved.enosys_above.end() && unr > static_cast<uint32_t>(stub->second)) {
     verdict.action = Action{ActionKind::Errno, ENOSYS};
     verdict.newer_than_profile = true;
     return verdict;
   }
+  // libseccomp, when the filter covers only one of the two ABIs, sends the other's numbers
+  // (compared unsigned: jge 0x40000000) to the bad-arch action, except -1 on x86_64: the
+  // number a tracer uses to skip a call, which goes on to the rules.
+  if (arch == SCMP_ARCH_X86_64 && !covers(SCMP_ARCH_X32) && unr >= kX32SyscallBit && unr != 0xffffffffu)
+    return bad_arch();
+  if (arch == SCMP_ARCH_X32 && !covers(SCMP_ARCH_X86_64) && unr < kX32SyscallBit) return bad_arch();
   const bool narrow = arch_is_32bit(arch);
   const std::string name = syscall_name(arch, nr);
   int mux_base = 0;

@@ -64,7 +64,7 @@ Entry from_json_text(const std::string& text) {
   json j;
   try {
     j = bytes::parse_integer_json(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number that overflows
     throw std::runtime_error(std::string("registry entry: invalid JSON: ") + e.what());
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(std::string("registry entry: ") + e.what());
