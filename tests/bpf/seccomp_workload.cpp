@@ -72,7 +72,8 @@ std::string unhex(const std::string& hex) {
   return out;
 }
 
-long denied_call(long nr) { return syscall(nr, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66); }
+// Longs: syscall() reads six longs from its varargs (an int leaves the upper half undefined).
+long denied_call(long nr) { return syscall(nr, 0x11L, 0x22L, 0x33L, 0x44L, 0x55L, 0x66L); }
 
 void* thread_call(void* arg) {
   denied_call(*static_cast<long*>(arg));
