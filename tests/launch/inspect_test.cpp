@@ -109,7 +109,9 @@ TEST_F(Inspect, AnotherProcessOfTheContainerIsFoundByItsCgroup) {
   SC_REQUIRE_ROOT();
   std::string id = unique_id("cgroup");
   auto launcher = start(id, {"--seccomp_profile_name=docker-default.json"},
-                        {"/bin/sh", "-c", kProbe + " wait & echo pid=$!; wait"});
+                        // The shell says the pid, then "ready" (the probe's own "ready" could come
+                        // first and end start()'s read before the pid line: a race seen in CI).
+                        {"/bin/sh", "-c", kProbe + " wait >/dev/null & echo pid=$!; echo ready; wait"});
   auto at = last_output_.find("pid=");
   ASSERT_NE(at, std::string::npos) << last_output_;
   pid_t pid = std::atoi(last_output_.c_str() + at + 4);
