@@ -8,5 +8,5 @@ int main(int argc, char** argv) {
   using namespace sc::audit::cli;
   return sc::cli_dispatch::run_subcommands(
       app, "seccomp-audit",
-      {add_run_command, add_events_command, add_suggest_command, add_report_command, add_hooks_command}, argc, argv);
+      {add_run_command, add_events_command, add_suggest_command, add_report_command, add_hooks_command, add_shadow_command}, argc, argv);
 }

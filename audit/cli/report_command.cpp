@@ -6,6 +6,8 @@
 
 #include "audit/cli/commands.h"
 #include "audit/refine/report_model.h"
+#include "audit/refine/shadow_report.h"
+#include "audit/refine/time_text.h"
 #include "audit/refine/state_input.h"
 #include "host/atomic_file.h"
 #include "isolator/registry/registry.h"
@@ -16,6 +18,7 @@ namespace {
 struct ReportFlags {
   std::string container;
   std::string profile;
+  std::string shadow;
   std::string state_dir = refine::kDefaultStateDir;
   std::string runtime_dir = registry::kDefaultRuntimeDir;
   std::string profile_file;
@@ -42,6 +45,14 @@ int64_t parse_duration_ns(const std::string& text) {
 
 int run_report(const ReportFlags& flags) {
   State state = refine::load_state(flags.state_dir);
+  if (!flags.shadow.empty()) {
+    refine::ShadowReport report =
+        refine::build_shadow_report(state, flags.shadow, parse_duration_ns(flags.ready_after), refine::now_ns());
+    std::string text = flags.format == "html" ? refine::render_shadow_html(report) : refine::render_shadow_markdown(report);
+    if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
+    else host::write_file_atomically(flags.output, text);
+    return 0;
+  }
   std::vector<refine::ContainerGroup> groups;
   if (!flags.container.empty()) groups.push_back(refine::select_container(state, flags.container));
   else if (!flags.profile.empty()) groups.push_back(refine::select_profile(state, flags.profile));
@@ -64,8 +75,13 @@ Run add_report_command(CLI::App& app) {
       "report", "Report per profile and container: verdicts, what would break if enforced, the suggested patch, readiness");
   auto* container = sub->add_option("--container", flags->container, "Only this container");
   auto* profile = sub->add_option("--profile", flags->profile, "Only the containers that ran this profile name");
+  auto* shadow = sub->add_option("--shadow", flags->shadow,
+                                 "The candidate of this shadow (seccomp-audit shadow): readiness, what it would break, "
+                                 "what it would newly allow");
   container->excludes(profile);
   profile->excludes(container);
+  shadow->excludes(container);
+  shadow->excludes(profile);
   sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")->capture_default_str();
   sub->add_option("--runtime_dir", flags->runtime_dir, "The isolator's registry (containers' capabilities)")
       ->capture_default_str();

@@ -3,9 +3,6 @@
 #include <seccomp.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <tuple>
 
@@ -13,6 +10,7 @@
 
 #include "audit/daemon/arch_names.h"
 #include "audit/state/shadow.h"
+#include "audit/state/shadow_files.h"
 #include "bytes/untrusted.h"
 #include "isolator/compiler/action_codes.h"
 #include "isolator/compiler/evaluator.h"
@@ -149,15 +147,12 @@ void ShadowEvaluator::fill(bpf::Tracer* tracer, uint32_t slot) {
 }
 
 void ShadowEvaluator::restore(bpf::Tracer* tracer, State& state) {
+  const ShadowRequests requests = read_shadow_requests(state_dir_);
   for (auto& [name, record] : state.shadows) {
     if (record.status != "active") continue;
-    std::ifstream in(shadow_request_path(state_dir_, name));
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    try {
-      candidate_text_[name] = request_from_json_text(text).profile_text;
-    } catch (const std::exception&) {
-      continue;  // sync() stops it (request gone) or refuses it (request broken)
-    }
+    auto request = requests.valid.find(name);
+    if (request == requests.valid.end()) continue;  // sync() stops it (request gone or broken)
+    candidate_text_[name] = request->second.profile_text;
     for (auto& [id, target] : record.targets) {
       if (slots_.count(target.slot)) continue;
       ShadowCandidateTarget t{id, target.cgroup_id, std::nullopt};
@@ -192,27 +187,15 @@ bool ShadowEvaluator::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidat
                            int64_t now_ns) {
   bool changed = false;
   // 1. Requests.
-  std::map<std::string, ShadowRequest> requests;
-  std::error_code ec;
-  const std::string dir = shadow_request_dir(state_dir_);
-  if (std::filesystem::is_directory(dir, ec)) {
-    for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
-      const std::string path = f.path().string();
-      if (f.path().extension() != ".json" || !f.is_regular_file(ec)) continue;
-      std::ifstream in(path);
-      std::string text((std::istreambuf_iterator<char>(in)), {});
-      try {
-        ShadowRequest r = request_from_json_text(text);
-        if (r.name + ".json" != f.path().filename().string())
-          throw std::runtime_error("$.name: '" + r.name + "' does not match the file name");
-        requests[r.name] = std::move(r);
-        logged_.erase(path);
-      } catch (const std::exception& e) {
-        if (logged_[path] != e.what()) spdlog::error("shadow: request {} ignored: {}", bytes::display_text(path), e.what());
-        logged_[path] = e.what();
-      }
-    }
+  ShadowRequests read = read_shadow_requests(state_dir_);
+  std::map<std::string, ShadowRequest>& requests = read.valid;
+  std::set<std::string> bad_now;
+  for (const auto& [path, error] : read.bad) {
+    bad_now.insert(path);
+    if (logged_[path] != error) spdlog::error("shadow: request {} ignored: {}", bytes::display_text(path), error);
+    logged_[path] = error;
   }
+  std::erase_if(logged_, [&](const auto& kv) { return !bad_now.count(kv.first); });
   // 2. Records: stop those whose request is gone, start (or refuse) new ones.
   for (auto& [name, record] : state.shadows)
     if (record.status == "active" && !requests.count(name)) {

@@ -66,12 +66,13 @@ int64_t coarse_realtime_ms_ns() {
 
 std::string binary(const std::string& name) { return std::string(SC_BINARY_DIR) + "/bin/" + name; }
 
-int run_program(const std::vector<std::string>& argv, std::string* out) {
+int run_program(const std::vector<std::string>& argv, std::string* out, bool with_stderr) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   pid_t pid = fork();
   if (pid == 0) {
     dup2(pipefd[1], 1);
+    if (with_stderr) dup2(pipefd[1], 2);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -109,7 +109,8 @@ class DaemonHarness {
 };
 
 std::string binary(const std::string& name);   // <build>/bin/<name>
-// fork/exec without a shell; returns the wait status; stdout captured when out != nullptr.
-int run_program(const std::vector<std::string>& argv, std::string* out = nullptr);
+// fork/exec without a shell; returns the wait status; stdout captured when out != nullptr
+// (and stderr with it, after it in time order, when with_stderr).
+int run_program(const std::vector<std::string>& argv, std::string* out = nullptr, bool with_stderr = false);
 
 }  // namespace sc::testing

@@ -106,19 +106,22 @@ int launch(DaemonHarness& h, const std::string& profiles, const std::string& id,
   return status;
 }
 
+// `seccomp-audit shadow ARGS --state_dir=...` as an operator runs it; stdout and stderr in `out`.
+int shadow_cli(const DaemonHarness& h, std::vector<std::string> args, std::string* out) {
+  args.insert(args.begin(), {sc::testing::binary("seccomp-audit"), "shadow"});
+  args.push_back("--state_dir=" + h.state_dir());
+  int st = sc::testing::run_program(args, out, true);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+// `shadow start` of `profile_path` on `containers`; it returns once the daemon took it up.
 void request_shadow(const DaemonHarness& h, const std::string& name, const std::string& profile_path,
                     const std::vector<std::string>& containers) {
-  std::ifstream in(profile_path);
-  sc::audit::ShadowRequest r;
-  r.name = name;
-  r.profile_path = profile_path;
-  r.profile_text = std::string((std::istreambuf_iterator<char>(in)), {});
-  r.containers = containers;
-  r.requested_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  std::filesystem::create_directories(sc::audit::shadow_request_dir(h.state_dir()));
-  std::ofstream(sc::audit::shadow_request_path(h.state_dir(), name)) << sc::audit::request_to_json_text(r);
+  std::vector<std::string> args = {"start", "--name=" + name, "--profile=" + profile_path, "--wait=30"};
+  for (const auto& c : containers) args.push_back("--container=" + c);
+  std::string out;
+  EXPECT_EQ(shadow_cli(h, args, &out), 0) << out << h.log_tail();
+  EXPECT_NE(out.find("shadow " + name + ": active"), std::string::npos) << out;
 }
 
 using Tally = std::map<std::tuple<std::string, std::string, std::string>, uint64_t>;  // (syscall, arch, action)
@@ -206,6 +209,32 @@ TEST(Shadow, CandidateCountsEqualWhatTheCandidateReallyDoes) {
   // A call the container's filter denied never reached sys_enter: no row says it ran.
   EXPECT_EQ(rows_count(looser, "keyctl", "x86_64", "allow", "allow"), 0u);
 
+  // The operator's view of the same record: `shadow results --format=json` row for row, and
+  // the report on the too-strict candidate names what it would break.
+  std::string cli;
+  ASSERT_EQ(shadow_cli(h, {"results", "--name=stricter", "--format=json"}, &cli), 0) << cli;
+  {
+    auto rows = nlohmann::json::parse(cli);
+    ASSERT_EQ(rows.size(), stricter.rows.size()) << cli;
+    std::multiset<std::tuple<std::string, std::string, std::string, std::string, int64_t, uint64_t>> from_cli, recorded;
+    for (const auto& j : rows)
+      from_cli.insert({j["container"], j["syscall"], j["arch"], j["current"] .get<std::string>() + ">" + j["candidate"].get<std::string>(),
+                       j["errno"].is_null() ? -1 : j["errno"].get<int64_t>(), j["count"]});
+    for (const auto& r : stricter.rows)
+      recorded.insert({r.container, r.syscall, r.arch, r.current + ">" + r.candidate, r.candidate_errno, r.count});
+    EXPECT_EQ(from_cli, recorded);
+  }
+  std::string report;
+  ASSERT_EQ(sc::testing::run_program({sc::testing::binary("seccomp-audit"), "report", "--shadow=stricter",
+                                      "--state_dir=" + h.state_dir()}, &report), 0);
+  EXPECT_NE(report.find("**Readiness: not ready**"), std::string::npos) << report;
+  EXPECT_NE(report.find("| uname | x86 | allow | errno \\(13\\) | 1 |"), std::string::npos) << report;
+  EXPECT_NE(report.find("| times | x86\\_64 | allow | kill\\_process | 1 |"), std::string::npos) << report;
+  ASSERT_EQ(sc::testing::run_program({sc::testing::binary("seccomp-audit"), "report", "--shadow=looser",
+                                      "--state_dir=" + h.state_dir()}, &report), 0);
+  EXPECT_NE(report.find("## Calls it would break (0)"), std::string::npos) << report;
+  EXPECT_NE(report.find("| keyctl | x86\\_64 | errno \\(1\\) | allow | 2 |"), std::string::npos) << report;
+
   // 2. Each candidate for real, in audit mode: its would-be verdicts are what it does.
   for (const auto* record : {&stricter, &looser}) {
     const std::string real = "real-" + record->name + "-" + pid;
@@ -240,6 +269,18 @@ TEST(Shadow, CandidateCountsEqualWhatTheCandidateReallyDoes) {
         EXPECT_EQ(did[k], n) << std::get<0>(k) << "/" << std::get<1>(k);
       }
   }
+
+  // Stopping keeps the results: the final rows are those of the shadowed run.
+  ASSERT_EQ(shadow_cli(h, {"stop", "--name=stricter", "--wait=30"}, &cli), 0) << cli << h.log_tail();
+  EXPECT_NE(cli.find("shadow stricter: stopped"), std::string::npos) << cli;
+  const auto stopped = h.read_state().shadows.at("stricter");
+  EXPECT_EQ(stopped.status, "stopped");
+  EXPECT_EQ(rows_count(stopped, "uname", "x86_64", "allow", "errno", 13), 3u);
+  EXPECT_FALSE(std::filesystem::exists(sc::audit::shadow_request_path(h.state_dir(), "stricter")));
+  ASSERT_EQ(shadow_cli(h, {"list", "--format=json"}, &cli), 0) << cli;
+  std::map<std::string, std::string> status;
+  for (const auto& j : nlohmann::json::parse(cli)) status[j["name"]] = j["status"];
+  EXPECT_EQ(status, (std::map<std::string, std::string>{{"looser", "active"}, {"stricter", "stopped"}}));
 }
 
 // Without the tracer (the harness's default pin dir is not on bpffs) a request is refused,
@@ -250,11 +291,15 @@ TEST(Shadow, WithoutTheTracerARequestIsRefusedWithTheReason) {
   h.start_daemon();
   const std::string profile = h.dir() + "/candidate.json";
   std::ofstream(profile) << docker_profile().dump();
-  request_shadow(h, "blind", profile, {"anything"});
-  ASSERT_TRUE(h.wait_state([](const sc::audit::State& s) { return s.shadows.count("blind") > 0; }, "the request seen"));
+  std::string out;
+  EXPECT_EQ(shadow_cli(h, {"start", "--name=blind", "--profile=" + profile, "--container=anything", "--wait=30"}, &out), 1)
+      << out;
+  EXPECT_NE(out.find("refused by the daemon"), std::string::npos) << out;
+  EXPECT_NE(out.find("raw_tp/sys_enter"), std::string::npos) << out;
+  EXPECT_NE(out.find("cannot see allowed calls"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(sc::audit::shadow_request_path(h.state_dir(), "blind")))
+      << "a refused request is not left behind";
   const auto r = h.read_state().shadows.at("blind");
   EXPECT_EQ(r.status, "refused");
-  EXPECT_NE(r.detail.find("raw_tp/sys_enter"), std::string::npos) << r.detail;
-  EXPECT_NE(r.detail.find("cannot see allowed calls"), std::string::npos) << r.detail;
   EXPECT_TRUE(r.rows.empty());
 }
