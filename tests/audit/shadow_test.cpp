@@ -303,3 +303,43 @@ TEST(Shadow, WithoutTheTracerARequestIsRefusedWithTheReason) {
   EXPECT_EQ(r.status, "refused");
   EXPECT_TRUE(r.rows.empty());
 }
+
+// A shadow outlives a crash of the daemon: the request is a file, the record and its targets
+// are in state.json, the kernel's table and counts in the pinned maps. The calls made after
+// the restart are counted exactly as without one.
+TEST(Shadow, AShadowSurvivesADaemonCrash) {
+  SC_REQUIRE_ROOT();
+  SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
+  PinDir pins;
+  DaemonHarness h;
+  const std::vector<std::string> flags = {"--pin_dir=" + pins.path, "--syscall_hooks=auto"};
+  h.start_daemon(flags);
+  const std::string profiles = h.dir() + "/profiles";
+  std::filesystem::create_directories(profiles);
+  std::ofstream(profiles + "/docker.json") << docker_profile().dump(1);
+  std::ofstream(profiles + "/stricter.json") << stricter_profile().dump(1);
+  const std::string id = "crash-" + std::to_string(getpid());
+  std::string out;
+  int st = launch(h, profiles, id, "docker.json", false, [&] {
+    request_shadow(h, "stricter", profiles + "/stricter.json", {id});
+    ASSERT_TRUE(h.wait_flush());
+    h.stop_daemon(SIGKILL);
+    h.start_daemon(flags);
+    h.wait_until_watched(id);
+    ASSERT_TRUE(h.wait_state([&](const sc::audit::State& s) {
+      auto it = s.shadows.find("stricter");
+      return it != s.shadows.end() && it->second.status == "active" && it->second.targets.count(id);
+    }, "the shadow active again after the restart")) << h.log_tail();
+  }, &out);
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st << " " << out << h.log_tail();
+  ASSERT_TRUE(h.mark());
+  const auto r = h.read_state().shadows.at("stricter");
+  SCOPED_TRACE(show_rows(r) + h.log_tail());
+  EXPECT_EQ(r.status, "active");
+  EXPECT_EQ(rows_count(r, "uname", "x86_64", "allow", "errno", 13), 3u);
+  EXPECT_EQ(rows_count(r, "uname", "x86", "allow", "errno", 13), 1u);
+  EXPECT_EQ(rows_count(r, "times", "x86_64", "allow", "kill_process"), 1u);
+  EXPECT_EQ(rows_count(r, "personality", "x86_64", "allow", "errno", 1), 1u);
+  EXPECT_EQ(rows_count(r, "keyctl", "x86_64", "errno", "errno", 1), 2u);
+  EXPECT_EQ(rows_count(r, "getpid", "x86", "allow", "allow"), 2u);
+}
