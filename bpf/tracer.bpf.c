@@ -117,6 +117,14 @@ struct {
 } sc_shadow_table SEC(".maps");
 
 struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(map_flags, BPF_F_MMAPABLE);  /* the loader reads and folds lanes through a mapping */
+  __uint(max_entries, SC_SHADOW_MAX_LANES * SC_SHADOW_ARCH_CLASSES * SC_SHADOW_TABLE_NR);
+  __type(key, __u32);
+  __type(value, __u64);
+} sc_shadow_lanes SEC(".maps");
+
+struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 32768);
   __type(key, struct sc_shadow_key);
@@ -410,21 +418,35 @@ static __always_inline void shadow_count(__u64 cg, __u32 arch, long nr, struct p
     if (i >= n) break;
     __u32 slot = slots->slot[i];
     if (slot >= SC_SHADOW_MAX_SLOTS) continue;
+    __u32 ret = SC_SHADOW_UNDECIDED;
+    bool needs_args = false;
+    if (in_table) {
+      __u32 index = (slot * SC_SHADOW_ARCH_CLASSES + cls) * SC_SHADOW_TABLE_NR + (__u32)n_low;
+      __u64* entry = bpf_map_lookup_elem(&sc_shadow_table, &index);
+      if (entry && (*entry & SC_SHADOW_VALID)) {
+        __u64 e = *entry;
+        ret = (__u32)e;
+        needs_args = (e & SC_SHADOW_NEEDS_ARGS) != 0;
+        // The fast path: decided by the table, counted in this pair's lane.
+        __u32 lane = slots->lane[i];
+        if (!needs_args && lane < SC_SHADOW_MAX_LANES) {
+          __u32 at = (lane * SC_SHADOW_ARCH_CLASSES + cls) * SC_SHADOW_TABLE_NR + (__u32)n_low;
+          __u64* hits = bpf_map_lookup_elem(&sc_shadow_lanes, &at);
+          if (hits) {
+            __sync_fetch_and_add(hits, 1);
+            continue;
+          }
+        }
+      }
+    }
     struct sc_shadow_key key;
     __builtin_memset(&key, 0, sizeof(key));
     key.cgroup_id = cg;
     key.slot = slot;
     key.arch = arch;
     key.nr = (__s32)nr;
-    key.ret = SC_SHADOW_UNDECIDED;
-    if (in_table) {
-      __u32 index = (slot * SC_SHADOW_ARCH_CLASSES + cls) * SC_SHADOW_TABLE_NR + (__u32)n_low;
-      __u64* entry = bpf_map_lookup_elem(&sc_shadow_table, &index);
-      if (entry && (*entry & SC_SHADOW_VALID)) {
-        key.ret = (__u32)*entry;
-        if (*entry & SC_SHADOW_NEEDS_ARGS) read_syscall_args(regs, arch, key.args);
-      }
-    }
+    key.ret = ret;
+    if (needs_args) read_syscall_args(regs, arch, key.args);
     __u64* count = bpf_map_lookup_elem(&sc_shadow_counts, &key);
     if (count) {
       __sync_fetch_and_add(count, 1);

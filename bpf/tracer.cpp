@@ -5,14 +5,18 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 #include "bpf/bpffs.h"
 #include "bpf/hook_probe.h"
@@ -94,6 +98,60 @@ struct Tracer::Impl {
   std::map<std::string, std::string> adopted_note;
   ring_buffer* rb = nullptr;
   const std::function<void(const SampleEvent&)>* on_sample = nullptr;
+  // sc_shadow_lanes, mapped: SC_SHADOW_MAX_LANES lanes of kLaneEntries counters.
+  uint64_t* lanes = nullptr;
+  size_t lanes_bytes = 0;
+  uint64_t fold_lost = 0;  // lane counts that could not be moved into sc_shadow_counts (map full)
+  static constexpr uint32_t kLaneEntries = SC_SHADOW_ARCH_CLASSES * SC_SHADOW_TABLE_NR;
+
+  // Every cgroup's shadow entry (sc_shadow_cgroups is small: one entry per shadowed cgroup).
+  std::map<uint64_t, sc_shadow_slots> shadow_entries() const {
+    std::map<uint64_t, sc_shadow_slots> out;
+    int fd = bpf_map__fd(skel->maps.sc_shadow_cgroups);
+    uint64_t key = 0, next = 0;
+    uint64_t* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+      sc_shadow_slots v{};
+      if (bpf_map_lookup_elem(fd, &next, &v) == 0) out[next] = v;
+      key = next;
+      prev = &key;
+    }
+    return out;
+  }
+  // The candidate's verdict a lane entry was counted under (the slot's table), or undecided.
+  uint32_t table_ret(uint32_t slot, uint32_t entry) const {
+    uint32_t index = slot * kLaneEntries + entry;
+    uint64_t value = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.sc_shadow_table), &index, &value) != 0 || !(value & SC_SHADOW_VALID))
+      return kShadowUndecided;
+    return static_cast<uint32_t>(value);
+  }
+  // Lane entry -> (audit arch, nr as the kernel numbers it: x32 calls carry the x32 bit).
+  static std::pair<uint32_t, int32_t> lane_call(uint32_t entry) {
+    uint32_t cls = entry / SC_SHADOW_TABLE_NR, nr = entry % SC_SHADOW_TABLE_NR;
+    if (cls == 2) return {SC_AUDIT_ARCH_I386, static_cast<int32_t>(nr)};
+    return {SC_AUDIT_ARCH_X86_64, static_cast<int32_t>(cls == 1 ? (nr | SC_X32_SYSCALL_BIT) : nr)};
+  }
+  // Empties a lane; with `keep`, its counts move to sc_shadow_counts under (cgroup, slot).
+  void fold_lane(uint32_t lane, uint64_t cgroup_id, uint32_t slot, bool keep) {
+    if (!lanes || lane >= SC_SHADOW_MAX_LANES) return;
+    int fd = bpf_map__fd(skel->maps.sc_shadow_counts);
+    for (uint32_t entry = 0; entry < kLaneEntries; ++entry) {
+      uint64_t& cell = lanes[lane * kLaneEntries + entry];
+      if (__atomic_load_n(&cell, __ATOMIC_RELAXED) == 0) continue;
+      uint64_t n = __atomic_exchange_n(&cell, 0, __ATOMIC_RELAXED);
+      if (!keep || n == 0) continue;
+      sc_shadow_key key{};
+      key.cgroup_id = cgroup_id;
+      key.slot = slot;
+      std::tie(key.arch, key.nr) = lane_call(entry);
+      key.ret = table_ret(slot, entry);
+      uint64_t have = 0;
+      (void)bpf_map_lookup_elem(fd, &key, &have);
+      have += n;
+      if (bpf_map_update_elem(fd, &key, &have, BPF_ANY) != 0) fold_lost += n;
+    }
+  }
   int handled = 0;
 
   std::string link_pin(const char* prog_name) const { return options.pin_dir + "/link_" + prog_name; }
@@ -224,6 +282,7 @@ struct Tracer::Impl {
   }
 
   ~Impl() {
+    if (lanes) munmap(lanes, lanes_bytes);
     if (rb) ring_buffer__free(rb);
     for (auto& [name, link] : links) link.close_keep_pin();
     if (skel) tracer_bpf__destroy(skel);
@@ -316,6 +375,11 @@ Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
       if (int err = bpf_map__set_pin_path(map, pin.c_str()); err != 0) fail("set pin path " + pin, err);
     }
     if (int err = tracer_bpf__load(skel); err != 0) fail("load BPF programs (pins in " + options.pin_dir + ")", err);
+    impl_->lanes_bytes = size_t{SC_SHADOW_MAX_LANES} * Impl::kLaneEntries * sizeof(uint64_t);
+    void* lanes = mmap(nullptr, impl_->lanes_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+                       bpf_map__fd(skel->maps.sc_shadow_lanes), 0);
+    if (lanes == MAP_FAILED) fail("map sc_shadow_lanes", errno);
+    impl_->lanes = static_cast<uint64_t*>(lanes);
 
     // The syscall hooks are attached on demand (reconcile_syscall_hooks); the others now. An
     // attachment the kernel refuses switches off that program alone.
@@ -425,16 +489,41 @@ void Tracer::shadow_cgroup(uint64_t cgroup_id, const std::vector<uint32_t>& slot
     throw std::runtime_error("cgroup " + std::to_string(cgroup_id) + ": more than " +
                              std::to_string(kShadowSlotsPerCgroup) + " shadows at once");
   int slots_fd = bpf_map__fd(impl_->skel->maps.sc_shadow_cgroups);
+  // Lanes: a (cgroup, slot) pair keeps its lane; a new pair takes a free one (none free: it
+  // counts in the hash map); a pair that goes moves its lane's counts to the hash map.
+  auto entries = impl_->shadow_entries();
+  std::set<uint32_t> taken;
+  for (const auto& [cg, v] : entries)
+    for (uint32_t i = 0; i < v.n && i < kShadowSlotsPerCgroup; ++i)
+      if (v.lane[i] < SC_SHADOW_MAX_LANES) taken.insert(v.lane[i]);
+  std::map<uint32_t, uint32_t> had;  // slot -> lane
+  if (auto it = entries.find(cgroup_id); it != entries.end())
+    for (uint32_t i = 0; i < it->second.n && i < kShadowSlotsPerCgroup; ++i) had[it->second.slot[i]] = it->second.lane[i];
+  sc_shadow_slots v{};
+  v.n = static_cast<uint32_t>(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) {
+    v.slot[i] = slots[i];
+    v.lane[i] = SC_SHADOW_NO_LANE;
+    if (auto h = had.find(slots[i]); h != had.end()) {
+      v.lane[i] = h->second;
+      had.erase(h);
+      continue;
+    }
+    for (uint32_t lane = 0; lane < SC_SHADOW_MAX_LANES; ++lane)
+      if (!taken.count(lane)) {
+        v.lane[i] = lane;
+        taken.insert(lane);
+        impl_->fold_lane(lane, 0, 0, false);  // a free lane is empty; make sure
+        break;
+      }
+  }
   if (slots.empty()) {
     if (bpf_map_delete_elem(slots_fd, &cgroup_id) != 0 && errno != ENOENT)
       fail("unshadow cgroup " + std::to_string(cgroup_id), errno);
-  } else {
-    sc_shadow_slots v{};
-    v.n = static_cast<uint32_t>(slots.size());
-    for (size_t i = 0; i < slots.size(); ++i) v.slot[i] = slots[i];
-    if (int err = bpf_map_update_elem(slots_fd, &cgroup_id, &v, BPF_ANY); err != 0)
-      fail("shadow cgroup " + std::to_string(cgroup_id), err);
+  } else if (int err = bpf_map_update_elem(slots_fd, &cgroup_id, &v, BPF_ANY); err != 0) {
+    fail("shadow cgroup " + std::to_string(cgroup_id), err);
   }
+  for (const auto& [slot, lane] : had) impl_->fold_lane(lane, cgroup_id, slot, true);
   int fd = bpf_map__fd(impl_->skel->maps.sc_watched);
   sc_watch_val w{};
   if (bpf_map_lookup_elem(fd, &cgroup_id, &w) != 0) {
@@ -470,11 +559,48 @@ std::vector<ShadowCount> Tracer::shadow_counts() const {
     key = next;
     prev = &key;
   }
+  if (!impl_->lanes) return out;
+  for (const auto& [cg, v] : impl_->shadow_entries())
+    for (uint32_t i = 0; i < v.n && i < kShadowSlotsPerCgroup; ++i) {
+      if (v.lane[i] >= SC_SHADOW_MAX_LANES) continue;
+      const uint64_t* lane = impl_->lanes + size_t{v.lane[i]} * Impl::kLaneEntries;
+      for (uint32_t entry = 0; entry < Impl::kLaneEntries; ++entry) {
+        uint64_t n = __atomic_load_n(&lane[entry], __ATOMIC_RELAXED);
+        if (n == 0) continue;
+        ShadowCount c;
+        c.cgroup_id = cg;
+        c.slot = v.slot[i];
+        std::tie(c.audit_arch, c.nr) = Impl::lane_call(entry);
+        c.ret = impl_->table_ret(v.slot[i], entry);
+        c.count = n;
+        out.push_back(c);
+      }
+    }
   return out;
 }
 
 void Tracer::shadow_forget(uint32_t slot) {
   if (slot >= kShadowMaxSlots) return;
+  // First out of every cgroup's entry (its lanes emptied, their counts dropped), so that no
+  // call is counted for it while its table is cleared.
+  int slots_fd = bpf_map__fd(impl_->skel->maps.sc_shadow_cgroups);
+  for (auto [cg, v] : impl_->shadow_entries()) {
+    sc_shadow_slots kept{};
+    std::vector<uint32_t> freed;
+    for (uint32_t i = 0; i < v.n && i < kShadowSlotsPerCgroup; ++i) {
+      if (v.slot[i] == slot) {
+        freed.push_back(v.lane[i]);
+        continue;
+      }
+      kept.slot[kept.n] = v.slot[i];
+      kept.lane[kept.n] = v.lane[i];
+      ++kept.n;
+    }
+    if (freed.empty()) continue;
+    if (int err = bpf_map_update_elem(slots_fd, &cg, &kept, BPF_EXIST); err != 0)
+      fail("unshadow slot " + std::to_string(slot) + " of cgroup " + std::to_string(cg), err);
+    for (uint32_t lane : freed) impl_->fold_lane(lane, cg, slot, false);
+  }
   int table = bpf_map__fd(impl_->skel->maps.sc_shadow_table);
   uint64_t zero = 0;
   for (uint32_t i = 0; i < SC_SHADOW_ARCH_CLASSES * SC_SHADOW_TABLE_NR; ++i) {
@@ -493,7 +619,7 @@ void Tracer::shadow_forget(uint32_t slot) {
   for (const auto& k : doomed) bpf_map_delete_elem(fd, &k);
 }
 
-uint64_t Tracer::shadow_lost() const { return impl_->kernel_stat(SC_STAT_SHADOW_FULL); }
+uint64_t Tracer::shadow_lost() const { return impl_->kernel_stat(SC_STAT_SHADOW_FULL) + impl_->fold_lost; }
 
 std::vector<VerdictCount> Tracer::counts() const {
   std::vector<VerdictCount> out;

@@ -114,9 +114,17 @@ struct sc_mark {
 #define SC_SHADOW_NEEDS_ARGS (1ULL << 33) /* the verdict depends on the arguments: count per tuple */
 #define SC_SHADOW_UNDECIDED 0xffffffffU   /* ret not in the table: user space decides from (arch, nr) */
 
+/* Lanes: the fast path for calls the table decides (no argument tuple). A lane is one
+ * (cgroup, slot) pair's counters, indexed like a slot's table (arch class, nr): sys_enter
+ * adds to it with one array access instead of a hash-map count. The loader gives lanes out
+ * (at most SC_SHADOW_MAX_LANES pairs; the rest count in sc_shadow_counts, exact as well). */
+#define SC_SHADOW_MAX_LANES 64
+#define SC_SHADOW_NO_LANE 0xffffffffU
+
 struct sc_shadow_slots {
   __u32 n;
   __u32 slot[SC_SHADOW_SLOTS_PER_CGROUP];
+  __u32 lane[SC_SHADOW_SLOTS_PER_CGROUP]; /* SC_SHADOW_NO_LANE: count in sc_shadow_counts */
 };
 
 struct sc_shadow_key {
