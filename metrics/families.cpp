@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "metrics/label_value.h"
+#include "metrics/shadow_series.h"
 #include "metrics/verdict_series.h"
 
 namespace sc::metrics {
@@ -125,11 +126,18 @@ struct Families {
                     "When the daemon last wrote its state to disk (Unix time; 0: never).", MetricType::Gauge,
                     Combine::Max};
   Family build{"seccomp_build_info", "Build of the exporting daemon (value 1).", MetricType::Gauge, Combine::Max};
+  Family shadow_verdicts{"seccomp_shadow_verdicts_total",
+                         "Shadow evaluation: calls by what the container's own filter did (current) and what the "
+                         "candidate profile would do (candidate).",
+                         MetricType::Counter, Combine::Sum};
+  Family shadow_lost{"seccomp_shadow_lost_total",
+                     "Shadow evaluation: calls not counted since the shadow started (the kernel's shadow map was full).",
+                     MetricType::Counter, Combine::Sum};
 
   std::vector<Family*> all() {
     return {&verdicts, &verdict_first, &verdict_last, &would_be, &info, &first_seen, &last_seen, &exited,
             &last_would_be, &learned, &folded, &containers, &source_up, &source_info, &hook_live, &source_events,
-            &source_lost, &samples_dropped, &last_flush, &build};
+            &source_lost, &samples_dropped, &last_flush, &build, &shadow_verdicts, &shadow_lost};
   }
 };
 
@@ -182,6 +190,17 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
   }
   for (const auto& [k, n] : by_mode) f.containers.add({{"mode", k.first}, {"state", k.second}}, n);
 
+  for (const ShadowSeries& shadow : shadow_series(state, options, now_ns)) {
+    f.shadow_lost.add({{"shadow", shadow.shadow}}, static_cast<double>(shadow.lost));
+    for (const ShadowContainerSeries& cs : shadow.containers)
+      for (const ShadowVerdictSeries& s : cs.series) {
+        Labels l{{"shadow", shadow.shadow}, {"container", cs.container}, {"syscall", s.syscall},
+                 {"current", s.current}, {"candidate", s.candidate}};
+        if (!s.arch.empty()) l.emplace_back("arch", s.arch);
+        f.shadow_verdicts.add(l, static_cast<double>(s.count));
+      }
+  }
+
   for (const auto& [name, s] : state.sources) {
     f.source_up.add({{"source", name}}, s.live ? 1 : 0);
     f.source_info.add({{"source", name}, {"detail", s.detail}}, 1);
@@ -201,15 +220,17 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
   return out;
 }
 
-size_t series_bound(size_t containers, size_t sources, size_t arches, const ExporterOptions& options) {
+size_t series_bound(size_t containers, size_t sources, size_t arches, size_t shadows, size_t shadow_containers,
+                    const ExporterOptions& options) {
   // Per container: verdicts, first and last seen (3 per verdict series, at most M' of them);
   // would-be denials (one per kept logged series, plus one per would-be action folded into
   // "other": at most M' + 7); info, first/last seen, exited, last would-be, folded (6);
   // learned (one per arch). Global: 5 per source, 8 by mode/state, flush, build, snapshot errors,
-  // and one per tracer hook (kTracerHooks: the programs of bpf/tracer.bpf.c).
+  // and one per tracer hook (kTracerHooks: the programs of bpf/tracer.bpf.c). Shadows: one lost
+  // series per exported shadow, at most M' verdict series per (shadow, retained container).
   constexpr size_t kTracerHooks = 8;
   const size_t m = std::max(options.max_series_per_container, kActionCount);
-  return containers * (4 * m + arches + 13) + 5 * sources + 11 + kTracerHooks;
+  return containers * (4 * m + arches + 13) + 5 * sources + 11 + kTracerHooks + shadows + shadow_containers * m;
 }
 
 const std::vector<std::string>& metric_names() {

@@ -21,10 +21,15 @@ const std::vector<std::string>& metric_names();
 // Is this container's data still exported at now_ns (running, or exited within retention)?
 bool retained(const audit::ContainerRecord& container, const ExporterOptions& options, int64_t now_ns);
 
-// The documented upper bound on the number of series one scrape can hold (docs/readme/60-metrics.md):
-//   containers * (4 * M' + arches + 13) + 5 * sources + 11,   M' = max(max_series_per_container, 8)
-// where containers counts the retained ones (running, or exited within retention_seconds) and
-// arches the distinct architectures a container was seen entering syscalls on.
-size_t series_bound(size_t containers, size_t sources, size_t arches, const ExporterOptions& options);
+// The documented upper bound on the number of series one scrape can hold (README.md, "Cardinality
+// bound"):
+//   C * (4 * M' + A + 13) + 5 * S + 11 + H + D + P * M',   M' = max(max_series_per_container, 8)
+// where C (containers) counts the retained ones (running, or exited within retention_seconds),
+// A (arches) the distinct architectures a container was seen entering syscalls on, S the
+// sources, H the tracer's hooks (8), D (shadows) the exported shadow evaluations (status
+// "active" or "stopped") and P (shadow_containers) the (exported shadow, retained container)
+// pairs with rows.
+size_t series_bound(size_t containers, size_t sources, size_t arches, size_t shadows, size_t shadow_containers,
+                    const ExporterOptions& options);
 
 }  // namespace sc::metrics

@@ -114,8 +114,53 @@ TEST(Dashboards, OverviewAnswersTheQuestionsItShould) {
   for (const char* needed : {"sum by (action) (rate(seccomp_verdicts_total", "kill_process|kill_thread",
                              "seccomp_would_be_denials_total", "topk(10, sum by (container)", "topk(10, sum by (syscall",
                              "seccomp_containers{state=\"running\", mode=\"enforce\"}", "seccomp_source_up",
-                             "seccomp_source_lost_total"})
+                             "seccomp_source_lost_total",
+                             "sum by (shadow, current, candidate) (increase(seccomp_shadow_verdicts_total",
+                             "seccomp_shadow_lost_total"})
     EXPECT_NE(all.find(needed), std::string::npos) << needed;
+}
+
+// Shadow evaluation: both dashboards have a "Candidate vs current" panel that compares the
+// two verdicts from seccomp_shadow_verdicts_total (names the exporter emits only); the
+// overview shows what the shadows lost.
+TEST(Dashboards, ShadowCandidateVsCurrentPanels) {
+  std::set<std::string> exported(metric_names().begin(), metric_names().end());
+  for (const char* file : {"seccomp-overview.json", "seccomp-container.json"}) {
+    SCOPED_TRACE(file);
+    json d = testing::read_json_file(std::string(SC_SOURCE_DIR) + "/dashboards/grafana/dashboards/" + file);
+    int found = 0;
+    std::set<std::string> read_by_board;
+    for (const auto& q : testing::panel_queries(d)) {
+      auto names = promql_metric_names(q.expr);
+      read_by_board.insert(names.begin(), names.end());
+      if (q.panel_title != "Candidate vs current") continue;
+      ++found;
+      EXPECT_EQ(names, std::set<std::string>{"seccomp_shadow_verdicts_total"}) << q.expr;
+      for (const auto& n : names) EXPECT_TRUE(exported.count(n)) << n;
+      // Grouped by (at least) shadow, current and candidate.
+      const size_t by = q.expr.find("sum by (");
+      ASSERT_NE(by, std::string::npos) << q.expr;
+      const size_t open = by + 8, close = q.expr.find(')', open);
+      ASSERT_NE(close, std::string::npos) << q.expr;
+      std::set<std::string> grouping;
+      std::string labels = q.expr.substr(open, close - open);
+      for (size_t start = 0; start <= labels.size();) {
+        size_t comma = labels.find(',', start);
+        if (comma == std::string::npos) comma = labels.size();
+        std::string label = labels.substr(start, comma - start);
+        label.erase(0, label.find_first_not_of(' '));
+        label.erase(label.find_last_not_of(' ') + 1);
+        grouping.insert(label);
+        start = comma + 1;
+      }
+      for (const char* label : {"shadow", "current", "candidate"})
+        EXPECT_TRUE(grouping.count(label)) << label << " not among the grouping labels of " << q.expr;
+    }
+    EXPECT_EQ(found, 1) << "one \"Candidate vs current\" panel with one query";
+    if (std::string(file) == "seccomp-overview.json") {
+      EXPECT_TRUE(read_by_board.count("seccomp_shadow_lost_total"));
+    }
+  }
 }
 
 TEST(AlertRules, PromtoolAcceptsAndOnlyExportedNamesAreUsed) {

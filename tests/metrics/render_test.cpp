@@ -292,7 +292,7 @@ TEST(Render, SeriesCountWithinDocumentedBound) {
   st.sources["bpf"] = {true, "", 1, 0, 0};
   st.sources["audit"] = {true, "", 1, 0, 0};
   auto e = testing::parse_exposition(render(st, o, now));
-  const size_t bound = series_bound(5, 2, 3, o);
+  const size_t bound = series_bound(5, 2, 3, 0, 0, o);
   EXPECT_LE(e.samples.size() + 1, bound) << "(+1: the exporter's snapshot error counter)";
   // And the bound is not vacuous: the verdict series hit the cap exactly.
   EXPECT_EQ(e.find("seccomp_verdicts_total", {{"container", "c0"}}).size(), 10u);

@@ -35,4 +35,22 @@ inline audit::VerdictStats& add_verdict(audit::ContainerRecord& c, const std::st
   return v;
 }
 
+inline audit::ShadowRecord& add_shadow(audit::State& st, const std::string& name, const std::string& status,
+                                       uint64_t lost = 0) {
+  audit::ShadowRecord& r = st.shadows[name];
+  r.name = name;
+  r.status = status;
+  r.lost = lost;
+  return r;
+}
+
+inline audit::ShadowRow& add_shadow_row(audit::ShadowRecord& r, const std::string& container, const std::string& arch,
+                                        int nr, const std::string& syscall, const std::string& current,
+                                        int current_errno, const std::string& candidate, int candidate_errno,
+                                        uint64_t count) {
+  r.rows.push_back(audit::ShadowRow{container, arch, nr, syscall, current, current_errno, candidate, candidate_errno,
+                                    count});
+  return r.rows.back();
+}
+
 }  // namespace sc::metrics::testing
