@@ -46,10 +46,6 @@ std::string shown(const std::string& s) { return bytes::display_text(s); }
 // A usage-level error: printed as "seccomp-audit shadow: ..." by the dispatcher, exit 1.
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
 
-int64_t wall_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // state.json, or an empty State when the daemon never wrote one (the error of a corrupt one
 // is thrown).
 State read_state_if_any(const std::string& state_dir) {
@@ -110,7 +106,7 @@ int run_start(const ShadowFlags& f) {
   r.profile_sha256 = refine::sha256_hex(text);
   r.containers = f.containers;
   r.all = f.all;
-  r.requested_ns = wall_now_ns();
+  r.requested_ns = refine::now_ns();
   write_shadow_request(f.state_dir, r);
   State state;
   const ShadowRecord* record = wait_for(f.state_dir, f.name, f.wait_s, state, [&](const ShadowRecord& rec) {
