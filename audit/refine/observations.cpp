@@ -89,6 +89,11 @@ void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict&
   if (!would_be.empty()) m.would_be.insert(would_be);
   m.arch_numbers.insert({v.key.arch, v.key.nr});
   if (v.stats->sample && v.stats->sample->has_args) m.recorded_args.insert(v.stats->sample->args);
+  if (v.stats->args) {
+    m.args_recorded = true;
+    m.args_dropped += v.stats->args->dropped;
+    for (const auto& [t, n] : v.stats->args->tuples) m.arg_counts[{v.key.arch, t}] += n;
+  }
   if (v.stats->sample && (!m.sample || (!m.sample->has_args && v.stats->sample->has_args))) {
     m.sample = v.stats->sample;
     m.sample_arch = v.key.arch;

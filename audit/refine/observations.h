@@ -56,6 +56,11 @@ struct MergedCall {
   int32_t sample_nr = 0;
   // Every distinct argument tuple recorded (one sample per container and verdict key).
   std::set<std::array<uint64_t, 6>> recorded_args;
+  // Argument recording merged over the verdicts: per (arch, tuple) the calls made with it, and
+  // the calls whose tuple was over the bound. args_recorded: at least one verdict had a record.
+  std::map<std::pair<std::string, audit::ArgTuple>, uint64_t> arg_counts;
+  uint64_t args_dropped = 0;
+  bool args_recorded = false;
 };
 
 void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict& verdict,

@@ -37,6 +37,19 @@ Sample sample_from(const json& j) {
   return s;
 }
 
+json args_json(const ArgRecord& a) {
+  json tuples = json::array();
+  for (const auto& [t, n] : a.tuples) tuples.push_back({{"args", t}, {"count", n}});
+  return {{"tuples", std::move(tuples)}, {"dropped", a.dropped}};
+}
+
+ArgRecord args_from(const json& j) {
+  ArgRecord a;
+  for (const auto& t : j.at("tuples")) a.tuples[t.at("args").get<ArgTuple>()] += t.at("count").get<uint64_t>();
+  a.dropped = j.value("dropped", uint64_t{0});
+  return a;
+}
+
 json key_json(const VerdictKey& k) {
   return {{"arch", encode_bytes(k.arch)}, {"nr", k.nr}, {"action", encode_bytes(k.action)},
           {"errno", k.error >= 0 ? json(k.error) : json(nullptr)}};
@@ -134,6 +147,7 @@ std::string to_json_text(const State& state) {
                   {"first_seen_ns", v.first_seen_ns}, {"last_seen_ns", v.last_seen_ns},
                   {"would_be_action", encode_bytes(v.would_be_action)}};
       if (v.sample) row["sample"] = sample_json(*v.sample);
+      if (v.args) row["args"] = args_json(*v.args);
       verdicts.push_back(std::move(row));
     }
     json learned = json::object();
@@ -211,6 +225,7 @@ State from_json_text(const std::string& text) {
         s.last_seen_ns = v.value("last_seen_ns", int64_t{0});
         s.would_be_action = text_or_empty(v, "would_be_action");
         if (v.contains("sample")) s.sample = sample_from(v["sample"]);
+        if (v.contains("args")) s.args = args_from(v["args"]);
         r.verdicts[k] = std::move(s);
       }
       where = "containers." + id + ".learned";

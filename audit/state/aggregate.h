@@ -27,6 +27,17 @@ struct Sample {
   uint64_t instruction_pointer = 0;
 };
 
+// Argument recording (audit mode, tracer live): the distinct raw argument tuples of the calls
+// behind one verdict, as the syscall-entry hook saw them, first kArgTuplesPerSyscall per
+// (container, arch, syscall), plus how many calls had a tuple beyond that bound.
+using ArgTuple = std::array<uint64_t, 6>;
+inline constexpr size_t kArgTuplesPerSyscall = 16;
+struct ArgRecord {
+  std::map<ArgTuple, uint64_t> tuples;  // tuple -> calls made with it
+  uint64_t dropped = 0;                 // calls whose tuple was not kept (over the bound)
+  bool operator==(const ArgRecord&) const = default;
+};
+
 struct VerdictStats {
   std::string syscall;         // name in that arch's table ("uname"), or "#<nr>" when unknown
   uint64_t count = 0;
@@ -36,6 +47,9 @@ struct VerdictStats {
   // empty when not known or not in audit mode.
   std::string would_be_action;
   std::optional<Sample> sample;
+  // The argument tuples of these calls; absent when they were not recorded (no tracer, not in
+  // audit mode, or a verdict the audit stream alone saw).
+  std::optional<ArgRecord> args;
 };
 
 struct ContainerRecord {
