@@ -131,6 +131,27 @@ struct {
   __type(value, __u64);
 } sc_shadow_counts SEC(".maps");
 
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, struct sc_learn_key);
+  __type(value, struct sc_learn_val);
+} sc_args_wanted SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 32768);
+  __type(key, struct sc_args_key);
+  __type(value, __u64);
+} sc_args_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct sc_args_budget_key);
+  __type(value, struct sc_args_budget);
+} sc_args_budget SEC(".maps");
+
 static __always_inline void stat_inc(__u32 index) {
   __u64* v = bpf_map_lookup_elem(&sc_stats, &index);
   if (v) __sync_fetch_and_add(v, 1);
@@ -466,6 +487,59 @@ static __always_inline void shadow_count(__u64 cg, __u32 arch, long nr, struct p
   }
 }
 
+// Argument recording: count this call under its argument tuple when the daemon asked for this
+// syscall's arguments. A known tuple is one atomic add; a new one is admitted while the
+// (cgroup, arch, nr) budget lasts, else counted as dropped there.
+static __always_inline void record_args(__u64 cg, __u32 arch, long nr, struct pt_regs* regs) {
+  struct sc_learn_key wk;
+  __builtin_memset(&wk, 0, sizeof(wk));
+  wk.cgroup_id = cg;
+  wk.arch = arch;
+  wk.x32 = (nr & SC_X32_SYSCALL_BIT) ? 1 : 0;
+  __u64 n = (__u64)nr & ~(__u64)SC_X32_SYSCALL_BIT;
+  if (nr < 0 || n >= SC_LEARN_MAX_NR) return;
+  struct sc_learn_val* wanted = bpf_map_lookup_elem(&sc_args_wanted, &wk);
+  if (!wanted || !(wanted->bits[(n >> 6) & (SC_LEARN_WORDS - 1)] & (1ULL << (n & 63)))) return;
+  struct sc_args_key key;
+  __builtin_memset(&key, 0, sizeof(key));
+  key.cgroup_id = cg;
+  key.arch = arch;
+  key.nr = (__s32)nr;
+  read_syscall_args(regs, arch, key.args);
+  __u64* count = bpf_map_lookup_elem(&sc_args_counts, &key);
+  if (count) {
+    __sync_fetch_and_add(count, 1);
+    return;
+  }
+  struct sc_args_budget_key bk = {.cgroup_id = cg, .arch = arch, .nr = (__s32)nr};
+  struct sc_args_budget* budget = bpf_map_lookup_elem(&sc_args_budget, &bk);
+  if (!budget) {
+    struct sc_args_budget fresh = {.distinct = 0, .pad = 0, .dropped = 0};
+    bpf_map_update_elem(&sc_args_budget, &bk, &fresh, BPF_NOEXIST);
+    budget = bpf_map_lookup_elem(&sc_args_budget, &bk);
+    if (!budget) {
+      stat_inc(SC_STAT_ARGS_FULL);
+      return;
+    }
+  }
+  if (__sync_fetch_and_add(&budget->distinct, 1) >= SC_ARGS_PER_SYSCALL) {
+    __sync_fetch_and_add(&budget->dropped, 1);
+    return;
+  }
+  __u64 one = 1;
+  long err = bpf_map_update_elem(&sc_args_counts, &key, &one, BPF_NOEXIST);
+  if (err == 0) return;
+  if (err == -EEXIST_NR) {  // another CPU admitted the same tuple first (its budget unit is spent)
+    count = bpf_map_lookup_elem(&sc_args_counts, &key);
+    if (count) {
+      __sync_fetch_and_add(count, 1);
+      return;
+    }
+  }
+  stat_inc(SC_STAT_ARGS_FULL);
+  __sync_fetch_and_add(&budget->dropped, 1);
+}
+
 SEC("raw_tp/sys_enter")
 int sc_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   __u64 cg = bpf_get_current_cgroup_id();
@@ -475,6 +549,10 @@ int sc_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   if (w->flags & SC_WATCH_SHADOW) {
     __u32 shadow_arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
     shadow_count(cg, shadow_arch, (long)ctx->args[1], (struct pt_regs*)ctx->args[0]);
+  }
+  if (w->flags & SC_WATCH_ARGS) {
+    __u32 args_arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
+    record_args(cg, args_arch, (long)ctx->args[1], (struct pt_regs*)ctx->args[0]);
   }
   struct sc_thread_state* st = bpf_task_storage_get(&sc_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!st) return 0;

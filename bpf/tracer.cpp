@@ -21,6 +21,7 @@
 #include "bpf/bpffs.h"
 #include "bpf/hook_probe.h"
 #include "bpf/libbpf_log.h"
+#include "bpf/map_iteration.h"
 #include "bpf/tracer_events.h"
 #include "bpf/tracer_programs.h"
 #include "host/cgroup2.h"
@@ -346,6 +347,39 @@ void Tracer::Impl::choose_programs() {
     off_reason["sc_kprobe_audit"] = "not needed: fentry/audit_seccomp is live";
 }
 
+namespace {
+
+// A pinned map left by another build (an upgrade changed a map's layout) cannot be reused, and
+// libbpf's refusal says only "parameter mismatch". Name the map, both layouts and the remedy.
+void check_pins_compatible(bpf_object* obj, const std::string& pin_dir) {
+  bpf_map* map = nullptr;
+  bpf_object__for_each_map(map, obj) {
+    if (bpf_map__is_internal(map)) continue;
+    std::string pin = pin_dir + "/" + bpf_map__name(map);
+    int fd = bpf_obj_get(pin.c_str());
+    if (fd < 0) continue;  // not pinned yet: created at load
+    bpf_map_info info{};
+    uint32_t len = sizeof(info);
+    int err = bpf_map_get_info_by_fd(fd, &info, &len);
+    close(fd);
+    if (err != 0) continue;  // libbpf's own check reports it
+    auto layout = [](uint32_t type, uint32_t key, uint32_t value, uint32_t entries, uint32_t flags) {
+      return "type " + std::to_string(type) + ", key " + std::to_string(key) + " B, value " + std::to_string(value) +
+             " B, " + std::to_string(entries) + " entries, flags " + std::to_string(flags);
+    };
+    std::string have = layout(info.type, info.key_size, info.value_size, info.max_entries, info.map_flags);
+    std::string want = layout(bpf_map__type(map), bpf_map__key_size(map), bpf_map__value_size(map),
+                              bpf_map__max_entries(map), bpf_map__map_flags(map));
+    if (have != want)
+      throw std::runtime_error("pinned map " + pin + " was made by another build of seccomp-audit (" + have +
+                               "; this build needs " + want + "): stop the daemon, run `seccomp-audit run --reset --pin_dir=" +
+                               pin_dir + "` (it drops the kernel's counts that are not in state.json yet; a clean stop "
+                               "wrote them all) and start it again");
+  }
+}
+
+}  // namespace
+
 Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
   try {
     install_libbpf_log();
@@ -374,6 +408,7 @@ Tracer::Tracer(const TracerOptions& options) : impl_(new Impl) {
       std::string pin = options.pin_dir + "/" + bpf_map__name(map);
       if (int err = bpf_map__set_pin_path(map, pin.c_str()); err != 0) fail("set pin path " + pin, err);
     }
+    check_pins_compatible(skel->obj, options.pin_dir);
     if (int err = tracer_bpf__load(skel); err != 0) fail("load BPF programs (pins in " + options.pin_dir + ")", err);
     impl_->lanes_bytes = size_t{SC_SHADOW_MAX_LANES} * Impl::kLaneEntries * sizeof(uint64_t);
     void* lanes = mmap(nullptr, impl_->lanes_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -451,7 +486,7 @@ void Tracer::watch(uint64_t cgroup_id, bool exact) {
   sc_watch_val v{};
   bool known = bpf_map_lookup_elem(fd, &cgroup_id, &v) == 0;
   if (!known) v.gen = random_generation();
-  v.flags = SC_WATCH | (exact ? SC_WATCH_EXACT : 0u) | (known ? (v.flags & SC_WATCH_SHADOW) : 0u);
+  v.flags = SC_WATCH | (exact ? SC_WATCH_EXACT : 0u) | (known ? (v.flags & (SC_WATCH_SHADOW | SC_WATCH_ARGS)) : 0u);
   if (int err = bpf_map_update_elem(fd, &cgroup_id, &v, BPF_ANY); err != 0)
     fail("watch cgroup " + std::to_string(cgroup_id), err);
   impl_->reconcile_syscall_hooks();
@@ -618,6 +653,73 @@ void Tracer::shadow_forget(uint32_t slot) {
   }
   for (const auto& k : doomed) bpf_map_delete_elem(fd, &k);
 }
+
+void Tracer::record_args(uint64_t cgroup_id, const ArgsWanted& wanted) {
+  std::map<std::pair<uint32_t, uint32_t>, sc_learn_val> bitmaps;  // (arch, x32) -> bits
+  for (const auto& [arch, nrs] : wanted)
+    for (int32_t nr : nrs) {
+      uint32_t x32 = (static_cast<uint32_t>(nr) & SC_X32_SYSCALL_BIT) ? 1 : 0;
+      uint32_t n = static_cast<uint32_t>(nr) & ~SC_X32_SYSCALL_BIT;
+      if (nr < 0 || n >= SC_LEARN_MAX_NR) continue;  // not recordable: the record says "not recorded"
+      bitmaps[{arch, x32}].bits[n / 64] |= 1ULL << (n % 64);
+    }
+  int fd = bpf_map__fd(impl_->skel->maps.sc_args_wanted);
+  for (const auto& k : map_keys<sc_learn_key>(fd))
+    if (k.cgroup_id == cgroup_id && !bitmaps.count({k.arch, k.x32})) bpf_map_delete_elem(fd, &k);
+  for (const auto& [ax, bits] : bitmaps) {
+    sc_learn_key k{};
+    k.cgroup_id = cgroup_id;
+    k.arch = ax.first;
+    k.x32 = ax.second;
+    if (int err = bpf_map_update_elem(fd, &k, &bits, BPF_ANY); err != 0)
+      fail("record arguments of cgroup " + std::to_string(cgroup_id), err);
+  }
+  int watched_fd = bpf_map__fd(impl_->skel->maps.sc_watched);
+  sc_watch_val w{};
+  if (bpf_map_lookup_elem(watched_fd, &cgroup_id, &w) != 0) {
+    if (bitmaps.empty()) return;
+    throw std::runtime_error("record arguments of cgroup " + std::to_string(cgroup_id) + ": not watched");
+  }
+  w.flags = bitmaps.empty() ? (w.flags & ~SC_WATCH_ARGS) : (w.flags | SC_WATCH_ARGS);
+  if (int err = bpf_map_update_elem(watched_fd, &cgroup_id, &w, BPF_EXIST); err != 0)
+    fail("mark cgroup " + std::to_string(cgroup_id) + " recorded", err);
+}
+
+std::vector<ArgCount> Tracer::arg_counts() const {
+  std::vector<ArgCount> out;
+  for_each_entry<sc_args_key, uint64_t>(bpf_map__fd(impl_->skel->maps.sc_args_counts),
+                                        [&](const sc_args_key& k, const uint64_t& count) {
+    ArgCount c;
+    c.cgroup_id = k.cgroup_id;
+    c.audit_arch = k.arch;
+    c.nr = k.nr;
+    for (int i = 0; i < 6; ++i) c.args[i] = k.args[i];
+    c.count = count;
+    out.push_back(c);
+  });
+  return out;
+}
+
+std::vector<ArgDrops> Tracer::arg_drops() const {
+  std::vector<ArgDrops> out;
+  for_each_entry<sc_args_budget_key, sc_args_budget>(bpf_map__fd(impl_->skel->maps.sc_args_budget),
+                                                     [&](const sc_args_budget_key& k, const sc_args_budget& b) {
+    if (b.dropped) out.push_back(ArgDrops{k.cgroup_id, k.arch, k.nr, b.dropped});
+  });
+  return out;
+}
+
+void Tracer::forget_args(uint64_t cgroup_id) {
+  record_args(cgroup_id, {});
+  int counts = bpf_map__fd(impl_->skel->maps.sc_args_counts);
+  for (const auto& k : map_keys<sc_args_key>(counts))
+    if (k.cgroup_id == cgroup_id) bpf_map_delete_elem(counts, &k);
+  int budget = bpf_map__fd(impl_->skel->maps.sc_args_budget);
+  for (const auto& k : map_keys<sc_args_budget_key>(budget))
+    if (k.cgroup_id == cgroup_id) bpf_map_delete_elem(budget, &k);
+}
+
+uint64_t Tracer::args_lost() const { return impl_->kernel_stat(SC_STAT_ARGS_FULL); }
 
 uint64_t Tracer::shadow_lost() const { return impl_->kernel_stat(SC_STAT_SHADOW_FULL) + impl_->fold_lost; }
 

@@ -112,6 +112,29 @@ struct ShadowCount {
   uint64_t count = 0;
 };
 
+// Argument recording (bpf/tracer_events.h): per watched cgroup, the syscalls whose argument
+// tuples sys_enter keeps, at most kArgTuplesPerSyscall distinct ones per (cgroup, arch, nr).
+inline constexpr uint32_t kArgTuplesPerSyscall = 16;
+
+// The syscalls to record, per (AUDIT_ARCH_*, nr) with x32 numbers carrying the x32 bit;
+// numbers at or above 1024 (per arch class) cannot be recorded.
+using ArgsWanted = std::map<uint32_t, std::vector<int32_t>>;
+
+struct ArgCount {
+  uint64_t cgroup_id = 0;
+  uint32_t audit_arch = 0;
+  int32_t nr = 0;
+  uint64_t args[6] = {0, 0, 0, 0, 0, 0};
+  uint64_t count = 0;  // absolute, since the maps were created
+};
+
+struct ArgDrops {
+  uint64_t cgroup_id = 0;
+  uint32_t audit_arch = 0;
+  int32_t nr = 0;
+  uint64_t dropped = 0;  // absolute: calls whose tuple was over the bound
+};
+
 class Tracer {
  public:
   // Throws std::runtime_error with context (which step, errno) when nothing can be loaded.
@@ -153,6 +176,15 @@ class Tracer {
   // Drops a slot: its table entries and every count of it.
   void shadow_forget(uint32_t slot);
   uint64_t shadow_lost() const;  // shadowed calls not counted (count map full), since load
+
+  // Argument recording. Needs sys_enter, as shadow evaluation does (shadow_available()).
+  // Replaces the watched cgroup's recorded set; empty stops recording (counts are kept).
+  void record_args(uint64_t cgroup_id, const ArgsWanted& wanted);
+  std::vector<ArgCount> arg_counts() const;
+  std::vector<ArgDrops> arg_drops() const;
+  // Drops a cgroup's argument counts, budgets and recorded set (after its last collection).
+  void forget_args(uint64_t cgroup_id);
+  uint64_t args_lost() const;  // tuples not recorded because the map was full (also in dropped)
 
   // Removes the pins (and with them the kernel's counts). For tests and `--reset`.
   void unpin();

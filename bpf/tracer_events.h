@@ -29,6 +29,7 @@
 #define SC_WATCH 0x1U
 #define SC_WATCH_EXACT 0x2U /* wants the syscall hooks (exact ERRNO counting, learning) */
 #define SC_WATCH_SHADOW 0x4U /* shadowed: sys_enter counts its calls for the slots in sc_shadow_cgroups */
+#define SC_WATCH_ARGS 0x8U   /* sys_enter records the argument tuples of the syscalls in sc_args_wanted */
 
 struct sc_watch_val {
   __u32 flags;
@@ -136,6 +137,33 @@ struct sc_shadow_key {
   __u64 args[6]; /* only when the verdict depends on them, else 0 */
 };
 
+/* Argument recording (audit mode): for the syscalls the daemon lists per (cgroup, arch, x32)
+ * in sc_args_wanted (a bitmap like the learning one, keyed by struct sc_learn_key), sys_enter
+ * counts calls per distinct raw argument tuple in sc_args_counts, at most SC_ARGS_PER_SYSCALL
+ * tuples per (cgroup, arch, nr); calls with a tuple over that bound are counted in
+ * sc_args_budget. So the map's size is bounded by the number of recorded syscalls, never by
+ * the traffic. */
+#define SC_ARGS_PER_SYSCALL 16
+
+struct sc_args_key {
+  __u64 cgroup_id;
+  __u32 arch; /* AUDIT_ARCH_* */
+  __s32 nr;   /* as seccomp sees it: x32 calls keep __X32_SYSCALL_BIT */
+  __u64 args[6];
+};
+
+struct sc_args_budget_key {
+  __u64 cgroup_id;
+  __u32 arch;
+  __s32 nr;
+};
+
+struct sc_args_budget {
+  __u32 distinct; /* tuples admitted (may overshoot the bound by racing CPUs: capped on read) */
+  __u32 pad;
+  __u64 dropped;  /* calls whose tuple was over the bound */
+};
+
 /* Kernel-side counters (array map sc_stats). */
 #define SC_STAT_RINGBUF_FULL 0  /* samples dropped: ring buffer full */
 #define SC_STAT_RATE_LIMITED 1  /* samples dropped: over sample_rate_per_sec */
@@ -143,6 +171,7 @@ struct sc_shadow_key {
 #define SC_STAT_LEARN_RANGE 3   /* syscalls not learned: nr >= SC_LEARN_MAX_NR */
 #define SC_STAT_SKIP_SEEN 4     /* seccomp skips seen by sys_exit */
 #define SC_STAT_SHADOW_FULL 5   /* shadowed calls NOT counted: shadow count map full */
+#define SC_STAT_ARGS_FULL 6     /* argument tuples NOT recorded: args map full (also in dropped) */
 #define SC_STAT_N 8
 
 struct sc_rate {

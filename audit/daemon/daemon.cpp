@@ -26,6 +26,7 @@
 #include "audit/daemon/journal.h"
 #include "audit/daemon/observation.h"
 #include "audit/daemon/reattribute.h"
+#include "audit/daemon/arg_recorder.h"
 #include "audit/daemon/shadow_evaluator.h"
 #include "audit/daemon/state_file.h"
 #include "audit/daemon/would_be.h"
@@ -168,6 +169,7 @@ class Daemon {
   attribution::Attributor attributor_;
   WouldBe would_be_;
   ShadowEvaluator shadow_{opts_.state_dir};
+  ArgRecorder args_;
   struct PendingKill {
     Observation observation;
     int32_t pid = 0;
@@ -702,6 +704,7 @@ void Daemon::collect_tracer() {
     state_.sources["bpf"].events += delta;
   }
   for (const auto& [id, w] : watched_) merge_learned(id, w.container_id);
+  args_.collect(tracer_.get(), state_, books_.tracer_baseline);
   state_.sources["bpf"].lost = tracer_->samples_lost();
 #endif
 }
@@ -963,6 +966,7 @@ void Daemon::rescan() {
 #ifdef SC_HAVE_TRACER
       // Its last syscalls were learned after the previous harvest: take them before it goes.
       merge_learned(id, w.container_id);
+      args_.forget(tracer_.get(), id, books_.tracer_baseline);  // collected just above ("going")
       if (tracer_) try { tracer_->unwatch(id); } catch (const std::exception& e) { spdlog::warn("bpf: unwatch {}: {}", id, e.what()); }
 #endif
       spdlog::info("container {} ({}) gone; its counts are kept", w.container_id, w.path);
@@ -1028,6 +1032,7 @@ void Daemon::rescan() {
   } catch (const std::exception& e) {
     spdlog::error("shadow: {}", e.what());
   }
+  args_.sync(tracer(), targets);
   lock.unlock();
   // A changed watched set is written at once: state.json's daemon.watched is current.
   if (moved || watched_changed || shadows_changed) flush();

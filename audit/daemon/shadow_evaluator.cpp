@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/arch_names.h"
+#include "audit/daemon/compiled_profile.h"
 #include "audit/state/shadow.h"
 #include "audit/state/shadow_files.h"
 #include "bytes/untrusted.h"
@@ -29,23 +30,10 @@ static_assert(sc::audit::ShadowEvaluator::kSlotsPerCgroup == sc::bpf::kShadowSlo
 
 namespace sc::audit {
 
-struct ShadowEvaluator::Program {
-  profile::ResolvedProfile resolved;
-  std::vector<sock_filter> bpf;
-};
-
 namespace {
 
 constexpr uint32_t kAuditArchX86_64 = 0xc000003eu;
 constexpr uint32_t kAuditArchI386 = 0x40000003u;
-
-// The SCMP_ARCH_* token a call runs under (x32: AUDIT_ARCH_X86_64 with the x32 bit).
-uint32_t scmp_arch_of(uint32_t audit_arch, int32_t nr) {
-  if (audit_arch == kAuditArchI386) return SCMP_ARCH_X86;
-  if (audit_arch == kAuditArchX86_64)
-    return (static_cast<uint32_t>(nr) & profile::kX32SyscallBit) && nr != -1 ? SCMP_ARCH_X32 : SCMP_ARCH_X86_64;
-  return 0;
-}
 
 std::optional<uint32_t> audit_arch_of_name(const std::string& arch) {
   if (arch == "x86_64" || arch == "x32") return kAuditArchX86_64;
@@ -53,36 +41,8 @@ std::optional<uint32_t> audit_arch_of_name(const std::string& arch) {
   return std::nullopt;
 }
 
-// The action word and errno of a SECCOMP_RET_* value.
-std::pair<std::string, int32_t> word_of(uint32_t ret) {
-  profile::Action a = compiler::action_of_ret(ret);
-  std::string word = profile::action_verdict(a.kind);
-  int32_t error = a.kind == profile::ActionKind::Errno ? static_cast<int32_t>(ret & 0xffffu) : -1;
-  return {word, error};
-}
-
-uint32_t evaluate(const ShadowEvaluator::Program& p, uint32_t audit_arch, int32_t nr, const uint64_t args[6]) {
-  compiler::SyscallData d;
-  d.nr = nr;
-  d.arch = audit_arch;
-  for (int i = 0; i < 6; ++i) d.args[i] = args[i];
-  return compiler::evaluate(p.bpf, d).ret;
-}
-
-bool depends(const ShadowEvaluator::Program& p, uint32_t audit_arch, int32_t nr) {
-  uint32_t arch = scmp_arch_of(audit_arch, nr);
-  return arch != 0 && profile::depends_on_arguments(p.resolved, arch, nr);
-}
-
 // Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
 bool runs(const std::string& action) { return action == "allow" || action == "log" || action == "trace"; }
-
-std::shared_ptr<const ShadowEvaluator::Program> compile(const profile::Profile& parsed, const profile::ResolveContext& ctx) {
-  auto p = std::make_shared<ShadowEvaluator::Program>();
-  p->resolved = profile::resolve(parsed, ctx);
-  p->bpf = compiler::Filter(p->resolved, compiler::CompileOptions{}).bpf();
-  return p;
-}
 
 std::set<std::string> caps_of(const ShadowCandidateTarget& t) {
   if (t.entry) return {t.entry->capabilities.begin(), t.entry->capabilities.end()};
@@ -106,7 +66,7 @@ std::shared_ptr<const ShadowEvaluator::Program> ShadowEvaluator::candidate_for(c
   try {
     profile::ResolveContext ctx;
     ctx.capabilities = caps_of(t);
-    return compile(profile::parse_profile(candidate_text_.at(shadow)), ctx);
+    return compile_profile(profile::parse_profile(candidate_text_.at(shadow)), ctx);
   } catch (const std::exception& e) {
     if (error) *error = e.what();
     return nullptr;
@@ -120,7 +80,7 @@ std::shared_ptr<const ShadowEvaluator::Program> ShadowEvaluator::current_for(con
     ctx.capabilities = caps_of(t);
     ctx.audit = t.entry->mode == "audit";
     ctx.new_syscalls = profile::parse_new_syscalls(t.entry->new_syscalls.empty() ? "default" : t.entry->new_syscalls);
-    return compile(profile::load_profile(t.entry->profile_path), ctx);
+    return compile_profile(profile::load_profile(t.entry->profile_path), ctx);
   } catch (const std::exception& e) {
     spdlog::warn("shadow: the filter of container {} ({}) cannot be rebuilt: {}; its calls count as current=allow",
                  bytes::display_text(t.container_id), bytes::display_text(t.entry->profile_path), e.what());
@@ -134,10 +94,10 @@ void ShadowEvaluator::fill(bpf::Tracer* tracer, uint32_t slot) {
   tracer->shadow_fill(slot, [&](uint32_t audit_arch, int32_t nr) {
     static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
     bpf::ShadowEntry e;
-    e.ret = evaluate(*s.candidate, audit_arch, nr, zeros);
+    e.ret = verdict_ret(*s.candidate, audit_arch, nr, zeros);
     // Per tuple where either filter looks at the arguments: the current one decides whether
     // the call ran as allow or log.
-    e.needs_args = depends(*s.candidate, audit_arch, nr) || (s.current && depends(*s.current, audit_arch, nr));
+    e.needs_args = depends_on_args(*s.candidate, audit_arch, nr) || (s.current && depends_on_args(*s.current, audit_arch, nr));
     return e;
   });
 #else
@@ -360,15 +320,15 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       if (who == container_of.end() || slot == slots_.end() || !slot->second.candidate) continue;
       const Slot& s = slot->second;
       uint32_t cand = c.ret;
-      if (c.ret == bpf::kShadowUndecided || depends(*s.candidate, c.audit_arch, c.nr))
-        cand = evaluate(*s.candidate, c.audit_arch, c.nr, c.args);
+      if (c.ret == bpf::kShadowUndecided || depends_on_args(*s.candidate, c.audit_arch, c.nr))
+        cand = verdict_ret(*s.candidate, c.audit_arch, c.nr, c.args);
       std::string current = "allow";
       int32_t current_errno = -1;
       if (s.current) {
-        std::string word = word_of(evaluate(*s.current, c.audit_arch, c.nr, c.args)).first;
+        std::string word = verdict_word(verdict_ret(*s.current, c.audit_arch, c.nr, c.args)).first;
         if (runs(word)) current = word;  // (a call that ran was not denied, whatever a rebuilt filter says)
       }
-      auto [cw, ce] = word_of(cand);
+      auto [cw, ce] = verdict_word(cand);
       counts[{who->second, arch_name(c.audit_arch, c.nr), c.nr, current, current_errno, cw, ce}] += c.count;
     }
   }
@@ -389,7 +349,7 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       std::string cw = "unknown";
       int32_t ce = -1;
       auto audit_arch = audit_arch_of_name(k.arch);
-      if (cand && audit_arch && !depends(*cand, *audit_arch, k.nr)) std::tie(cw, ce) = word_of(evaluate(*cand, *audit_arch, k.nr, zeros));
+      if (cand && audit_arch && !depends_on_args(*cand, *audit_arch, k.nr)) std::tie(cw, ce) = verdict_word(verdict_ret(*cand, *audit_arch, k.nr, zeros));
       counts[{id, k.arch, k.nr, k.action, k.error, cw, ce}] += v.count - base;
     }
   }

@@ -21,6 +21,7 @@
 
 #include <linux/filter.h>
 
+#include "audit/daemon/compiled_profile.h"
 #include "audit/state/aggregate.h"
 #include "isolator/profile/resolver.h"
 #include "isolator/registry/registry.h"
@@ -54,7 +55,7 @@ class ShadowEvaluator {
   static constexpr uint32_t kMaxSlots = 32;        // bpf::kShadowMaxSlots
   static constexpr uint32_t kSlotsPerCgroup = 8;   // bpf::kShadowSlotsPerCgroup
 
-  struct Program;  // a resolved and compiled filter (shadow_evaluator.cpp)
+  using Program = CompiledProfile;
 
  private:
   struct Slot {

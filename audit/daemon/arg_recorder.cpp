@@ -1,0 +1,200 @@
+#include "audit/daemon/arg_recorder.h"
+
+#include <spdlog/spdlog.h>
+
+#include "audit/daemon/arch_names.h"
+#include "bytes/untrusted.h"
+#include "isolator/profile/capabilities.h"
+#include "isolator/profile/context_options.h"
+#include "isolator/profile/parser.h"
+
+#ifdef SC_HAVE_TRACER
+#include "bpf/tracer.h"
+static_assert(sc::audit::kArgTuplesPerSyscall == sc::bpf::kArgTuplesPerSyscall);
+#endif
+
+namespace sc::audit {
+namespace {
+
+constexpr uint32_t kRecordArchX86_64 = 0xc000003eu;  // AUDIT_ARCH_X86_64 (x32 too, with the x32 bit)
+constexpr uint32_t kRecordArchI386 = 0x40000003u;    // AUDIT_ARCH_I386
+constexpr uint32_t kRecordX32Bit = 0x40000000u;
+constexpr int32_t kRecordMaxNr = 1024;                // SC_LEARN_MAX_NR: the kernel's bitmap
+
+std::string enforcing_identity(const registry::Entry& e) {
+  std::string id = e.profile_sha256 + "|" + e.profile_path + "|" + e.new_syscalls + "|caps:";
+  for (const auto& c : e.capabilities) id += c + ",";
+  return id;
+}
+
+std::string tuple_text(const uint64_t args[6]) {
+  std::string s;
+  for (int i = 0; i < 6; ++i) s += (i ? "," : "") + std::to_string(args[i]);
+  return s;
+}
+
+std::string count_key(uint64_t cg, uint32_t arch, int32_t nr, const uint64_t args[6]) {
+  return "args/" + std::to_string(cg) + "/" + std::to_string(arch) + "/" + std::to_string(nr) + "/" + tuple_text(args);
+}
+
+std::string drop_key(uint64_t cg, uint32_t arch, int32_t nr) {
+  return "argsdrop/" + std::to_string(cg) + "/" + std::to_string(arch) + "/" + std::to_string(nr);
+}
+
+// The "log" verdict a would-be denial of (arch, nr) is recorded under, or null while the audit
+// stream (or the audit hook) has not produced it yet.
+VerdictStats* log_verdict(ContainerRecord& c, uint32_t audit_arch, int32_t nr) {
+  auto it = c.verdicts.find(VerdictKey{arch_name(audit_arch, nr), nr, "log", -1});
+  return it == c.verdicts.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::map<uint32_t, std::vector<int32_t>> ArgRecorder::wanted_by(const CompiledProfile& enforcing) {
+  static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
+  std::map<uint32_t, std::vector<int32_t>> out;
+  for (auto [arch, bit] : {std::pair{kRecordArchX86_64, 0u}, std::pair{kRecordArchX86_64, kRecordX32Bit},
+                           std::pair{kRecordArchI386, 0u}})
+    for (int32_t n = 0; n < kRecordMaxNr; ++n) {
+      int32_t nr = static_cast<int32_t>(static_cast<uint32_t>(n) | bit);
+      if (depends_on_args(enforcing, arch, nr) || verdict_word(verdict_ret(enforcing, arch, nr, zeros)).first != "allow")
+        out[arch].push_back(nr);
+    }
+  return out;
+}
+
+void ArgRecorder::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidateTarget>& targets) {
+#ifdef SC_HAVE_TRACER
+  if (!tracer || !tracer->shadow_available()) return;
+  synced_ = true;
+  watched_.clear();
+  for (const auto& t : targets) {
+    watched_.insert(t.cgroup_id);
+    bool audit = t.entry && t.entry->mode == "audit" && !t.entry->profile_path.empty();
+    auto it = recorded_.find(t.cgroup_id);
+    if (!audit) {
+      if (it != recorded_.end()) {
+        try { tracer->record_args(t.cgroup_id, {}); } catch (const std::exception& e) { spdlog::warn("bpf: {}", e.what()); }
+        recorded_.erase(it);
+      }
+      continue;
+    }
+    std::string identity = enforcing_identity(*t.entry);
+    if (it != recorded_.end() && it->second.identity == identity) continue;
+    try {
+      profile::ResolveContext ctx;
+      ctx.capabilities = {t.entry->capabilities.begin(), t.entry->capabilities.end()};
+      ctx.audit = false;  // the filter the container would run enforced
+      ctx.new_syscalls = profile::parse_new_syscalls(t.entry->new_syscalls.empty() ? "default" : t.entry->new_syscalls);
+      auto enforcing = compile_profile(profile::load_profile(t.entry->profile_path), ctx);
+      auto wanted = wanted_by(*enforcing);
+      tracer->record_args(t.cgroup_id, wanted);
+      size_t n = 0;
+      for (const auto& [arch, nrs] : wanted) n += nrs.size();
+      recorded_[t.cgroup_id] = Recorded{t.container_id, identity, std::move(enforcing)};
+      spdlog::info("bpf: recording the arguments of {} syscall number(s) of container {} (its would-be denials)", n,
+                   bytes::display_text(t.container_id));
+      logged_.erase(t.container_id);
+    } catch (const std::exception& e) {
+      std::string why = e.what();
+      if (logged_[t.container_id] != why)
+        spdlog::warn("bpf: arguments of container {} are not recorded: {}", bytes::display_text(t.container_id), why);
+      logged_[t.container_id] = why;
+    }
+  }
+#else
+  (void)tracer;
+  (void)targets;
+#endif
+}
+
+void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::string, uint64_t>& baseline) {
+#ifdef SC_HAVE_TRACER
+  if (!tracer || recorded_.empty()) return;
+  std::vector<bpf::ArgCount> counts;
+  std::vector<bpf::ArgDrops> drops;
+  try {
+    counts = tracer->arg_counts();
+    drops = tracer->arg_drops();
+  } catch (const std::exception& e) {
+    spdlog::error("bpf: reading argument counts failed: {}", e.what());
+    return;
+  }
+  auto container_of = [&](uint64_t cg) -> std::pair<const Recorded*, ContainerRecord*> {
+    auto r = recorded_.find(cg);
+    if (r == recorded_.end()) return {nullptr, nullptr};
+    auto c = state.containers.find(r->second.container_id);
+    return {&r->second, c == state.containers.end() ? nullptr : &c->second};
+  };
+  std::set<uint64_t> orphans;
+  for (const auto& a : counts) {
+    auto [rec, c] = container_of(a.cgroup_id);
+    if (!rec) {
+      if (synced_ && !watched_.count(a.cgroup_id)) orphans.insert(a.cgroup_id);
+      continue;
+    }
+    if (!c) continue;
+    std::string key = count_key(a.cgroup_id, a.audit_arch, a.nr, a.args);
+    auto b = baseline.find(key);
+    uint64_t base = b == baseline.end() ? 0 : b->second;
+    uint64_t delta = a.count >= base ? a.count - base : a.count;  // smaller: the maps were reset
+    if (delta == 0) continue;
+    if (verdict_word(verdict_ret(*rec->enforcing, a.audit_arch, a.nr, a.args)).first == "allow") {
+      baseline[key] = a.count;  // a tuple the enforcing filter allows: not a would-be denial
+      continue;
+    }
+    VerdictStats* v = log_verdict(*c, a.audit_arch, a.nr);
+    if (!v) continue;  // its verdict is not recorded yet: take the calls at a later collect
+    if (!v->args) v->args.emplace();
+    ArgTuple t;
+    for (int i = 0; i < 6; ++i) t[i] = a.args[i];
+    auto known = v->args->tuples.find(t);
+    if (known != v->args->tuples.end())
+      known->second += delta;
+    else if (v->args->tuples.size() < kArgTuplesPerSyscall)
+      v->args->tuples[t] = delta;
+    else
+      v->args->dropped += delta;  // over the bound (the kernel's was reset meanwhile)
+    baseline[key] = a.count;
+  }
+  for (const auto& d : drops) {
+    auto [rec, c] = container_of(d.cgroup_id);
+    if (!rec || !c) continue;
+    std::string key = drop_key(d.cgroup_id, d.audit_arch, d.nr);
+    auto b = baseline.find(key);
+    uint64_t base = b == baseline.end() ? 0 : b->second;
+    uint64_t delta = d.dropped >= base ? d.dropped - base : d.dropped;
+    if (delta == 0) continue;
+    VerdictStats* v = log_verdict(*c, d.audit_arch, d.nr);
+    if (!v) continue;
+    if (!v->args) v->args.emplace();
+    v->args->dropped += delta;
+    baseline[key] = d.dropped;
+  }
+  // Entries of cgroups no longer watched (gone while no daemon ran): their calls up to the last
+  // flush were taken then.
+  for (uint64_t cg : orphans) forget(tracer, cg, baseline);
+#else
+  (void)tracer;
+  (void)state;
+  (void)baseline;
+#endif
+}
+
+void ArgRecorder::forget(bpf::Tracer* tracer, uint64_t cgroup_id, std::map<std::string, uint64_t>& baseline) {
+#ifdef SC_HAVE_TRACER
+  if (tracer) try {
+      tracer->forget_args(cgroup_id);
+    } catch (const std::exception& e) {
+      spdlog::warn("bpf: forgetting the argument counts of cgroup {}: {}", cgroup_id, e.what());
+    }
+#else
+  (void)tracer;
+#endif
+  recorded_.erase(cgroup_id);
+  for (const std::string prefix : {"args/" + std::to_string(cgroup_id) + "/", "argsdrop/" + std::to_string(cgroup_id) + "/"})
+    for (auto it = baseline.lower_bound(prefix); it != baseline.end() && it->first.compare(0, prefix.size(), prefix) == 0;)
+      it = baseline.erase(it);
+}
+
+}  // namespace sc::audit
