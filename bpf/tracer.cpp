@@ -360,7 +360,7 @@ void check_pins_compatible(bpf_object* obj, const std::string& pin_dir) {
     if (fd < 0) continue;  // not pinned yet: created at load
     bpf_map_info info{};
     uint32_t len = sizeof(info);
-    int err = bpf_map_get_info_by_fd(fd, &info, &len);
+    int err = bpf_obj_get_info_by_fd(fd, &info, &len);
     close(fd);
     if (err != 0) continue;  // libbpf's own check reports it
     auto layout = [](uint32_t type, uint32_t key, uint32_t value, uint32_t entries, uint32_t flags) {

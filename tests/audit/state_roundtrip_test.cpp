@@ -104,8 +104,8 @@ audit::State state_of(const std::string& v) {
   s.args = {0, 1, std::numeric_limits<uint64_t>::max(), 3, 4, 5};
   s.instruction_pointer = std::numeric_limits<uint64_t>::max();
   c.verdicts[audit::VerdictKey{v, std::numeric_limits<int32_t>::max(), v, 0}] =
-      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s};
-  c.verdicts[audit::VerdictKey{v, -1, v + "2", -1}] = audit::VerdictStats{v, 0, 0, 0, "", std::nullopt};
+      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s, std::nullopt};
+  c.verdicts[audit::VerdictKey{v, -1, v + "2", -1}] = audit::VerdictStats{v, 0, 0, 0, "", std::nullopt, std::nullopt};
   c.learned[v] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
   audit::SourceHealth h{true, v, 1, 2, 3};
   h.hooks = {audit::HookHealth{v, true, v, v}, audit::HookHealth{"tp_btf/signal_generate", false, "", v}};

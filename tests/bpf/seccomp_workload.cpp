@@ -41,6 +41,9 @@ struct Options {
   // and wait for <pause_file> (the test does something while the workload is mid-storm).
   long pause_at = -1;
   std::string pause_file;
+  // --distinct=N: call i passes arguments derived from i % N (N distinct tuples, each used
+  // count/N times); 0: every call passes the same six values.
+  long distinct = 0;
 };
 
 // Waits for `path` to exist (1 ms steps, 30 s at most: a test that never releases fails).
@@ -75,6 +78,13 @@ std::string unhex(const std::string& hex) {
 // Longs: syscall() reads six longs from its varargs (an int leaves the upper half undefined).
 long denied_call(long nr) { return syscall(nr, 0x11L, 0x22L, 0x33L, 0x44L, 0x55L, 0x66L); }
 
+// The tuple of value v under --distinct: arg0 = v, the others spread its bits (no pointer is
+// dereferenced by the syscalls the tests use with it).
+long distinct_call(long nr, long v) {
+  unsigned long h = static_cast<unsigned long>(v) * 0x9E3779B97F4A7C15ul;
+  return syscall(nr, v, static_cast<long>(h), static_cast<long>(h >> 7), static_cast<long>(h >> 13), 0x55L, 0x66L);
+}
+
 void* thread_call(void* arg) {
   denied_call(*static_cast<long*>(arg));
   return nullptr;
@@ -107,6 +117,7 @@ int main(int argc, char** argv) {
       }
     }
     else if (auto v = val("--count=")) o.count = std::atol(v);
+    else if (auto v = val("--distinct=")) o.distinct = std::atol(v);
     else if (auto v = val("--errno=")) o.error = std::atoi(v);
     else if (auto v = val("--threads=")) o.threads = std::atoi(v);
     else if (auto v = val("--comm-hex=")) o.comm = unhex(v);
@@ -186,7 +197,7 @@ int main(int argc, char** argv) {
         std::ofstream(o.pause_file + ".reached") << i << "\n";
         wait_for_file(o.pause_file);
       }
-      long rc = denied_call(nr);
+      long rc = o.distinct > 0 ? distinct_call(nr, i % o.distinct) : denied_call(nr);
       if (o.action == "errno" && !(rc == -1 && errno == o.error)) ++unexpected;
     }
   if (o.action == "trap" && traps.load() != o.count * static_cast<long>(o.nrs.size())) {

@@ -58,7 +58,7 @@ audit::State hostile_state() {
     s.exe = "/bin/" + v;
     s.pid = 7;
     c.verdicts[audit::VerdictKey{v + "arch", 39, v + "action", -1}] =
-        audit::VerdictStats{v + "sys", 3, 1, 2, v + "wb", s};
+        audit::VerdictStats{v + "sys", 3, 1, 2, v + "wb", s, std::nullopt};
     c.learned[v + "arch"] = {1, 2};
     st.sources[v + "src"] = audit::SourceHealth{true, v + "detail", 1, 0, 0};
   }

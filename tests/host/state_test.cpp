@@ -28,7 +28,7 @@ sc::audit::State sample_state() {
   sample.args = {1, 2, 3, 4, 5, 0xffffffffffffffffULL};
   s.sample = sample;
   c.verdicts[k] = s;
-  c.verdicts[{"x86_64", 169, "errno", 1}] = sc::audit::VerdictStats{"reboot", 3, 1, 2, "", std::nullopt};
+  c.verdicts[{"x86_64", 169, "errno", 1}] = sc::audit::VerdictStats{"reboot", 3, 1, 2, "", std::nullopt, std::nullopt};
   c.learned["x86_64"] = {0, 1, 60, 231};
   st.sources["audit"] = {true, "netlink multicast", 10, 2};
   return st;
