@@ -39,14 +39,7 @@ bool wait_state(DaemonHarness& h, const std::function<bool(const sc::audit::Stat
   return h.wait_state(done, what);
 }
 
-bool load_log_filter() {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (!ctx) return false;
-  bool ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) == 0 &&
-            seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(getppid), 0) == 0 && seccomp_load(ctx) == 0;
-  seccomp_release(ctx);
-  return ok;
-}
+bool load_log_filter() { return sc::testing::load_single_rule_filter(SCMP_ACT_LOG, SCMP_SYS(getppid)); }
 
 std::string attr_suffix() { return std::to_string(getpid()); }
 

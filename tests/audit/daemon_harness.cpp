@@ -406,4 +406,13 @@ PinDir::~PinDir() {
   std::filesystem::remove_all(path, ec);
 }
 
+bool load_single_rule_filter(uint32_t action, int syscall_nr) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) return false;
+  bool ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) == 0 && seccomp_rule_add(ctx, action, syscall_nr, 0) == 0 &&
+            seccomp_load(ctx) == 0;
+  seccomp_release(ctx);
+  return ok;
+}
+
 }  // namespace sc::testing

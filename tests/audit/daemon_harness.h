@@ -113,4 +113,8 @@ std::string binary(const std::string& name);   // <build>/bin/<name>
 // (and stderr with it, after it in time order, when with_stderr).
 int run_program(const std::vector<std::string>& argv, std::string* out = nullptr, bool with_stderr = false);
 
+// Loads a filter (with the LOG flag, as `launch` does) that gives `action` (SCMP_ACT_*) to
+// `syscall_nr` and allows everything else: the container filters of these tests.
+bool load_single_rule_filter(uint32_t action, int syscall_nr);
+
 }  // namespace sc::testing

@@ -32,12 +32,7 @@ namespace {
 // In the child: ALLOW by default, `action` for getppid, with the LOG flag so ERRNO/TRAP are
 // reported by the kernel too (as the isolator's filters are).
 bool load_filter(uint32_t action, int syscall_nr = SCMP_SYS(getppid)) {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (!ctx) return false;
-  bool ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1) == 0 && seccomp_rule_add(ctx, action, syscall_nr, 0) == 0 &&
-            seccomp_load(ctx) == 0;
-  seccomp_release(ctx);
-  return ok;
+  return sc::testing::load_single_rule_filter(action, syscall_nr);
 }
 
 volatile sig_atomic_t g_traps = 0;

@@ -103,8 +103,13 @@ audit::State state_of(const std::string& v) {
   s.has_args = true;
   s.args = {0, 1, std::numeric_limits<uint64_t>::max(), 3, 4, 5};
   s.instruction_pointer = std::numeric_limits<uint64_t>::max();
+  audit::ArgRecord args;
+  args.tuples[{0, 0, 0, 0, 0, 0}] = 1;
+  args.tuples[{std::numeric_limits<uint64_t>::max(), 1, 2, 3, 4, std::numeric_limits<uint64_t>::max()}] =
+      std::numeric_limits<uint64_t>::max();
+  args.dropped = std::numeric_limits<uint64_t>::max() - 1;
   c.verdicts[audit::VerdictKey{v, std::numeric_limits<int32_t>::max(), v, 0}] =
-      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s, std::nullopt};
+      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s, args};
   c.verdicts[audit::VerdictKey{v, -1, v + "2", -1}] = audit::VerdictStats{v, 0, 0, 0, "", std::nullopt, std::nullopt};
   c.learned[v] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
   audit::SourceHealth h{true, v, 1, 2, 3};
@@ -158,6 +163,7 @@ void expect_equal_states(const audit::State& a, const audit::State& b) {
       EXPECT_EQ(va->second.last_seen_ns, vb->second.last_seen_ns);
       EXPECT_EQ(va->second.would_be_action, vb->second.would_be_action);
       expect_equal_samples(va->second.sample, vb->second.sample);
+      EXPECT_EQ(va->second.args, vb->second.args);
     }
   }
   ASSERT_EQ(a.sources.size(), b.sources.size());

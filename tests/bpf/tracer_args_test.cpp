@@ -2,6 +2,7 @@
 // forget_args) on the real kernel: sys_enter of a watched cgroup counts the calls of the
 // syscalls it was asked for per distinct argument tuple, exactly, keeps at most
 // kArgTuplesPerSyscall tuples per (cgroup, arch, nr) and counts the calls over that bound.
+#include <bpf/bpf.h>
 #include <sys/syscall.h>
 
 #include <map>
@@ -78,6 +79,71 @@ TEST_F(TracerTest, AnArgumentStormStaysWithinTheBoundAndCountsTheDrops) {
   EXPECT_EQ(s.dropped, uint64_t(n) - sc::bpf::kArgTuplesPerSyscall);
   tracer.forget_args(storm.id());
   EXPECT_TRUE(tracer.arg_drops().empty());
+}
+
+
+constexpr uint32_t kArchI386 = 0x40000003;
+constexpr int32_t kI386Getppid = 64;
+
+// A child in `cg` that makes `n` i386 getppid calls (int 0x80) with ebx = i % 3; exits 0.
+bool run_i386_calls(const TestCgroup& cg, int n) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::ofstream(cg.path() + "/cgroup.procs") << getpid() << std::flush;
+    for (int i = 0; i < n; ++i) {
+      long ret, nr = kI386Getppid, a0 = i % 3;
+      asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a0) : "memory");
+      if (ret < 0) _exit(1);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// i386 calls are recorded under AUDIT_ARCH_I386 with their own numbers and argument registers.
+TEST_F(TracerTest, I386CallsAreRecordedInTheirOwnLayout) {
+  SC_REQUIRE_ROOT();
+  auto& tracer = start(SyscallHooks::Auto);
+  ASSERT_TRUE(tracer.shadow_available());
+  TestCgroup cg("args-i386");
+  tracer.watch(cg.id(), true);
+  tracer.record_args(cg.id(), {{kArchI386, {kI386Getppid}}});
+  ASSERT_TRUE(run_i386_calls(cg, 30));
+  std::map<uint64_t, uint64_t> by_arg0;
+  for (const auto& c : tracer.arg_counts())
+    if (c.cgroup_id == cg.id()) {
+      EXPECT_EQ(c.audit_arch, kArchI386);
+      EXPECT_EQ(c.nr, kI386Getppid);
+      by_arg0[c.args[0]] += c.count;
+    }
+  EXPECT_EQ(by_arg0, (std::map<uint64_t, uint64_t>{{0, 10}, {1, 10}, {2, 10}}));
+  // Not asked for on x86_64: its native getppid is not recorded.
+  ASSERT_TRUE(exited_ok(run_workload({"--cgroup=" + cg.path(), "--action=none", "--syscall=" + std::to_string(kRecorded),
+                                      "--count=10"})));
+  for (const auto& c : tracer.arg_counts()) EXPECT_EQ(c.audit_arch, kArchI386);
+}
+
+// A pinned map from another build (its layout changed) is named, with the remedy, instead of
+// libbpf's bare "parameter mismatch".
+TEST_F(TracerTest, AnIncompatiblePinNamesTheMapAndTheReset) {
+  SC_REQUIRE_ROOT();
+  ASSERT_EQ(mkdir(pin_dir_.c_str(), 0700), 0);
+  int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "sc_shadow_cgroups", 8, 4, 16, nullptr);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  ASSERT_EQ(bpf_obj_pin(fd, (pin_dir_ + "/sc_shadow_cgroups").c_str()), 0) << std::strerror(errno);
+  close(fd);
+  try {
+    start(SyscallHooks::Auto);
+    FAIL() << "a tracer started over an incompatible pin";
+  } catch (const std::runtime_error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find(pin_dir_ + "/sc_shadow_cgroups"), std::string::npos) << what;
+    EXPECT_NE(what.find("another build"), std::string::npos) << what;
+    EXPECT_NE(what.find("seccomp-audit run --reset"), std::string::npos) << what;
+    EXPECT_NE(what.find("value 4 B"), std::string::npos) << what;
+  }
 }
 
 }  // namespace
