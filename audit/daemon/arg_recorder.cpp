@@ -48,6 +48,18 @@ VerdictStats* log_verdict(ContainerRecord& c, uint32_t audit_arch, int32_t nr) {
   return it == c.verdicts.end() ? nullptr : &it->second;
 }
 
+// Adds `calls` made with tuple `t`, within the bound (the kernel's own bound is per
+// (container, arch, syscall); this one also holds after the kernel's maps were reset).
+void add_calls(ArgRecord& record, const ArgTuple& t, uint64_t calls) {
+  auto known = record.tuples.find(t);
+  if (known != record.tuples.end())
+    known->second += calls;
+  else if (record.tuples.size() < kArgTuplesPerSyscall)
+    record.tuples[t] = calls;
+  else
+    record.dropped += calls;
+}
+
 }  // namespace
 
 std::map<uint32_t, std::vector<int32_t>> ArgRecorder::wanted_by(const CompiledProfile& enforcing) {
@@ -139,22 +151,20 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::strin
     uint64_t base = b == baseline.end() ? 0 : b->second;
     uint64_t delta = a.count >= base ? a.count - base : a.count;  // smaller: the maps were reset
     if (delta == 0) continue;
-    if (verdict_word(verdict_ret(*rec->enforcing, a.audit_arch, a.nr, a.args)).first == "allow") {
-      baseline[key] = a.count;  // a tuple the enforcing filter allows: not a would-be denial
-      continue;
-    }
-    VerdictStats* v = log_verdict(*c, a.audit_arch, a.nr);
-    if (!v) continue;  // its verdict is not recorded yet: take the calls at a later collect
-    if (!v->args) v->args.emplace();
     ArgTuple t;
     for (int i = 0; i < 6; ++i) t[i] = a.args[i];
-    auto known = v->args->tuples.find(t);
-    if (known != v->args->tuples.end())
-      known->second += delta;
-    else if (v->args->tuples.size() < kArgTuplesPerSyscall)
-      v->args->tuples[t] = delta;
-    else
-      v->args->dropped += delta;  // over the bound (the kernel's was reset meanwhile)
+    ArgRecord* record = nullptr;
+    if (verdict_word(verdict_ret(*rec->enforcing, a.audit_arch, a.nr, a.args)).first == "allow") {
+      // Allowed by its arguments: what an argument-checked rule matched (for --tighten).
+      // Allowed outright cannot be (those syscalls are not recorded).
+      record = &c->allowed_args[{arch_name(a.audit_arch, a.nr), a.nr}];
+    } else {
+      VerdictStats* v = log_verdict(*c, a.audit_arch, a.nr);
+      if (!v) continue;  // its verdict is not recorded yet: take the calls at a later collect
+      if (!v->args) v->args.emplace();
+      record = &*v->args;
+    }
+    add_calls(*record, t, delta);
     baseline[key] = a.count;
   }
   for (const auto& d : drops) {
@@ -165,10 +175,17 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::strin
     uint64_t base = b == baseline.end() ? 0 : b->second;
     uint64_t delta = d.dropped >= base ? d.dropped - base : d.dropped;
     if (delta == 0) continue;
+    // A dropped call's verdict is unknown (its tuple was not kept): it is counted on the
+    // syscall's would-be denials and, where the filter judges the syscall by its arguments, on
+    // its allowed tuples too, so neither looks complete when it is not.
     VerdictStats* v = log_verdict(*c, d.audit_arch, d.nr);
-    if (!v) continue;
-    if (!v->args) v->args.emplace();
-    v->args->dropped += delta;
+    bool by_args = depends_on_args(*rec->enforcing, d.audit_arch, d.nr);
+    if (!v && !by_args) continue;  // its verdict is not recorded yet: take them at a later collect
+    if (v) {
+      if (!v->args) v->args.emplace();
+      v->args->dropped += delta;
+    }
+    if (by_args) c->allowed_args[{arch_name(d.audit_arch, d.nr), d.nr}].dropped += delta;
     baseline[key] = d.dropped;
   }
   // Entries of cgroups no longer watched (gone while no daemon ran): their calls up to the last
@@ -192,7 +209,7 @@ void ArgRecorder::forget(bpf::Tracer* tracer, uint64_t cgroup_id, std::map<std::
   (void)tracer;
 #endif
   recorded_.erase(cgroup_id);
-  for (const std::string prefix : {"args/" + std::to_string(cgroup_id) + "/", "argsdrop/" + std::to_string(cgroup_id) + "/"})
+  for (const std::string& prefix : {"args/" + std::to_string(cgroup_id) + "/", "argsdrop/" + std::to_string(cgroup_id) + "/"})
     for (auto it = baseline.lower_bound(prefix); it != baseline.end() && it->first.compare(0, prefix.size(), prefix) == 0;)
       it = baseline.erase(it);
 }

@@ -7,7 +7,8 @@
 // the tracer to record every syscall that filter does not allow for all arguments: the ones it
 // denies outright and the ones it judges by their arguments. Each recorded tuple is run through
 // that filter here; the tuples it would deny are added to the container's "log" verdict of that
-// syscall; the ones it would allow are not shown. The kernel keeps at most
+// syscall; the ones it allows by their arguments go to ContainerRecord::allowed_args (what its
+// argument-checked rules matched, for `suggest --tighten`). The kernel keeps at most
 // bpf::kArgTuplesPerSyscall tuples per (container, arch, syscall) and counts the calls over
 // that bound; the state holds the same bound.
 #pragma once

@@ -160,6 +160,16 @@ std::string to_json_text(const State& state) {
                       {"first_seen_ns", c.first_seen_ns}, {"last_seen_ns", c.last_seen_ns},
                       {"exited_at_ns", c.exited_at_ns ? json(*c.exited_at_ns) : json(nullptr)},
                       {"verdicts", std::move(verdicts)}, {"learned", std::move(learned)}};
+    if (!c.allowed_args.empty()) {
+      json allowed = json::array();
+      for (const auto& [an, a] : c.allowed_args) {
+        json row = args_json(a);
+        row["arch"] = encode_bytes(an.first);
+        row["nr"] = an.second;
+        allowed.push_back(std::move(row));
+      }
+      containers[encode_bytes(id)]["allowed_args"] = std::move(allowed);
+    }
   }
   json sources = json::object();
   for (const auto& [name, s] : state.sources) {
@@ -232,6 +242,13 @@ State from_json_text(const std::string& text) {
       if (c.contains("learned"))
         for (const auto& [arch, nrs] : c["learned"].items())
           r.learned[decode_bytes(arch)] = nrs.get<std::set<int32_t>>();
+      if (c.contains("allowed_args")) {
+        size_t k = 0;
+        for (const auto& a : c["allowed_args"]) {
+          where = "containers." + id + ".allowed_args[" + std::to_string(k++) + "]";
+          r.allowed_args[{text_at(a, "arch"), a.at("nr").get<int32_t>()}] = args_from(a);
+        }
+      }
       st.containers[decode_bytes(id)] = std::move(r);
     }
     where = "sources";

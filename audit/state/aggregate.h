@@ -67,6 +67,11 @@ struct ContainerRecord {
   std::map<VerdictKey, VerdictStats> verdicts;
   // Learning: syscall numbers actually entered, per arch name (from the tracer's bitmaps).
   std::map<std::string, std::set<int32_t>> learned;
+  // Argument recording, the other half: per (arch name, nr), the tuples of calls the enforcing
+  // filter ALLOWS by their arguments (it has argument-checked rules for that syscall, as
+  // Docker's personality rules). `suggest --tighten` narrows such rules to these. `dropped`
+  // counts the calls of that syscall whose tuple was over the bound (their verdict unknown).
+  std::map<std::pair<std::string, int32_t>, ArgRecord> allowed_args;
 };
 
 // One BPF hook of the tracer: whether it is live (attached, or attachable on demand for the

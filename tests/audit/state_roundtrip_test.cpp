@@ -112,6 +112,7 @@ audit::State state_of(const std::string& v) {
       audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s, args};
   c.verdicts[audit::VerdictKey{v, -1, v + "2", -1}] = audit::VerdictStats{v, 0, 0, 0, "", std::nullopt, std::nullopt};
   c.learned[v] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
+  c.allowed_args[{v, std::numeric_limits<int32_t>::min()}] = args;
   audit::SourceHealth h{true, v, 1, 2, 3};
   h.hooks = {audit::HookHealth{v, true, v, v}, audit::HookHealth{"tp_btf/signal_generate", false, "", v}};
   st.sources[v] = h;
@@ -151,6 +152,7 @@ void expect_equal_states(const audit::State& a, const audit::State& b) {
     EXPECT_EQ(x.last_seen_ns, y.last_seen_ns);
     EXPECT_EQ(x.exited_at_ns, y.exited_at_ns);
     EXPECT_EQ(x.learned, y.learned);
+    EXPECT_EQ(x.allowed_args, y.allowed_args);
     ASSERT_EQ(x.verdicts.size(), y.verdicts.size());
     for (auto va = x.verdicts.begin(), vb = y.verdicts.begin(); va != x.verdicts.end(); ++va, ++vb) {
       EXPECT_EQ(va->first.arch, vb->first.arch);

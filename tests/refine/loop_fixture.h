@@ -139,24 +139,25 @@ struct Loop : ::testing::Test {
     workload = bin("refine_workload");
   }
   ProcessResult launch(const std::string& profile, const std::string& id, bool audit,
-                       const std::vector<std::string>& command) {
+                       const std::vector<std::string>& command, int timeout_seconds = 60) {
     std::vector<std::string> args = {bin("seccomp-isolator"), "launch", "--isolation=linux/seccomp",
                                      "--seccomp_config_dir=" + config, "--seccomp_profile_name=" + profile,
                                      "--container_id=" + id, "--runtime_dir=" + run_dir};
     if (audit) args.push_back("--audit");
     args.push_back("--");
     args.insert(args.end(), command.begin(), command.end());
-    return run(args, 60);
+    return run(args, timeout_seconds);
   }
   // launch() of the workload behind its barrier: released once the daemon watches the
   // container (so every call of its second image is attributed to the id and learned).
   ProcessResult launch_watched(Daemon& daemon, const std::string& profile, const std::string& id, bool audit,
-                               const std::vector<std::string>& extra = {}, const std::string& exe = "") {
+                               const std::vector<std::string>& extra = {}, const std::string& exe = "",
+                               int timeout_seconds = 60) {
     const std::string go = tmp.path() + "/go-" + id;
     std::vector<std::string> command = {exe.empty() ? workload : exe, "--wait-file=" + go};
     command.insert(command.end(), extra.begin(), extra.end());
     ProcessResult result;
-    std::thread launcher([&] { result = launch(profile, id, audit, command); });
+    std::thread launcher([&] { result = launch(profile, id, audit, command, timeout_seconds); });
     bool watched = daemon.wait_watched(id);
     write_file(go, "go\n");
     launcher.join();
