@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -334,6 +335,56 @@ TEST(ArgSuggest, I386CallsUseTheI386TableAndTheRuleHoldsOnThatArch) {
   EXPECT_EQ(verdict_of(after, "clone", {kCloneNewUser | kCloneNewNs | 17}, "x86"), "errno");
   EXPECT_EQ(verdict_of(after, "personality", {0x40008}, "x86"), "allow");
   EXPECT_EQ(verdict_of(after, "personality", {0x40000}, "x86"), "errno");
+}
+
+TEST(ArgSuggest, SeveralCheckedPositionsAreAndedInOneRuleNextToDockersSocketRules) {
+  // Docker allows socket for every domain but AF_ALG (38) and AF_VSOCK (40). A recorded
+  // socket(AF_VSOCK, SOCK_STREAM|SOCK_CLOEXEC, 0): one rule, three conditions (ANDed), the type
+  // pinned on its low 4 bits, placed right after Docker's socket rules syscalls[2..4].
+  Fixture f;
+  auto c = container("c1", shared_profile("docker-default.json"), {{"socket", "log", 2}});
+  record_args(c, "socket", {{{40, 0x80001, 0, 0, 0, 0}, 2}});
+  f.add(c);
+  GroupContext ctx = f.context("c1");
+  Suggestion s = suggest_loosen(ctx);
+  ASSERT_TRUE(s.unresolved.empty());
+  json patched = json::parse(dump(s.loosen.patched, ctx.document.formatting));
+  EXPECT_EQ(patched["syscalls"][5]["names"], json::array({"socket"}));
+  EXPECT_EQ(patched["syscalls"][5]["args"],
+            json::array({eq(0, 40), {{"index", 1}, {"value", 0xf}, {"valueTwo", 1}, {"op", "SCMP_CMP_MASKED_EQ"}}, eq(2, 0)}));
+  std::string text = decisions_text(s);
+  EXPECT_NE(text.find("socket allowed for arg0 domain == 0x28 (AF_VSOCK) and arg1 type & 0xf == 0x1 (SOCK_STREAM) "
+                      "and arg2 protocol == 0x0, seen 2 times"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("next to syscalls[2..4]"), std::string::npos) << text;
+  std::string after = dump(s.loosen.patched, ctx.document.formatting);
+  EXPECT_EQ(verdict_of(after, "socket", {40, 0x80001, 0}), "allow");
+  EXPECT_EQ(verdict_of(after, "socket", {40, 0x1, 0}), "allow");       // SOCK_CLOEXEC free
+  EXPECT_EQ(verdict_of(after, "socket", {40, 0x2, 0}), "errno");       // SOCK_DGRAM was not seen
+  EXPECT_EQ(verdict_of(after, "socket", {40, 0x1, 7}), "errno");       // another protocol
+  EXPECT_EQ(verdict_of(after, "socket", {38, 0x80001, 0}), "errno");   // AF_ALG still denied
+}
+
+TEST(ArgSuggest, PositionsThatDifferBetweenRecordedArchesFallBack) {
+  // mmap's prot is arg 2 on x86_64, but i386's old mmap passes one pointer: no single rule can
+  // check both (a rule applies to every arch of the filter), so mmap is allowed outright.
+  TempDir dir;
+  std::string path = dir.path() + "/tiny.json";
+  std::ofstream(path) << (R"({"defaultAction": "SCMP_ACT_ERRNO",
+    "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]}],
+    "syscalls": [{"names": ["read", "write", "exit_group"], "action": "SCMP_ACT_ALLOW"}]})");
+  Fixture f;
+  auto c = container("c1", path,
+                     {{"mmap", "log", 1}, {"mmap", "log", 1, kT0 - 30 * kHour, kT0 - 29 * kHour, "w", {}, "x86"}});
+  record_args(c, "mmap", {{{0, 4096, 7, 0x22, ~0ull, 0}, 1}});
+  record_args(c, "mmap", {{{0xffd0000, 0, 0, 0, 0, 0}, 1}}, 0, "x86");
+  f.add(c);
+  GroupContext ctx = f.context("c1");
+  Suggestion s = suggest_loosen(ctx);
+  ASSERT_TRUE(s.unresolved.empty());
+  EXPECT_EQ(added_names(s.loosen.ops), std::set<std::string>{"mmap"});
+  std::string text = decisions_text(s);
+  EXPECT_NE(text.find("mmap's checkable arguments differ between x86 and x86_64"), std::string::npos) << text;
 }
 
 TEST(ArgSuggest, NoArgsKeepsAllowingTheWholeSyscall) {
