@@ -301,6 +301,35 @@ Tightening suggest_tighten(const GroupContext& context) {
       if (applicable_names.count(n)) { input.applicable_allow_rules.insert(static_cast<int>(i)); break; }
   }
   t.result = tighten(context.document.json, input);
+  // Argument-checked ALLOW rules of syscalls the containers made are kept whole: the daemon
+  // records argument tuples of would-be-denied calls only, so which of these conditions the
+  // allowed calls matched is unknown, and narrowing them on this record would be a guess.
+  for (int i : input.applicable_allow_rules) {
+    const auto& rule = rules[static_cast<size_t>(i)];
+    auto args = rule.find("args");
+    if (args == rule.end() || !args->is_array() || args->empty()) continue;
+    std::vector<std::string> used_names;
+    for (const auto& n : names_of(rule))
+      for (const auto& [arch, nrs] : input.used)
+        if (auto nr = syscall_number(arch, n); nr && nrs.count(*nr)) {
+          used_names.push_back(n);
+          break;
+        }
+    if (used_names.empty()) continue;
+    std::string conditions;
+    for (const auto& a : *args) {
+      if (!a.is_object()) continue;
+      conditions += (conditions.empty() ? "" : " and ") + std::string("arg") +
+                    std::to_string(a.value("index", 0u)) + " " + a.value("op", std::string("?")) + " " +
+                    hex_value(a.value("value", uint64_t{0})) +
+                    (a.value("op", std::string()) == "SCMP_CMP_MASKED_EQ" ? " == " + hex_value(a.value("valueTwo", uint64_t{0})) : "");
+    }
+    std::string names;
+    for (const auto& n : used_names) names += (names.empty() ? "" : ", ") + n;
+    t.notes.push_back("syscalls[" + std::to_string(i) + "] (" + names + ": " + conditions +
+                      ") kept as is: argument tuples are recorded for would-be denials only, so whether the "
+                      "containers' allowed calls matched these conditions is unknown");
+  }
   if (t.result.ops.empty()) return t;
 
   // Validation: the patched profile passes `check`; every learned syscall the profile
