@@ -197,7 +197,56 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
   // After removals the name falls to the default action: if that allows, nothing more to do.
   bool default_allows = work.value("defaultAction", "") == kAllow;
 
-  // 2. Argument-conditioned allows and plain names.
+  auto skipped = [&](const DeniedCall& d) {
+    bool explicitly_denied = std::any_of(d.rules.begin(), d.rules.end(),
+                                         [](const ApplicableRule& r) { return !r.allow && r.arg_indexes.empty(); });
+    return explicitly_denied && default_allows;
+  };
+
+  // 2. Argument-checked allows: one rule per recorded value, next to the profile's own
+  //    argument-checked rules for the call when it has some (Docker's personality style),
+  //    else at the end. First, because they may insert mid-list: every later op only adds
+  //    names or appends, so no path or index said after this step goes stale. Ascending
+  //    anchors, each found afresh, keep this step's own earlier indexes valid.
+  std::vector<std::pair<const DeniedCall*, ArgConditions>> conditioned;
+  std::map<std::string, std::string> why_outright;  // name -> why no argument condition
+  for (const auto& d : denied) {
+    if (skipped(d) || !options.use_args || !d.call.args_recorded) continue;
+    ArgConditions c = synthesize_conditions(d.call, options.max_values);
+    if (c.rules.empty()) why_outright[d.call.name] = c.fallback_reason;
+    else conditioned.emplace_back(&d, std::move(c));
+  }
+  auto anchor = [&](const std::string& name) {
+    auto existing = argument_checked_allows(work, name);
+    return existing.empty() ? std::numeric_limits<size_t>::max() : existing.back();
+  };
+  std::stable_sort(conditioned.begin(), conditioned.end(),
+                   [&](const auto& a, const auto& b) { return anchor(a.first->call.name) < anchor(b.first->call.name); });
+  for (const auto& [d, c] : conditioned) {
+    const std::string& name = d->call.name;
+    std::string summary = observation_summary(d->call, total_containers);
+    auto existing = argument_checked_allows(work, name);
+    for (const auto& rule : c.rules) {
+      std::string what = describe_rule(name, rule);
+      std::string comment = "seccomp-audit suggest: " + summary + "; " + what;
+      if (!c.note.empty()) comment += " (" + c.note + ")";
+      std::string how;
+      if (!existing.empty()) {
+        size_t at = existing.back() + 1;
+        comment += "; extends the argument-checked rules " + index_list(existing);
+        emit({"add", rule_path(at), new_rule(work, {name}, rule.args, comment), comment});
+        how = "new argument-checked rule syscalls[" + std::to_string(at) + "] next to " + index_list(existing) +
+              " (extends them in Docker's style): " + what;
+        existing.push_back(at);
+      } else {
+        emit({"add", "/syscalls/-", new_rule(work, {name}, rule.args, comment), comment});
+        how = "new argument-checked rule syscalls[" + std::to_string(work["syscalls"].size() - 1) + "]: " + what;
+      }
+      result.decisions.push_back({name, how});
+    }
+  }
+
+  // 3. Argument-conditioned allows without a usable record, and plain names.
   std::optional<size_t> target;
   auto& syscalls = work["syscalls"];
   for (size_t i = 0; i < syscalls.size(); ++i)
@@ -205,35 +254,23 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
 
   std::vector<std::string> plain_new;           // names for one new unconditional rule
   bool tested_target = false;
-  // Calls allowed for their recorded argument values only, emitted after the loop (they may
-  // insert rules mid-list, which must not shift the paths the loop uses).
-  std::vector<std::pair<const DeniedCall*, ArgConditions>> conditioned;
-  std::map<std::string, std::string> why_outright;  // name -> why no argument condition
   for (const auto& d : denied) {
     const std::string& name = d.call.name;
-    bool explicitly_denied = std::any_of(d.rules.begin(), d.rules.end(),
-                                         [](const ApplicableRule& r) { return !r.allow && r.arg_indexes.empty(); });
-    if (explicitly_denied && default_allows) continue;
+    if (skipped(d)) continue;
+    if (std::any_of(conditioned.begin(), conditioned.end(), [&](const auto& c) { return c.first == &d; })) continue;
     std::set<unsigned> arg_indexes;
     for (const auto& r : d.rules)
       arg_indexes.insert(r.arg_indexes.begin(), r.arg_indexes.end());
     std::string summary = observation_summary(d.call, total_containers);
 
-    if (options.use_args && d.call.args_recorded) {
-      ArgConditions c = synthesize_conditions(d.call, options.max_values);
-      if (!c.rules.empty()) {
-        conditioned.emplace_back(&d, std::move(c));
-        continue;
-      }
+    if (auto why = why_outright.find(name); why != why_outright.end()) {
       // The record exists but no condition fits: allowed outright, saying why.
-      why_outright[name] = c.fallback_reason;
-      summary += "; allowed for every argument: " + c.fallback_reason;
+      summary += "; allowed for every argument: " + why->second;
       if (!arg_indexes.empty()) {
         std::string comment = "seccomp-audit suggest: " + summary;
         emit({"add", "/syscalls/-", new_rule(work, {name}, nullptr, comment), comment});
         result.decisions.push_back({name, "new unconditional rule syscalls[" +
-                                              std::to_string(work["syscalls"].size() - 1) + "] (" +
-                                              c.fallback_reason + ")"});
+                                              std::to_string(work["syscalls"].size() - 1) + "] (" + why->second + ")"});
         continue;
       }
     }
@@ -292,39 +329,6 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
       }
     }
     plain_new.push_back(name);
-  }
-
-  // 3. Argument-checked allows: one rule per recorded value, next to the profile's own
-  //    argument-checked rules for the call when it has some (Docker's personality style),
-  //    else at the end. Ascending anchors, each found afresh, keep earlier paths valid.
-  auto anchor = [&](const std::string& name) {
-    auto existing = argument_checked_allows(work, name);
-    return existing.empty() ? std::numeric_limits<size_t>::max() : existing.back();
-  };
-  std::stable_sort(conditioned.begin(), conditioned.end(),
-                   [&](const auto& a, const auto& b) { return anchor(a.first->call.name) < anchor(b.first->call.name); });
-  for (const auto& [d, c] : conditioned) {
-    const std::string& name = d->call.name;
-    std::string summary = observation_summary(d->call, total_containers);
-    auto existing = argument_checked_allows(work, name);
-    for (const auto& rule : c.rules) {
-      std::string what = describe_rule(name, rule);
-      std::string comment = "seccomp-audit suggest: " + summary + "; " + what;
-      if (!c.note.empty()) comment += " (" + c.note + ")";
-      std::string how;
-      if (!existing.empty()) {
-        size_t at = existing.back() + 1;
-        comment += "; extends the argument-checked rules " + index_list(existing);
-        emit({"add", rule_path(at), new_rule(work, {name}, rule.args, comment), comment});
-        how = "new argument-checked rule syscalls[" + std::to_string(at) + "] next to " + index_list(existing) +
-              " (extends them in Docker's style): " + what;
-        existing.push_back(at);
-      } else {
-        emit({"add", "/syscalls/-", new_rule(work, {name}, rule.args, comment), comment});
-        how = "new argument-checked rule syscalls[" + std::to_string(work["syscalls"].size() - 1) + "]: " + what;
-      }
-      result.decisions.push_back({name, how});
-    }
   }
 
   if (!plain_new.empty()) {

@@ -387,6 +387,32 @@ TEST(ArgSuggest, PositionsThatDifferBetweenRecordedArchesFallBack) {
   EXPECT_NE(text.find("mmap's checkable arguments differ between x86 and x86_64"), std::string::npos) << text;
 }
 
+TEST(ArgSuggest, EveryDecisionNamesTheRuleItMadeInThePatchedProfile) {
+  // A mid-list insertion (socket, beside Docker's socket rules) together with appended rules
+  // (personality with dropped tuples: outright; syslog: conditioned) and a name added to
+  // syscalls[0] (acct): each "syscalls[N]" a decision states holds that name after the patch.
+  Fixture f;
+  auto c = container("c1", shared_profile("docker-default.json"),
+                     {{"personality", "log", 3}, {"socket", "log", 1}, {"syslog", "log", 1}, {"acct", "log", 1}});
+  record_args(c, "personality", {{{kAddrNoRandomize, 0, 0, 0, 0, 0}, 1}}, /*dropped=*/2);
+  record_args(c, "socket", {{{40, 1, 0, 0, 0, 0}, 1}});
+  record_args(c, "syslog", {{{3, 0, 0, 0, 0, 0}, 1}});
+  f.add(c);
+  GroupContext ctx = f.context("c1");
+  Suggestion s = suggest_loosen(ctx);
+  ASSERT_TRUE(s.unresolved.empty());
+  json patched = json::parse(dump(s.loosen.patched, ctx.document.formatting));
+  ASSERT_EQ(s.loosen.decisions.size(), 4u) << decisions_text(s);
+  for (const auto& d : s.loosen.decisions) {
+    auto at = d.how.find("syscalls[");
+    ASSERT_NE(at, std::string::npos) << d.how;
+    size_t index = std::stoul(d.how.substr(at + 9));
+    ASSERT_LT(index, patched["syscalls"].size()) << d.how;
+    auto names = patched["syscalls"][index]["names"].get<std::vector<std::string>>();
+    EXPECT_NE(std::find(names.begin(), names.end(), d.name), names.end()) << d.name << ": " << d.how;
+  }
+}
+
 TEST(ArgSuggest, NoArgsKeepsAllowingTheWholeSyscall) {
   Fixture f;
   auto c = container("c1", shared_profile("docker-default.json"), {{"personality", "log", 1}, {"syslog", "log", 1}});
