@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/refine/arg_display.h"
+#include "audit/refine/arg_names.h"
 #include "audit/state/coverage.h"
 #include "audit/cli/commands.h"
 #include "audit/state/aggregate.h"
@@ -40,6 +42,18 @@ std::string clip(const std::string& text, size_t width) {
   return text.substr(0, cut) + "...";
 }
 
+// The argument record in JSON: each tuple's six values as hex strings (64-bit values do not
+// survive a JSON reader's doubles), its symbolic text and count, and the calls not kept.
+nlohmann::json args_json(const EventRow& r) {
+  nlohmann::json tuples = nlohmann::json::array();
+  for (const auto& [t, n] : r.stats->args->tuples) {
+    nlohmann::json values = nlohmann::json::array();
+    for (uint64_t v : t) values.push_back(refine::hex_value(v));
+    tuples.push_back({{"values", values}, {"text", refine::tuple_text(r.stats->syscall, r.key->arch, t)}, {"count", n}});
+  }
+  return {{"tuples", tuples}, {"dropped", r.stats->args->dropped}};
+}
+
 }  // namespace
 
 Run add_events_command(CLI::App& app) {
@@ -47,13 +61,17 @@ Run add_events_command(CLI::App& app) {
   auto state_dir = std::make_shared<std::string>("/var/lib/seccomp-companion");
   auto container = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
+  auto args = std::make_shared<bool>(false);
   sub->add_option("--state_dir", *state_dir, "the daemon's state dir")->capture_default_str();
   sub->add_option("--container", *container, "only this container id");
   sub->add_option("--format", *format, "table or json")->capture_default_str()->check(CLI::IsMember({"table", "json"}));
+  sub->add_flag("--args", *args,
+                "under each verdict, the argument tuples the daemon recorded (hex and names, count, calls not "
+                "kept); the JSON always carries them");
   sub->footer(
       "Counts come from state.json, which a running daemon rewrites every --flush_interval: they are at\n"
       "most one flush interval late. Exit codes: 0 ok, 1 state missing or unreadable, 2 usage.");
-  return [state_dir, container, format] {
+  return [state_dir, container, format, args] {
     std::string path = *state_dir + "/state.json";
     std::ifstream in(path);
     if (!in) {
@@ -94,6 +112,7 @@ Run add_events_command(CLI::App& app) {
           j["exe"] = shown(r.stats->sample->exe);
           j["pid"] = r.stats->sample->pid;
         }
+        if (r.stats->args) j["args"] = args_json(r);
         out.push_back(std::move(j));
       }
       std::printf("%s\n", out.dump(1).c_str());
@@ -110,6 +129,12 @@ Run add_events_command(CLI::App& app) {
                   r.key->error >= 0 ? std::to_string(r.key->error).c_str() : "-",
                   static_cast<unsigned long long>(r.stats->count), iso_time(r.stats->last_seen_ns).c_str(),
                   r.stats->sample ? shown(r.stats->sample->comm).c_str() : "");
+      if (*args) {
+        if (!r.stats->args) std::printf("    args: not recorded\n");
+        else
+          for (const auto& line : refine::record_lines(r.stats->syscall, r.key->arch, *r.stats->args))
+            std::printf("    args: %s\n", line.c_str());
+      }
     }
     auto audit = state.sources.find("audit");
     if (audit != state.sources.end() && audit->second.lost > 0)

@@ -28,6 +28,7 @@ struct SuggestFlags {
   std::string output;
   bool tighten = false;
   bool require_complete = false;
+  bool no_args = false;
 };
 
 void emit(const SuggestFlags& flags, const std::string& text) {
@@ -61,7 +62,9 @@ int run_suggest(const SuggestFlags& flags) {
     for (const auto& name : t.result.kept_essential) std::cerr << " " << name;
     std::cerr << "\n  kept (not a syscall on the learned arches): " << t.result.kept_other_arches.size() << "\n";
   } else {
-    refine::Suggestion s = refine::suggest_loosen(context);
+    refine::LoosenOptions loosen_options;
+    loosen_options.use_args = !flags.no_args;
+    refine::Suggestion s = refine::suggest_loosen(context, loosen_options);
     notes = s.notes;
     patch = refine::to_json(s.loosen.ops);
     patched = s.loosen.patched;
@@ -120,6 +123,9 @@ Run add_suggest_command(CLI::App& app) {
   sub->add_option("--output", flags->output, "Write to this file (atomically) instead of stdout");
   sub->add_flag("--tighten", flags->tighten,
                 "Instead: a patch, for review, removing allowed syscalls no container made (needs learning data)");
+  sub->add_flag("--no_args", flags->no_args,
+                "Allow each denied syscall whatever its arguments, even where the recorded argument values "
+                "would allow only those (the default when the daemon recorded them)");
   sub->add_flag("--require_complete", flags->require_complete,
                 "Exit 3 (after printing the patch) when the recording is blind: a verdict class no live source "
                 "saw, events lost, or calls not attributed to a container");

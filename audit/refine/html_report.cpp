@@ -126,9 +126,14 @@ std::string render_html(const Report& report) {
         if (v.stats->sample) {
           h << "<span class=\"comm\">" << html_text(v.stats->sample->comm) << "</span> (pid " << v.stats->sample->pid << ")";
           if (!v.stats->sample->exe.empty()) h << "<br><code>" << html_text(v.stats->sample->exe) << "</code>";
-          h << "</td><td><code>" << html_text(arguments_text(*v.stats->sample)) << "</code>";
         } else {
-          h << "-</td><td>-";
+          h << "-";
+        }
+        h << "</td><td>";
+        bool first_line = true;
+        for (const auto& line : arguments_lines(v)) {
+          h << (first_line ? "" : "<br>") << "<code>" << html_text(line) << "</code>";
+          first_line = false;
         }
         h << "</td></tr>\n";
       }

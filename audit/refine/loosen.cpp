@@ -1,10 +1,13 @@
 #include "audit/refine/loosen.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+
+#include "audit/refine/arg_conditions.h"
 
 namespace sc::refine {
 namespace {
@@ -66,6 +69,31 @@ ordered_json new_rule(const ordered_json& profile, const std::vector<std::string
 
 std::string rule_path(size_t index) { return "/syscalls/" + std::to_string(index); }
 
+bool names_syscall(const ordered_json& rule, const std::string& name) {
+  if (!rule.is_object()) return false;
+  if (rule.contains("name") && rule["name"] == name) return true;
+  auto it = rule.find("names");
+  return it != rule.end() && it->is_array() && std::find(it->begin(), it->end(), name) != it->end();
+}
+
+// The argument-checked ALLOW rules naming `name` (Docker's personality rules): indexes.
+std::vector<size_t> argument_checked_allows(const ordered_json& profile, const std::string& name) {
+  std::vector<size_t> out;
+  const auto& rules = profile["syscalls"];
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (names_syscall(rules[i], name) && rules[i].value("action", "") == kAllow && !no_args(rules[i])) out.push_back(i);
+  return out;
+}
+
+std::string index_list(const std::vector<size_t>& indexes) {
+  if (indexes.size() == 1) return "syscalls[" + std::to_string(indexes[0]) + "]";
+  bool contiguous = indexes.back() - indexes.front() + 1 == indexes.size();
+  if (contiguous) return "syscalls[" + std::to_string(indexes.front()) + ".." + std::to_string(indexes.back()) + "]";
+  std::string out;
+  for (size_t i : indexes) out += (out.empty() ? "syscalls[" : ", ") + std::to_string(i);
+  return out + "]";
+}
+
 // Where a new name goes in a `names` list: at its sorted place when the list is sorted, "-"
 // (appended) when it is not. Docker's list is sorted by hand, ignoring '_' ("getrlimit"
 // before "get_robust_list") with a rare exception, so "sorted" allows a few inversions under
@@ -117,7 +145,8 @@ std::string observation_summary(const MergedCall& call, size_t total_containers)
   return ss.str();
 }
 
-LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& denied, size_t total_containers) {
+LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& denied, size_t total_containers,
+                    const LoosenOptions& options) {
   LoosenResult result;
   ordered_json work = profile;
   auto emit = [&](PatchOp op) {
@@ -168,7 +197,56 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
   // After removals the name falls to the default action: if that allows, nothing more to do.
   bool default_allows = work.value("defaultAction", "") == kAllow;
 
-  // 2. Argument-conditioned allows and plain names.
+  auto skipped = [&](const DeniedCall& d) {
+    bool explicitly_denied = std::any_of(d.rules.begin(), d.rules.end(),
+                                         [](const ApplicableRule& r) { return !r.allow && r.arg_indexes.empty(); });
+    return explicitly_denied && default_allows;
+  };
+
+  // 2. Argument-checked allows: one rule per recorded value, next to the profile's own
+  //    argument-checked rules for the call when it has some (Docker's personality style),
+  //    else at the end. First, because they may insert mid-list: every later op only adds
+  //    names or appends, so no path or index said after this step goes stale. Ascending
+  //    anchors, each found afresh, keep this step's own earlier indexes valid.
+  std::vector<std::pair<const DeniedCall*, ArgConditions>> conditioned;
+  std::map<std::string, std::string> why_outright;  // name -> why no argument condition
+  for (const auto& d : denied) {
+    if (skipped(d) || !options.use_args || !d.call.args_recorded) continue;
+    ArgConditions c = synthesize_conditions(d.call, options.max_values);
+    if (c.rules.empty()) why_outright[d.call.name] = c.fallback_reason;
+    else conditioned.emplace_back(&d, std::move(c));
+  }
+  auto anchor = [&](const std::string& name) {
+    auto existing = argument_checked_allows(work, name);
+    return existing.empty() ? std::numeric_limits<size_t>::max() : existing.back();
+  };
+  std::stable_sort(conditioned.begin(), conditioned.end(),
+                   [&](const auto& a, const auto& b) { return anchor(a.first->call.name) < anchor(b.first->call.name); });
+  for (const auto& [d, c] : conditioned) {
+    const std::string& name = d->call.name;
+    std::string summary = observation_summary(d->call, total_containers);
+    auto existing = argument_checked_allows(work, name);
+    for (const auto& rule : c.rules) {
+      std::string what = describe_rule(name, rule);
+      std::string comment = "seccomp-audit suggest: " + summary + "; " + what;
+      if (!c.note.empty()) comment += " (" + c.note + ")";
+      std::string how;
+      if (!existing.empty()) {
+        size_t at = existing.back() + 1;
+        comment += "; extends the argument-checked rules " + index_list(existing);
+        emit({"add", rule_path(at), new_rule(work, {name}, rule.args, comment), comment});
+        how = "new argument-checked rule syscalls[" + std::to_string(at) + "] next to " + index_list(existing) +
+              " (extends them in Docker's style): " + what;
+        existing.push_back(at);
+      } else {
+        emit({"add", "/syscalls/-", new_rule(work, {name}, rule.args, comment), comment});
+        how = "new argument-checked rule syscalls[" + std::to_string(work["syscalls"].size() - 1) + "]: " + what;
+      }
+      result.decisions.push_back({name, how});
+    }
+  }
+
+  // 3. Argument-conditioned allows without a usable record, and plain names.
   std::optional<size_t> target;
   auto& syscalls = work["syscalls"];
   for (size_t i = 0; i < syscalls.size(); ++i)
@@ -178,13 +256,24 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
   bool tested_target = false;
   for (const auto& d : denied) {
     const std::string& name = d.call.name;
-    bool explicitly_denied = std::any_of(d.rules.begin(), d.rules.end(),
-                                         [](const ApplicableRule& r) { return !r.allow && r.arg_indexes.empty(); });
-    if (explicitly_denied && default_allows) continue;
+    if (skipped(d)) continue;
+    if (std::any_of(conditioned.begin(), conditioned.end(), [&](const auto& c) { return c.first == &d; })) continue;
     std::set<unsigned> arg_indexes;
     for (const auto& r : d.rules)
       arg_indexes.insert(r.arg_indexes.begin(), r.arg_indexes.end());
     std::string summary = observation_summary(d.call, total_containers);
+
+    if (auto why = why_outright.find(name); why != why_outright.end()) {
+      // The record exists but no condition fits: allowed outright, saying why.
+      summary += "; allowed for every argument: " + why->second;
+      if (!arg_indexes.empty()) {
+        std::string comment = "seccomp-audit suggest: " + summary;
+        emit({"add", "/syscalls/-", new_rule(work, {name}, nullptr, comment), comment});
+        result.decisions.push_back({name, "new unconditional rule syscalls[" +
+                                              std::to_string(work["syscalls"].size() - 1) + "] (" + why->second + ")"});
+        continue;
+      }
+    }
 
     if (!arg_indexes.empty()) {
       // Rules with argument conditions decided this call: the recorded values show which
@@ -233,22 +322,31 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
         }
         std::string where = sorted_position(names, name);
         emit({"add", rule_path(*target) + "/names/" + where, name, "seccomp-audit suggest: " + summary});
-        result.decisions.push_back({name, "added to syscalls[" + std::to_string(*target) + "].names"});
+        auto why = why_outright.find(name);
+        result.decisions.push_back({name, "added to syscalls[" + std::to_string(*target) + "].names" +
+                                              (why == why_outright.end() ? "" : " (" + why->second + ")")});
         continue;
       }
     }
     plain_new.push_back(name);
   }
+
   if (!plain_new.empty()) {
     std::string comment = "seccomp-audit suggest: allows what the workload made and the profile denied (" +
                           std::to_string(plain_new.size()) + " syscall" + (plain_new.size() == 1 ? "" : "s") +
                           " seen in " + std::to_string(total_containers) + " container" +
                           (total_containers == 1 ? "" : "s") + ")";
     std::string detail;
-    for (const auto& n : plain_new) detail += (detail.empty() ? "" : "; ") + observation_summary(by_name[n]->call, total_containers);
+    for (const auto& n : plain_new) {
+      detail += (detail.empty() ? "" : "; ") + observation_summary(by_name[n]->call, total_containers);
+      if (auto why = why_outright.find(n); why != why_outright.end()) detail += " (every argument: " + why->second + ")";
+    }
     emit({"add", "/syscalls/-", new_rule(work, plain_new, nullptr, comment), comment + ": " + detail});
-    for (const auto& n : plain_new)
-      result.decisions.push_back({n, "new rule syscalls[" + std::to_string(work["syscalls"].size() - 1) + "]"});
+    for (const auto& n : plain_new) {
+      auto why = why_outright.find(n);
+      result.decisions.push_back({n, "new rule syscalls[" + std::to_string(work["syscalls"].size() - 1) + "]" +
+                                         (why == why_outright.end() ? "" : " (" + why->second + ")")});
+    }
   }
   result.patched = std::move(work);
   return result;

@@ -34,8 +34,16 @@ struct LoosenResult {
   std::vector<LoosenDecision> decisions;
 };
 
+struct LoosenOptions {
+  // Allow only the recorded argument values where the record and the argument table allow
+  // it (arg_conditions.h); false (`--no_args`): allow each denied syscall whatever its arguments.
+  bool use_args = true;
+  size_t max_values = 8;  // distinct conditioned values per syscall beyond which it is allowed outright
+};
+
 // `total_containers`: how many containers the observation covers (for the comments).
-LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& denied, size_t total_containers);
+LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& denied, size_t total_containers,
+                    const LoosenOptions& options = {});
 
 // "uname: errno x3 in 2 of 3 containers" — the text each op's comment starts with.
 std::string observation_summary(const MergedCall& call, size_t total_containers);

@@ -8,6 +8,13 @@
 namespace sc::refine {
 namespace {
 
+// Several tuples in one table cell: a Markdown table has no line breaks, so "; ".
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
+  return out;
+}
+
 std::string sample_text(const std::optional<audit::Sample>& s) {
   if (!s) return "-";
   std::string out = s->comm + " (pid " + std::to_string(s->pid) + ")";
@@ -75,7 +82,7 @@ std::string render_markdown(const Report& report) {
              << markdown_text(a.would_be.empty() ? "-" : a.would_be) << (a.denial ? " (denied)" : "") << " | "
              << v.stats->count << " | " << utc_time(v.stats->first_seen_ns) << " | " << utc_time(v.stats->last_seen_ns)
              << " | " << markdown_text(sample_text(v.stats->sample)) << " | "
-             << markdown_text(v.stats->sample ? arguments_text(*v.stats->sample) : "-") << " |\n";
+             << markdown_text(joined(arguments_lines(v))) << " |\n";
         }
         md << "\n";
       }

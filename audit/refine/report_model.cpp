@@ -1,5 +1,6 @@
 #include "audit/refine/report_model.h"
 
+#include "audit/refine/arg_display.h"
 #include "audit/refine/time_text.h"
 
 #include <sstream>
@@ -78,6 +79,12 @@ std::string arguments_text(const audit::Sample& s) {
   ss << std::hex;
   for (size_t i = 0; i < 6; ++i) ss << (i ? ", " : "") << "0x" << s.args[i];
   return ss.str();
+}
+
+std::vector<std::string> arguments_lines(const RecordedVerdict& v) {
+  if (v.stats->args) return record_lines(v.name, v.key.arch, *v.stats->args);
+  if (v.stats->sample) return {arguments_text(*v.stats->sample)};
+  return {"-"};
 }
 
 }  // namespace sc::refine

@@ -53,6 +53,9 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
 
 // The six syscall arguments of a sample in hex, or "not recorded".
 std::string arguments_text(const audit::Sample& s);
+// The "arguments" column: the recorded tuples (symbolic, with counts and dropped calls) when
+// the daemon kept them, else the sample's arguments, else "-". One entry per line.
+std::vector<std::string> arguments_lines(const RecordedVerdict& v);
 
 std::string render_markdown(const Report& report);
 std::string render_html(const Report& report);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "audit/refine/arg_names.h"
 #include "audit/refine/profile_oracle.h"
 #include "audit/refine/syscall_names.h"
 #include "audit/refine/time_text.h"
@@ -34,6 +35,26 @@ class Oracles {
 std::array<uint64_t, 6> args_of(const RecordedVerdict& v) {
   if (v.stats->sample && v.stats->sample->has_args) return v.stats->sample->args;
   return {};
+}
+
+// The argument tuples a verdict is judged with: every recorded tuple when the daemon kept
+// them, else the sample's arguments (or all zero).
+std::vector<std::array<uint64_t, 6>> tuples_of(const RecordedVerdict& v) {
+  std::vector<std::array<uint64_t, 6>> out;
+  if (v.stats->args)
+    for (const auto& [t, n] : v.stats->args->tuples) out.push_back(t);
+  if (out.empty()) out.push_back(args_of(v));
+  return out;
+}
+
+std::string hex_tuple(const std::array<uint64_t, 6>& t) {
+  std::string out;
+  for (uint64_t v : t) out += (out.empty() ? "" : ", ") + hex_value(v);
+  return "(" + out + ")";
+}
+
+bool lets_run(const std::string& verdict) {
+  return verdict == "allow" || verdict == "log" || verdict == "trace" || verdict == "user_notif";
 }
 
 void check_all(const GroupContext& context, const std::string& text, const std::string& what) {
@@ -123,8 +144,21 @@ std::vector<Assessment> assess(const GroupContext& context) {
       bool plain_allow = std::any_of(rules.begin(), rules.end(), [](auto* r) {
         return r->args.empty() && r->original_action.kind == profile::ActionKind::Allow;
       });
-      bool args_known = v.stats->sample && v.stats->sample->has_args;
-      if (has_arg_rules && !plain_allow && !args_known) {
+      bool recorded = v.stats->args && !v.stats->args->tuples.empty();
+      bool args_known = recorded || (v.stats->sample && v.stats->sample->has_args);
+      if (recorded && has_arg_rules && !plain_allow) {
+        // Every kept tuple judged: the verdict is that of the first one denied. Tuples over
+        // the daemon's bound were not kept: when some were dropped and every kept one runs,
+        // the dropped ones may still be denied.
+        a.would_be = "allow";
+        for (const auto& t : tuples_of(v)) {
+          std::string w = oracle.verdict(*token, v.key.nr, t);
+          if (!lets_run(w)) { a.would_be = w; break; }
+        }
+        if (a.would_be == "allow" && v.stats->args->dropped) a.would_be = "argument-dependent";
+        if (a.would_be == "allow") a.note = "allowed by the profile as it is now";
+        else a.denial = true;
+      } else if (has_arg_rules && !plain_allow && !args_known) {
         // The verdict depends on arguments nobody recorded (the audit stream has none): the
         // call was logged or denied, so enforcing denied it for its real arguments.
         a.would_be = "argument-dependent";
@@ -142,7 +176,7 @@ std::vector<Assessment> assess(const GroupContext& context) {
   return out;
 }
 
-Suggestion suggest_loosen(const GroupContext& context) {
+Suggestion suggest_loosen(const GroupContext& context, const LoosenOptions& options) {
   Suggestion s;
   s.notes = context.notes;
   s.assessments = assess(context);
@@ -157,6 +191,22 @@ Suggestion suggest_loosen(const GroupContext& context) {
                       " (" + a.verdict.key.action + "): not loosened: " + a.note;
       if (std::find(s.notes.begin(), s.notes.end(), n) == s.notes.end()) s.notes.push_back(n);
     }
+  }
+  // Recorded tuples the profile already allows need no rule (a profile changed since, or a
+  // verdict that merged allowed and denied calls): only the denied ones are conditioned.
+  for (auto& [name, call] : merged) {
+    size_t before = call.arg_counts.size();
+    for (auto it = call.arg_counts.begin(); it != call.arg_counts.end();) {
+      auto token = arch_token(it->first.first);
+      auto nr = syscall_number(it->first.first, name);
+      bool allowed = token && nr;
+      for (const auto& id : call.containers)
+        allowed = allowed && lets_run(oracles.of(id).verdict(*token, *nr, it->first.second));
+      it = allowed ? call.arg_counts.erase(it) : std::next(it);
+    }
+    if (call.arg_counts.size() != before)
+      s.notes.push_back(name + ": " + std::to_string(before - call.arg_counts.size()) +
+                        " recorded argument tuple(s) already allowed by the profile: not conditioned");
   }
   for (auto& [name, call] : merged) {
     DeniedCall d{call, {}};
@@ -178,7 +228,7 @@ Suggestion suggest_loosen(const GroupContext& context) {
     }
     s.denied.push_back(std::move(d));
   }
-  s.loosen = loosen(context.document.json, s.denied, context.group.containers.size());
+  s.loosen = loosen(context.document.json, s.denied, context.group.containers.size(), options);
   if (s.loosen.ops.empty()) return s;
 
   // Validation: the patched profile passes `check`, and every denied call is now allowed by
@@ -190,8 +240,12 @@ Suggestion suggest_loosen(const GroupContext& context) {
   for (const auto& a : s.assessments) {
     if (!a.denial) continue;
     auto token = arch_token(a.verdict.key.arch);
-    std::string v = patched.of(a.verdict.container->container_id).verdict(*token, a.verdict.key.nr, args_of(a.verdict));
-    if (v != "allow") unresolved.insert(a.verdict.name + " on " + a.verdict.key.arch + " is still " + v);
+    for (const auto& t : tuples_of(a.verdict)) {
+      std::string v = patched.of(a.verdict.container->container_id).verdict(*token, a.verdict.key.nr, t);
+      if (v != "allow")
+        unresolved.insert(a.verdict.name + " on " + a.verdict.key.arch + " is still " + v +
+                          (a.verdict.stats->args ? " for recorded arguments " + hex_tuple(t) : ""));
+    }
   }
   s.unresolved.assign(unresolved.begin(), unresolved.end());
   return s;
@@ -247,6 +301,35 @@ Tightening suggest_tighten(const GroupContext& context) {
       if (applicable_names.count(n)) { input.applicable_allow_rules.insert(static_cast<int>(i)); break; }
   }
   t.result = tighten(context.document.json, input);
+  // Argument-checked ALLOW rules of syscalls the containers made are kept whole: the daemon
+  // records argument tuples of would-be-denied calls only, so which of these conditions the
+  // allowed calls matched is unknown, and narrowing them on this record would be a guess.
+  for (int i : input.applicable_allow_rules) {
+    const auto& rule = rules[static_cast<size_t>(i)];
+    auto args = rule.find("args");
+    if (args == rule.end() || !args->is_array() || args->empty()) continue;
+    std::vector<std::string> used_names;
+    for (const auto& n : names_of(rule))
+      for (const auto& [arch, nrs] : input.used)
+        if (auto nr = syscall_number(arch, n); nr && nrs.count(*nr)) {
+          used_names.push_back(n);
+          break;
+        }
+    if (used_names.empty()) continue;
+    std::string conditions;
+    for (const auto& a : *args) {
+      if (!a.is_object()) continue;
+      conditions += (conditions.empty() ? "" : " and ") + std::string("arg") +
+                    std::to_string(a.value("index", 0u)) + " " + a.value("op", std::string("?")) + " " +
+                    hex_value(a.value("value", uint64_t{0})) +
+                    (a.value("op", std::string()) == "SCMP_CMP_MASKED_EQ" ? " == " + hex_value(a.value("valueTwo", uint64_t{0})) : "");
+    }
+    std::string names;
+    for (const auto& n : used_names) names += (names.empty() ? "" : ", ") + n;
+    t.notes.push_back("syscalls[" + std::to_string(i) + "] (" + names + ": " + conditions +
+                      ") kept as is: argument tuples are recorded for would-be denials only, so whether the "
+                      "containers' allowed calls matched these conditions is unknown");
+  }
   if (t.result.ops.empty()) return t;
 
   // Validation: the patched profile passes `check`; every learned syscall the profile

@@ -56,7 +56,7 @@ struct Suggestion {
 };
 
 // Throws when the patched profile fails `check` (never prints a patch that cannot apply).
-Suggestion suggest_loosen(const GroupContext& context);
+Suggestion suggest_loosen(const GroupContext& context, const LoosenOptions& options = {});
 
 struct Tightening {
   TightenResult result;

@@ -187,6 +187,32 @@ TEST(Tighten, TheKernelOracleSeesEveryKindOfVerdict) {
                                              "passed", "killed"}));
 }
 
+TEST(Tighten, ArgumentCheckedRulesOfUsedSyscallsAreKeptAndSaidSo) {
+  // personality was made: Docker's five argument-checked personality rules stay, each named
+  // in a note (argument tuples of allowed calls are not recorded, so no narrowing). socket
+  // was not made: no note for its rules (the name is simply removed as unused).
+  TempDir runtime;
+  audit::State state;
+  auto a = container("a", shared_profile("docker-default.json"), {});
+  a.learned["x86_64"] = numbers({"read", "write", "personality"});
+  state.containers = {{"a", a}};
+  register_caps(runtime.path(), a, docker_caps());
+  Tightening t = suggest_tighten(prepare(select_container(state, "a"), {runtime.path(), ""}));
+  size_t personality_notes = 0;
+  for (const auto& n : t.notes) {
+    if (n.find("(personality: arg0 SCMP_CMP_EQ ") != std::string::npos) {
+      ++personality_notes;
+      EXPECT_NE(n.find("kept as is: argument tuples are recorded for would-be denials only"), std::string::npos) << n;
+    }
+    EXPECT_EQ(n.find("(socket:"), std::string::npos) << n;
+  }
+  EXPECT_EQ(personality_notes, 5u);
+  bool has = false;
+  for (const auto& n : t.notes) has = has || n.find("syscalls[9] (personality: arg0 SCMP_CMP_EQ 0xffffffff)") != std::string::npos;
+  EXPECT_TRUE(has);
+  for (const auto& op : t.result.ops) EXPECT_EQ(op.path.rfind("/syscalls/9", 0), std::string::npos) << op.path;
+}
+
 TEST(Tighten, RefusesWithoutLearningData) {
   TempDir runtime;
   audit::State state;
