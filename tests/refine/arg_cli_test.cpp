@@ -13,6 +13,8 @@
 #include "tests/refine/recorded_state.h"
 
 namespace sc::refine {
+// Named: in a unity build this file shares a translation unit with the other refine tests.
+namespace arg_cli_tests {
 namespace {
 
 using namespace sc::refine::testing;
@@ -144,4 +146,5 @@ TEST_F(ArgCliFixture, ReportShowsRecordedTuplesEscaped) {
 }
 
 }  // namespace
+}  // namespace arg_cli_tests
 }  // namespace sc::refine

@@ -32,6 +32,8 @@
 #include "tests/support/kernel_verdict.h"
 
 namespace sc::refine {
+// Named: in a unity build this file shares a translation unit with the other refine tests.
+namespace arg_suggest_tests {
 namespace {
 
 using namespace sc::refine::testing;
@@ -450,4 +452,5 @@ TEST(ArgSuggest, TuplesTheProfileAlreadyAllowsAreNotConditioned) {
 }
 
 }  // namespace
+}  // namespace arg_suggest_tests
 }  // namespace sc::refine

@@ -10,6 +10,8 @@
 #include "audit/refine/arg_positions.h"
 
 namespace sc::refine {
+// Named: in a unity build this file shares a translation unit with the other refine tests.
+namespace arg_table_tests {
 namespace {
 
 TEST(ArgNames, ValuesAreHexPlusNamesAndUnknownBitsStayVisible) {
@@ -92,4 +94,5 @@ TEST(ArgDisplay, TuplesAndRecords) {
 }
 
 }  // namespace
+}  // namespace arg_table_tests
 }  // namespace sc::refine
