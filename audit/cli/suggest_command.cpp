@@ -29,6 +29,7 @@ struct SuggestFlags {
   bool tighten = false;
   bool require_complete = false;
   bool no_args = false;
+  bool narrow_args = false;
 };
 
 void emit(const SuggestFlags& flags, const std::string& text) {
@@ -50,7 +51,7 @@ int run_suggest(const SuggestFlags& flags) {
   refine::ordered_json patch, patched;
   bool empty = true;
   if (flags.tighten) {
-    refine::Tightening t = refine::suggest_tighten(context);
+    refine::Tightening t = refine::suggest_tighten(context, refine::TightenOptions{flags.narrow_args});
     notes = t.notes;
     patch = refine::to_json(t.result.ops);
     patched = t.result.patched;
@@ -61,6 +62,12 @@ int run_suggest(const SuggestFlags& flags) {
     std::cerr << "\n  kept although unused (launch essentials):";
     for (const auto& name : t.result.kept_essential) std::cerr << " " << name;
     std::cerr << "\n  kept (not a syscall on the learned arches): " << t.result.kept_other_arches.size() << "\n";
+    if (!t.result.narrowed.empty()) {
+      std::cerr << "  FOR REVIEW: removes " << t.result.narrowed.size()
+                << " argument-checked rule(s) no recorded call matched:";
+      for (int i : t.result.narrowed) std::cerr << " syscalls[" << i << "]";
+      std::cerr << "\n";
+    }
   } else {
     refine::LoosenOptions loosen_options;
     loosen_options.use_args = !flags.no_args;
@@ -126,6 +133,9 @@ Run add_suggest_command(CLI::App& app) {
   sub->add_flag("--no_args", flags->no_args,
                 "Allow each denied syscall whatever its arguments, even where the recorded argument values "
                 "would allow only those (the default when the daemon recorded them)");
+  sub->add_flag("--narrow_args", flags->narrow_args,
+                "With --tighten: also remove the argument-checked ALLOW rules that no call recorded in audit "
+                "mode matched (without it they are named on stderr only)");
   sub->add_flag("--require_complete", flags->require_complete,
                 "Exit 3 (after printing the patch) when the recording is blind: a verdict class no live source "
                 "saw, events lost, or calls not attributed to a container");

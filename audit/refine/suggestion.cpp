@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "audit/refine/arg_names.h"
+#include "audit/refine/narrow_args.h"
 #include "audit/refine/profile_oracle.h"
 #include "audit/refine/syscall_names.h"
 #include "audit/refine/time_text.h"
@@ -251,7 +252,7 @@ Suggestion suggest_loosen(const GroupContext& context, const LoosenOptions& opti
   return s;
 }
 
-Tightening suggest_tighten(const GroupContext& context) {
+Tightening suggest_tighten(const GroupContext& context, const TightenOptions& options) {
   Tightening t;
   t.notes = context.notes;
   TightenInput input;
@@ -300,36 +301,35 @@ Tightening suggest_tighten(const GroupContext& context) {
     for (const auto& n : names_of(rules[i]))
       if (applicable_names.count(n)) { input.applicable_allow_rules.insert(static_cast<int>(i)); break; }
   }
-  t.result = tighten(context.document.json, input);
-  // Argument-checked ALLOW rules of syscalls the containers made are kept whole: the daemon
-  // records argument tuples of would-be-denied calls only, so which of these conditions the
-  // allowed calls matched is unknown, and narrowing them on this record would be a guess.
+  // Argument-checked ALLOW rules of syscalls the containers made: narrowed where the audit-mode
+  // record shows that no call matched them, else kept with the reason.
+  std::set<int> arg_rules;
   for (int i : input.applicable_allow_rules) {
     const auto& rule = rules[static_cast<size_t>(i)];
     auto args = rule.find("args");
     if (args == rule.end() || !args->is_array() || args->empty()) continue;
-    std::vector<std::string> used_names;
+    bool used = false;
     for (const auto& n : names_of(rule))
       for (const auto& [arch, nrs] : input.used)
-        if (auto nr = syscall_number(arch, n); nr && nrs.count(*nr)) {
-          used_names.push_back(n);
-          break;
-        }
-    if (used_names.empty()) continue;
-    std::string conditions;
-    for (const auto& a : *args) {
-      if (!a.is_object()) continue;
-      conditions += (conditions.empty() ? "" : " and ") + std::string("arg") +
-                    std::to_string(a.value("index", 0u)) + " " + a.value("op", std::string("?")) + " " +
-                    hex_value(a.value("value", uint64_t{0})) +
-                    (a.value("op", std::string()) == "SCMP_CMP_MASKED_EQ" ? " == " + hex_value(a.value("valueTwo", uint64_t{0})) : "");
-    }
-    std::string names;
-    for (const auto& n : used_names) names += (names.empty() ? "" : ", ") + n;
-    t.notes.push_back("syscalls[" + std::to_string(i) + "] (" + names + ": " + conditions +
-                      ") kept as is: argument tuples are recorded for would-be denials only, so whether the "
-                      "containers' allowed calls matched these conditions is unknown");
+        if (auto nr = syscall_number(arch, n); nr && nrs.count(*nr)) used = true;
+    if (used) arg_rules.insert(i);
   }
+  for (const auto& v : judge_arg_rules(context.document.json, arg_rules, context.group.containers)) {
+    std::string what = "syscalls[" + std::to_string(v.index) + "] (" + v.names + ": " + v.conditions + ")";
+    if (!v.unmatched) {
+      t.notes.push_back(what + " kept: " + v.why_kept);
+      continue;
+    }
+    std::string why = "REVIEW (seccomp-audit suggest --tighten --narrow_args): none of the " +
+                      std::to_string(v.recorded_calls) + " allowed " + v.names +
+                      " call(s) recorded in audit mode matched " + v.conditions;
+    if (options.narrow_args)
+      input.narrow_rules[v.index] = why;
+    else
+      t.notes.push_back(what + ": no recorded call matched it (" + std::to_string(v.recorded_calls) +
+                        " allowed call(s) recorded); --narrow_args removes it");
+  }
+  t.result = tighten(context.document.json, input);
   if (t.result.ops.empty()) return t;
 
   // Validation: the patched profile passes `check`; every learned syscall the profile
@@ -343,11 +343,22 @@ Tightening suggest_tighten(const GroupContext& context) {
     for (const auto& [arch, nrs] : c->learned) {
       auto token = arch_token(arch);
       if (!token) continue;
-      for (int32_t nr : nrs)
+      for (int32_t nr : nrs) {
+        // Judged by its arguments: every recorded allowed tuple stays allowed (zeros stand for
+        // no call the container made).
+        if (auto rec = c->allowed_args.find({arch, nr}); rec != c->allowed_args.end() && !t.result.narrowed.empty()) {
+          for (const auto& [tuple, calls] : rec->second.tuples)
+            if (before.verdict(*token, nr, tuple) == "allow" && after.verdict(*token, nr, tuple) != "allow")
+              throw std::runtime_error("internal error: narrowing would deny " +
+                                       syscall_name(arch, nr).value_or("#" + std::to_string(nr)) + " with arguments " +
+                                       "the container '" + c->container_id + "' used");
+          continue;
+        }
         if (before.verdict(*token, nr) == "allow" && after.verdict(*token, nr) != "allow")
           throw std::runtime_error("internal error: tightening would deny " +
                                    syscall_name(arch, nr).value_or("#" + std::to_string(nr)) + " on " + arch +
                                    ", which container '" + c->container_id + "' used");
+      }
     }
   }
   std::string native = native_arch_name();

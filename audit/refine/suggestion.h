@@ -63,7 +63,13 @@ struct Tightening {
   std::vector<std::string> notes;
 };
 
+struct TightenOptions {
+  // Also remove argument-checked ALLOW rules that no recorded call matched (narrow_args.h);
+  // without it they are only named in the notes.
+  bool narrow_args = false;
+};
+
 // Throws when a container has no learning data (tightening would be a guess).
-Tightening suggest_tighten(const GroupContext& context);
+Tightening suggest_tighten(const GroupContext& context, const TightenOptions& options = {});
 
 }  // namespace sc::refine

@@ -35,6 +35,16 @@ TightenResult tighten(const ordered_json& profile, const TightenInput& input) {
   for (auto it = input.applicable_allow_rules.rbegin(); it != input.applicable_allow_rules.rend(); ++it) {
     size_t index = static_cast<size_t>(*it);
     const ordered_json& rule = work["syscalls"][index];
+    if (auto n = input.narrow_rules.find(*it); n != input.narrow_rules.end()) {
+      std::string base = "/syscalls/" + std::to_string(index);
+      PatchOp test{"test", base + "/action", rule["action"], ""};
+      PatchOp op{"remove", base, nullptr, n->second};
+      apply_patch(work, {test, op});
+      result.ops.push_back(test);
+      result.ops.push_back(op);
+      result.narrowed.push_back(*it);
+      continue;
+    }
     std::vector<std::string> names;
     if (rule.contains("names") && rule["names"].is_array()) {
       for (const auto& n : rule["names"]) names.push_back(n.is_string() ? n.get<std::string>() : "");

@@ -19,6 +19,9 @@ struct TightenInput {
   std::map<std::string, std::set<int32_t>> used;
   size_t containers = 0;
   std::string period;             // "2026-11-28 05:00:00Z .. 05:10:00Z", for the comments
+  // Argument-checked ALLOW rules to remove whole (--narrow_args: no recorded call matched
+  // them), index -> the reason for the op's comment.
+  std::map<int, std::string> narrow_rules;
 };
 
 struct TightenResult {
@@ -27,6 +30,7 @@ struct TightenResult {
   std::vector<std::string> removed;            // names removed (sorted)
   std::vector<std::string> kept_essential;     // unused but launch-essential (kept)
   std::vector<std::string> kept_other_arches;  // not a syscall on any learned arch (kept)
+  std::vector<int> narrowed;                   // argument-checked rules removed (their original index)
 };
 
 TightenResult tighten(const ordered_json& profile, const TightenInput& input);

@@ -148,11 +148,19 @@ TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
   ordered_json patched = ordered_json::parse(original).patch(ordered_json::parse(patch.out));
   EXPECT_EQ(patched.dump(1, '\t') + "\n", profile.out);
   // The patch touches nothing else: syscalls[0].names gains the three plain names, one rule
-  // (personality, arguments not recorded by the audit stream) is appended, that is all.
+  // is inserted right after Docker's personality rules (syscalls[5..9]): personality for the
+  // one value the daemon recorded (0x4, the tracer saw its arguments), that is all.
   json before = json::parse(original), after = json::parse(profile.out);
   EXPECT_EQ(after["defaultAction"], before["defaultAction"]);
   ASSERT_EQ(after["syscalls"].size(), before["syscalls"].size() + 1);
-  for (size_t i = 1; i < before["syscalls"].size(); ++i) EXPECT_EQ(after["syscalls"][i], before["syscalls"][i]) << i;
+  const size_t inserted = 10;
+  json rule = after["syscalls"][inserted];
+  EXPECT_EQ(rule["names"], json::array({"personality"}));
+  EXPECT_EQ(rule["action"], "SCMP_ACT_ALLOW");
+  EXPECT_EQ(rule["args"], json::parse(R"([{"index": 0, "value": 4, "valueTwo": 0, "op": "SCMP_CMP_EQ"}])"));
+  json after_without = after;
+  after_without["syscalls"].erase(inserted);
+  for (size_t i = 1; i < before["syscalls"].size(); ++i) EXPECT_EQ(after_without["syscalls"][i], before["syscalls"][i]) << i;
   auto names_before = before["syscalls"][0]["names"].get<std::set<std::string>>();
   auto names_after = after["syscalls"][0]["names"].get<std::set<std::string>>();
   std::set<std::string> added;
@@ -160,7 +168,6 @@ TEST_F(Loop, AuditRecordSuggestEnforceWithZeroDenials) {
     if (!names_before.count(n)) added.insert(n);
   EXPECT_EQ(added, std::set<std::string>(kRemoved.begin(), kRemoved.end()));
   EXPECT_EQ(names_after.size(), names_before.size() + kRemoved.size());
-  EXPECT_EQ(after["syscalls"].back()["names"], json::array({"personality"}));
   json without_rules0 = after, before_rules0 = before;
   without_rules0["syscalls"] = nullptr;
   before_rules0["syscalls"] = nullptr;

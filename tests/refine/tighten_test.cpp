@@ -18,6 +18,7 @@
 
 #include "audit/refine/launch_essentials.h"
 #include "audit/refine/profile_document.h"
+#include "audit/refine/profile_oracle.h"
 #include "audit/refine/suggestion.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/parser.h"
@@ -187,30 +188,85 @@ TEST(Tighten, TheKernelOracleSeesEveryKindOfVerdict) {
                                              "passed", "killed"}));
 }
 
-TEST(Tighten, ArgumentCheckedRulesOfUsedSyscallsAreKeptAndSaidSo) {
-  // personality was made: Docker's five argument-checked personality rules stay, each named
-  // in a note (argument tuples of allowed calls are not recorded, so no narrowing). socket
-  // was not made: no note for its rules (the name is simply removed as unused).
+TEST(Tighten, ArgumentCheckedRulesWithoutAnArgumentRecordAreKeptAndSaidSo) {
+  // personality was made but its arguments were not recorded (an enforce-mode container):
+  // Docker's five argument-checked personality rules stay, each named in a note. socket was
+  // not made: no note for its rules (the name is simply removed as unused).
   TempDir runtime;
   audit::State state;
-  auto a = container("a", shared_profile("docker-default.json"), {});
+  auto a = container("a", shared_profile("docker-default.json"), {}, "enforce");
   a.learned["x86_64"] = numbers({"read", "write", "personality"});
   state.containers = {{"a", a}};
   register_caps(runtime.path(), a, docker_caps());
-  Tightening t = suggest_tighten(prepare(select_container(state, "a"), {runtime.path(), ""}));
+  Tightening t = suggest_tighten(prepare(select_container(state, "a"), {runtime.path(), ""}), {true});
   size_t personality_notes = 0;
   for (const auto& n : t.notes) {
     if (n.find("(personality: arg0 SCMP_CMP_EQ ") != std::string::npos) {
       ++personality_notes;
-      EXPECT_NE(n.find("kept as is: argument tuples are recorded for would-be denials only"), std::string::npos) << n;
+      EXPECT_NE(n.find("kept: container 'a' has no record of the arguments"), std::string::npos) << n;
     }
     EXPECT_EQ(n.find("(socket:"), std::string::npos) << n;
   }
   EXPECT_EQ(personality_notes, 5u);
-  bool has = false;
-  for (const auto& n : t.notes) has = has || n.find("syscalls[9] (personality: arg0 SCMP_CMP_EQ 0xffffffff)") != std::string::npos;
-  EXPECT_TRUE(has);
+  EXPECT_TRUE(t.result.narrowed.empty()) << "--narrow_args without a record narrows nothing";
   for (const auto& op : t.result.ops) EXPECT_EQ(op.path.rfind("/syscalls/9", 0), std::string::npos) << op.path;
+}
+
+// Recorded in audit mode: personality was only ever called with the 0xffffffff query, so four
+// of Docker's five personality rules matched nothing. Named without --narrow_args, removed with
+// it; the patched profile still allows the query and no longer allows PER_LINUX32 (0x8).
+TEST(Tighten, NarrowArgsRemovesTheArgumentCheckedRulesNoRecordedCallMatched) {
+  TempDir runtime;
+  audit::State state;
+  auto a = container("a", shared_profile("docker-default.json"), {});
+  a.learned["x86_64"] = numbers({"read", "write", "personality"});
+  a.allowed_args[{"x86_64", *syscall_number("x86_64", "personality")}] =
+      audit::ArgRecord{{{{0xffffffffu, 0, 0, 0, 0, 0}, 3}}, 0};
+  state.containers = {{"a", a}};
+  register_caps(runtime.path(), a, docker_caps());
+  GroupContext ctx = prepare(select_container(state, "a"), {runtime.path(), ""});
+
+  Tightening named = suggest_tighten(ctx);
+  size_t unmatched = 0, matched = 0;
+  for (const auto& n : named.notes) {
+    if (n.find("(personality:") == std::string::npos) continue;
+    if (n.find("no recorded call matched it (3 allowed call(s) recorded); --narrow_args removes it") != std::string::npos) ++unmatched;
+    if (n.find("0xffffffff) kept: recorded calls matched it") != std::string::npos) ++matched;
+  }
+  EXPECT_EQ(unmatched, 4u);
+  EXPECT_EQ(matched, 1u);
+  EXPECT_TRUE(named.result.narrowed.empty());
+
+  Tightening narrowed = suggest_tighten(ctx, {true});
+  EXPECT_EQ(narrowed.result.narrowed.size(), 4u);
+  std::string after = narrowed.result.patched.dump();
+  std::vector<std::string> caps = docker_caps();
+  ProfileOracle oracle(after, {caps.begin(), caps.end()});
+  uint32_t x86_64 = *arch_token("x86_64");
+  int32_t personality = *syscall_number("x86_64", "personality");
+  EXPECT_EQ(oracle.verdict(x86_64, personality, {0xffffffffu}), "allow");
+  EXPECT_EQ(oracle.verdict(x86_64, personality, {0x8}), "errno");
+  EXPECT_EQ(oracle.verdict(x86_64, personality, {0x0}), "errno");
+  // Applied by an independent implementation, the patch gives the same profile.
+  ordered_json patched = ordered_json::parse(ctx.document.text).patch(to_json(narrowed.result.ops));
+  EXPECT_EQ(patched, narrowed.result.patched);
+}
+
+// Calls over the recording bound: their arguments are unknown, so nothing is narrowed.
+TEST(Tighten, NarrowArgsKeepsRulesWhenTuplesWereDropped) {
+  TempDir runtime;
+  audit::State state;
+  auto a = container("a", shared_profile("docker-default.json"), {});
+  a.learned["x86_64"] = numbers({"read", "write", "personality"});
+  a.allowed_args[{"x86_64", *syscall_number("x86_64", "personality")}] =
+      audit::ArgRecord{{{{0xffffffffu, 0, 0, 0, 0, 0}, 3}}, 2};
+  state.containers = {{"a", a}};
+  register_caps(runtime.path(), a, docker_caps());
+  Tightening t = suggest_tighten(prepare(select_container(state, "a"), {runtime.path(), ""}), {true});
+  EXPECT_TRUE(t.result.narrowed.empty());
+  bool said = false;
+  for (const auto& n : t.notes) said = said || n.find("2 call(s) of personality whose arguments were over the bound") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 TEST(Tighten, RefusesWithoutLearningData) {
