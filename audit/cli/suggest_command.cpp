@@ -128,14 +128,15 @@ Run add_suggest_command(CLI::App& app) {
       ->check(CLI::IsMember({"patch", "profile"}))
       ->capture_default_str();
   sub->add_option("--output", flags->output, "Write to this file (atomically) instead of stdout");
-  sub->add_flag("--tighten", flags->tighten,
+  auto* tighten = sub->add_flag("--tighten", flags->tighten,
                 "Instead: a patch, for review, removing allowed syscalls no container made (needs learning data)");
   sub->add_flag("--no_args", flags->no_args,
                 "Allow each denied syscall whatever its arguments, even where the recorded argument values "
                 "would allow only those (the default when the daemon recorded them)");
   sub->add_flag("--narrow_args", flags->narrow_args,
                 "With --tighten: also remove the argument-checked ALLOW rules that no call recorded in audit "
-                "mode matched (without it they are named on stderr only)");
+                "mode matched (without it they are named on stderr only)")
+      ->needs(tighten);
   sub->add_flag("--require_complete", flags->require_complete,
                 "Exit 3 (after printing the patch) when the recording is blind: a verdict class no live source "
                 "saw, events lost, or calls not attributed to a container");
