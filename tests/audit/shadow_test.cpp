@@ -158,7 +158,7 @@ TEST(Shadow, CandidateCountsEqualWhatTheCandidateReallyDoes) {
   SC_REQUIRE(std::filesystem::is_directory("/sys/fs/bpf"), "bpffs is not mounted at /sys/fs/bpf");
   PinDir pins;  // destroyed after the harness (which stops the daemon first)
   DaemonHarness h;
-  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=auto"});
+  h.start_daemon({"--pin_dir=" + pins.path, "--syscall_hooks=auto", "--listen=127.0.0.1:0"});
   const std::string profiles = h.dir() + "/profiles";
   std::filesystem::create_directories(profiles);
   std::ofstream(profiles + "/docker.json") << docker_profile().dump(1);
@@ -208,6 +208,39 @@ TEST(Shadow, CandidateCountsEqualWhatTheCandidateReallyDoes) {
   EXPECT_EQ(rows_count(looser, "uname", "x86_64", "allow", "allow"), 3u);
   // A call the container's filter denied never reached sys_enter: no row says it ran.
   EXPECT_EQ(rows_count(looser, "keyctl", "x86_64", "allow", "allow"), 0u);
+
+  // The same rows on the daemon's /metrics (seccomp_shadow_verdicts_total; the arch label only
+  // for non-native calls), as Prometheus would scrape them.
+  {
+    std::string log = h.log();
+    size_t at = log.rfind("metrics: http://");
+    ASSERT_NE(at, std::string::npos) << log;
+    std::string url = log.substr(at + 9, log.find('\n', at) - at - 9);
+    std::string text;
+    ASSERT_EQ(sc::testing::run_program({"/usr/bin/curl", "-sf", url}, &text), 0) << url;
+    auto series = [&](const std::string& shadow, const std::string& syscall, const std::string& current,
+                      const std::string& candidate, const std::string& arch) {
+      double sum = -1;
+      std::istringstream lines(text);
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (line.rfind("seccomp_shadow_verdicts_total{", 0) != 0) continue;
+        bool match = line.find("shadow=\"" + shadow + "\"") != std::string::npos &&
+                     line.find("container=\"" + shadowed + "\"") != std::string::npos &&
+                     line.find("syscall=\"" + syscall + "\"") != std::string::npos &&
+                     line.find("current=\"" + current + "\"") != std::string::npos &&
+                     line.find("candidate=\"" + candidate + "\"") != std::string::npos &&
+                     (arch.empty() ? line.find("arch=\"") == std::string::npos
+                                   : line.find("arch=\"" + arch + "\"") != std::string::npos);
+        if (match) sum = std::max(sum, 0.0) + std::stod(line.substr(line.rfind(' ') + 1));
+      }
+      return sum;
+    };
+    EXPECT_EQ(series("stricter", "uname", "allow", "errno", ""), 3) << text;
+    EXPECT_EQ(series("stricter", "uname", "allow", "errno", "x86"), 1) << text;
+    EXPECT_EQ(series("looser", "keyctl", "errno", "allow", ""), 2) << text;
+    EXPECT_NE(text.find("seccomp_shadow_lost_total{shadow=\"stricter\"} 0"), std::string::npos) << text;
+  }
 
   // The operator's view of the same record: `shadow results --format=json` row for row, and
   // the report on the too-strict candidate names what it would break.
