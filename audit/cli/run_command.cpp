@@ -65,6 +65,7 @@ Run add_run_command(CLI::App& app) {
   return [sub, opts, log_level, reset, config] {
     if (!config->empty()) {
       for (const CLI::ConfigItem& item : CLI::ConfigINI().from_file(*config)) {
+        if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
         if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "run"))
           throw std::runtime_error(*config + ": unknown section [" + item.parents[0] + "]");
         CLI::Option* o = item.name == "config" ? nullptr : sub->get_option_no_throw("--" + item.name);

@@ -59,11 +59,11 @@ check_man_and_completion() {  # PREFIX
       for f in $flags; do
         grep -qF -- "$f" "$tmp/$prog.txt" || fail "$prog $path: $f of --help missing from the man page"
       done
-      # What the completion offers after "PROG PATH --".
+      # What the completion offers after "PROG PATH -".
       # shellcheck disable=SC2086
       offered=$(bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '"_${prog//-/_}"'; printf "%s\n" "${COMPREPLY[@]}"' \
-        _ "$comp" "$prog" $path -- | sort -u)
-      [ "$offered" = "$flags" ] || { diff <(echo "$flags") <(echo "$offered") >&2 || true; fail "completion of '$prog $path --' differs from --help"; }
+        _ "$comp" "$prog" $path - | sort -u)
+      [ "$offered" = "$flags" ] || { diff <(echo "$flags") <(echo "$offered") >&2 || true; fail "completion of '$prog $path -' differs from --help"; }
       # shellcheck disable=SC2086
       words=$(help_subcommands "$p/bin/$prog" $path | sort)
       if [ -n "$words" ]; then
@@ -117,10 +117,12 @@ prefix)
     "$p/etc/seccomp-companion/seccomp-audit.conf" >"$tmp/all.conf"
   rc=0; "$p/bin/seccomp-audit" run --config="$tmp/all.conf" --reset >"$tmp/reset.out" 2>&1 || rc=$?
   grep -q "not-bpffs" "$tmp/reset.out" || { cat "$tmp/reset.out" >&2; fail "run --config: pin_dir from the file not used"; }
+  "$p/bin/seccomp-audit" run --config="$tmp/all.conf" --reset --pin_dir="$tmp/from-cli" >"$tmp/reset.out" 2>&1 || true
+  grep -q "from-cli" "$tmp/reset.out" || { cat "$tmp/reset.out" >&2; fail "run --config: the command line must take precedence"; }
   printf 'no_such_flag = 1\n' >"$tmp/bad.conf"
   rc=0; "$p/bin/seccomp-audit" run --config="$tmp/bad.conf" --reset --pin_dir="$tmp/x" >"$tmp/bad.out" 2>&1 || rc=$?
   [ $rc -ne 0 ] && grep -q "unknown key 'no_such_flag'" "$tmp/bad.out" || { cat "$tmp/bad.out" >&2; fail "run --config: an unknown key must be an error"; }
-  echo "ok: run --config reads every key of the installed config and refuses unknown ones"
+  echo "ok: run --config reads every key of the installed config, the command line wins, unknown keys refused"
   ;;
 deb)
   step "cpack -G DEB (build tree $build)"
