@@ -79,8 +79,9 @@ set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus, grafana, bash-completion")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 configure_file(${CMAKE_SOURCE_DIR}/packaging/conffiles.in ${SC_GEN_DIR}/debian/conffiles @ONLY)
 foreach(script postinst prerm postrm)
-  file(COPY ${CMAKE_SOURCE_DIR}/packaging/${script} DESTINATION ${SC_GEN_DIR}/debian
-       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  # configure_file: an edit of the script re-runs cmake, so the package has the new one.
+  configure_file(${CMAKE_SOURCE_DIR}/packaging/${script} ${SC_GEN_DIR}/debian/${script} COPYONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 endforeach()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${SC_GEN_DIR}/debian/conffiles ${SC_GEN_DIR}/debian/postinst ${SC_GEN_DIR}/debian/prerm ${SC_GEN_DIR}/debian/postrm)

@@ -163,6 +163,23 @@ deb)
   MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/seccomp-audit.1" >/dev/null 2>"$tmp/man.err" && [ ! -s "$tmp/man.err" ] ||
     fail "the packaged man page does not render cleanly"
   echo "ok: dpkg -x into a throwaway root: programs run, unit names /usr/bin and /etc"
+  # dpkg --root: a real install into an empty dpkg database (maintainer scripts run
+  # chrootless with DPKG_ROOT set, so they touch nothing of this host); the host's libraries
+  # serve the programs (--force-depends), then a purge leaves nothing behind.
+  droot=$tmp/dpkgroot
+  mkdir -p "$droot/var/lib/dpkg/info" "$droot/var/lib/dpkg/updates" "$droot/var/lib/dpkg/triggers"
+  : >"$droot/var/lib/dpkg/status"
+  dpkg_root() { dpkg --root="$droot" --force-not-root --force-script-chrootless --log=/dev/null "$@"; }
+  dpkg_root --force-depends -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg --root -i"; }
+  dpkg-query --admindir="$droot/var/lib/dpkg" -W -f='${Status}\n' seccomp-companion | grep -qx 'install ok installed' ||
+    fail "dpkg --root: not installed"
+  dpkg-query --admindir="$droot/var/lib/dpkg" -s seccomp-companion | grep -q '^ /etc/seccomp-companion/seccomp-audit.conf ' ||
+    fail "dpkg --root: the config is not a registered conffile"
+  check_programs "$droot/usr/bin" "$droot/usr/share/seccomp-companion"
+  dpkg_root --purge seccomp-companion >"$tmp/dpkg-p.log" 2>&1 || { cat "$tmp/dpkg-p.log" >&2; fail "dpkg --root --purge"; }
+  left=$(cd "$droot" && find . -mindepth 1 -not -path './var/lib/dpkg*' -not -path ./var/lib -not -path ./var -type f)
+  [ -z "$left" ] || fail "left after purge: $left"
+  echo "ok: dpkg --root -i into an empty root (conffile registered, programs run), --purge leaves nothing"
   ;;
 *) fail "usage: $0 prefix|deb BUILD_DIR SOURCE_DIR" ;;
 esac
