@@ -16,6 +16,9 @@ PACKAGES=(
   runc crun busybox-static prometheus chromium
   # tools the tests use
   seccomp util-linux procps iproute2 nodejs
+  # packaging: man pages generated from --help, the .deb (cpack; dpkg-shlibdeps needs
+  # dpkg-dev and file), its tests (man --warnings, systemd-analyze verify)
+  python3 dpkg-dev file man-db groff-base systemd
 )
 
 missing=()

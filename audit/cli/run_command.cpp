@@ -55,8 +55,31 @@ Run add_run_command(CLI::App& app) {
   sub->add_flag("--reset", *reset,
                 "remove the tracer's pins under --pin_dir (maps and attached programs: their counts are "
                 "lost) and exit; refuses a directory that is not on bpffs");
-  sub->set_config("--config", "", "read flags from this file (key = value lines)");
-  return [opts, log_level, reset] {
+  // CLI11 (2.1) reads a config file for the main app only: set_config on this subcommand was
+  // silently ignored. The file is read here, after the command line, which takes precedence.
+  auto config = std::make_shared<std::string>();
+  sub->add_option("--config", *config,
+                  "read flags from this file: one 'name = value' per line (INI/TOML, optional [run] section); "
+                  "the command line takes precedence")
+      ->check(CLI::ExistingFile);
+  return [sub, opts, log_level, reset, config] {
+    if (!config->empty()) {
+      for (const CLI::ConfigItem& item : CLI::ConfigINI().from_file(*config)) {
+        if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
+        if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "run"))
+          throw std::runtime_error(*config + ": unknown section [" + item.parents[0] + "]");
+        CLI::Option* o = item.name == "config" ? nullptr : sub->get_option_no_throw("--" + item.name);
+        if (o == nullptr || item.name == "help")
+          throw std::runtime_error(*config + ": unknown key '" + item.name + "'");
+        if (o->count() > 0) continue;  // given on the command line
+        o->add_result(item.inputs);
+        try {
+          o->run_callback();
+        } catch (const CLI::Error& e) {
+          throw std::runtime_error(*config + ": " + item.name + ": " + e.what());
+        }
+      }
+    }
     spdlog::set_level(spdlog::level::from_str(*log_level));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ seccomp-audit: %v");
     if (*reset) {
