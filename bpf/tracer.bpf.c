@@ -206,13 +206,13 @@ static __always_inline void emit_sample(const struct sc_count_key* key, __u32 ar
   bpf_get_current_comm(s->comm, sizeof(s->comm));
   s->ts_ns = now;
   if (regs) {
-    if (arch == SC_AUDIT_ARCH_I386) {  // int 0x80 / sysenter argument registers
-      s->args[0] = BPF_CORE_READ(regs, bx);
-      s->args[1] = BPF_CORE_READ(regs, cx);
-      s->args[2] = BPF_CORE_READ(regs, dx);
-      s->args[3] = BPF_CORE_READ(regs, si);
-      s->args[4] = BPF_CORE_READ(regs, di);
-      s->args[5] = BPF_CORE_READ(regs, bp);
+    if (arch == SC_AUDIT_ARCH_I386) {  // int 0x80 / sysenter argument registers, 32 bits
+      s->args[0] = (__u32)BPF_CORE_READ(regs, bx);
+      s->args[1] = (__u32)BPF_CORE_READ(regs, cx);
+      s->args[2] = (__u32)BPF_CORE_READ(regs, dx);
+      s->args[3] = (__u32)BPF_CORE_READ(regs, si);
+      s->args[4] = (__u32)BPF_CORE_READ(regs, di);
+      s->args[5] = (__u32)BPF_CORE_READ(regs, bp);
     } else {
       s->args[0] = BPF_CORE_READ(regs, di);
       s->args[1] = BPF_CORE_READ(regs, si);
@@ -410,12 +410,14 @@ static __always_inline void learn(__u64 cg, __u32 arch, long nr) {
 
 static __always_inline void read_syscall_args(struct pt_regs* regs, __u32 arch, __u64 args[6]) {
   if (arch == SC_AUDIT_ARCH_I386) {  // int 0x80 / sysenter argument registers
-    args[0] = BPF_CORE_READ(regs, bx);
-    args[1] = BPF_CORE_READ(regs, cx);
-    args[2] = BPF_CORE_READ(regs, dx);
-    args[3] = BPF_CORE_READ(regs, si);
-    args[4] = BPF_CORE_READ(regs, di);
-    args[5] = BPF_CORE_READ(regs, bp);
+    // 32 bits, as seccomp sees them (syscall_get_arguments truncates for compat tasks): the
+    // upper halves of a 64-bit process's registers are whatever it left there.
+    args[0] = (__u32)BPF_CORE_READ(regs, bx);
+    args[1] = (__u32)BPF_CORE_READ(regs, cx);
+    args[2] = (__u32)BPF_CORE_READ(regs, dx);
+    args[3] = (__u32)BPF_CORE_READ(regs, si);
+    args[4] = (__u32)BPF_CORE_READ(regs, di);
+    args[5] = (__u32)BPF_CORE_READ(regs, bp);
   } else {
     args[0] = BPF_CORE_READ(regs, di);
     args[1] = BPF_CORE_READ(regs, si);

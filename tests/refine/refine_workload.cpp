@@ -9,8 +9,8 @@
 // make NAME(VALUE, 0, ...) once and print its result; the test reads the verdict from the
 // daemon (an enforced denial is recorded), not from the exit code (the kernel may refuse the
 // call for its own reasons). personality is restored afterwards.
-// --storm=N: instead of the calls above, N getppid calls, each with six arguments derived from
-// its index (getppid ignores them): an argument storm of N distinct tuples.
+// --storm=N: instead of the calls above, N getpgrp calls, each with six arguments derived from
+// its index (getpgrp ignores them): an argument storm of N distinct tuples.
 // --marker: last, one keyctl(KEYCTL_GET_KEYRING_ID) that the profiles under test deny (Docker's
 // default lists no keyctl): a positive event after everything that must not be denied. Exits
 // 1 if it is not denied with EPERM.
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   }
   for (long i = 0; i < storm; ++i) {
     unsigned long h = static_cast<unsigned long>(i) * 0x9E3779B97F4A7C15ul;
-    syscall(SYS_getppid, i, static_cast<long>(h), static_cast<long>(h >> 3), static_cast<long>(h >> 9),
+    syscall(SYS_getpgrp, i, static_cast<long>(h), static_cast<long>(h >> 3), static_cast<long>(h >> 9),
             static_cast<long>(h >> 17), static_cast<long>(h >> 29));
   }
   if (probes.empty() && storm == 0) {
