@@ -548,20 +548,14 @@ int sc_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   struct sc_watch_val* w = watched(cg);
   if (!w) return 0;
   struct task_struct* task = bpf_get_current_task_btf();
-  if (w->flags & SC_WATCH_SHADOW) {
-    __u32 shadow_arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
-    shadow_count(cg, shadow_arch, (long)ctx->args[1], (struct pt_regs*)ctx->args[0]);
-  }
-  if (w->flags & SC_WATCH_ARGS) {
-    __u32 args_arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
-    record_args(cg, args_arch, (long)ctx->args[1], (struct pt_regs*)ctx->args[0]);
-  }
+  long nr = (long)ctx->args[1];
+  __u32 arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
+  if (w->flags & SC_WATCH_SHADOW) shadow_count(cg, arch, nr, (struct pt_regs*)ctx->args[0]);
+  if (w->flags & SC_WATCH_ARGS) record_args(cg, arch, nr, (struct pt_regs*)ctx->args[0]);
   struct sc_thread_state* st = bpf_task_storage_get(&sc_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
   if (!st) return 0;
   st->gen = w->gen;
   st->in_syscall = 1;
-  long nr = (long)ctx->args[1];
-  __u32 arch = (task->thread_info.status & TS_COMPAT_FLAG) ? SC_AUDIT_ARCH_I386 : SC_AUDIT_ARCH_X86_64;
   // Tight loops repeat one syscall: skip the bitmap when this thread just learned it.
   __u64 learned_key = (__u64)(__u32)nr | ((__u64)(arch == SC_AUDIT_ARCH_I386) << 32) | (1ULL << 33);
   if (st->learned_key == learned_key && st->learned_cg == cg) return 0;

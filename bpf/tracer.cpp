@@ -108,15 +108,8 @@ struct Tracer::Impl {
   // Every cgroup's shadow entry (sc_shadow_cgroups is small: one entry per shadowed cgroup).
   std::map<uint64_t, sc_shadow_slots> shadow_entries() const {
     std::map<uint64_t, sc_shadow_slots> out;
-    int fd = bpf_map__fd(skel->maps.sc_shadow_cgroups);
-    uint64_t key = 0, next = 0;
-    uint64_t* prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-      sc_shadow_slots v{};
-      if (bpf_map_lookup_elem(fd, &next, &v) == 0) out[next] = v;
-      key = next;
-      prev = &key;
-    }
+    for_each_entry<uint64_t, sc_shadow_slots>(bpf_map__fd(skel->maps.sc_shadow_cgroups),
+                                              [&](const uint64_t& cg, const sc_shadow_slots& v) { out[cg] = v; });
     return out;
   }
   // The candidate's verdict a lane entry was counted under (the slot's table), or undecided.
@@ -215,17 +208,10 @@ struct Tracer::Impl {
   // syscall hooks were (re)attached must not be trusted.
   void bump_generations() {
     int fd = bpf_map__fd(skel->maps.sc_watched);
-    uint64_t key = 0, next = 0;
-    uint64_t* prev = nullptr;
-    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-      sc_watch_val v{};
-      if (bpf_map_lookup_elem(fd, &next, &v) == 0) {
-        v.gen = random_generation();
-        bpf_map_update_elem(fd, &next, &v, BPF_EXIST);
-      }
-      key = next;
-      prev = &key;
-    }
+    for_each_entry<uint64_t, sc_watch_val>(fd, [&](const uint64_t& cg, sc_watch_val v) {
+      v.gen = random_generation();
+      bpf_map_update_elem(fd, &cg, &v, BPF_EXIST);
+    });
   }
 
   bool syscall_hooks_pinned() const {
@@ -572,28 +558,21 @@ void Tracer::shadow_cgroup(uint64_t cgroup_id, const std::vector<uint32_t>& slot
 
 std::vector<ShadowCount> Tracer::shadow_counts() const {
   std::vector<ShadowCount> out;
-  int fd = bpf_map__fd(impl_->skel->maps.sc_shadow_counts);
-  sc_shadow_key key{}, next{};
-  sc_shadow_key* prev = nullptr;
-  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-    uint64_t count = 0;
-    if (bpf_map_lookup_elem(fd, &next, &count) == 0) {
-      ShadowCount c;
-      c.cgroup_id = next.cgroup_id;
-      c.slot = next.slot;
-      c.audit_arch = next.arch;
-      c.nr = next.nr;
-      c.ret = next.ret;
-      for (int i = 0; i < 6; ++i) {
-        c.args[i] = next.args[i];
-        c.has_args = c.has_args || next.args[i] != 0;
-      }
-      c.count = count;
-      out.push_back(c);
+  for_each_entry<sc_shadow_key, uint64_t>(bpf_map__fd(impl_->skel->maps.sc_shadow_counts),
+                                          [&](const sc_shadow_key& k, const uint64_t& count) {
+    ShadowCount c;
+    c.cgroup_id = k.cgroup_id;
+    c.slot = k.slot;
+    c.audit_arch = k.arch;
+    c.nr = k.nr;
+    c.ret = k.ret;
+    for (int i = 0; i < 6; ++i) {
+      c.args[i] = k.args[i];
+      c.has_args = c.has_args || k.args[i] != 0;
     }
-    key = next;
-    prev = &key;
-  }
+    c.count = count;
+    out.push_back(c);
+  });
   if (!impl_->lanes) return out;
   for (const auto& [cg, v] : impl_->shadow_entries())
     for (uint32_t i = 0; i < v.n && i < kShadowSlotsPerCgroup; ++i) {
@@ -643,15 +622,8 @@ void Tracer::shadow_forget(uint32_t slot) {
     bpf_map_update_elem(table, &index, &zero, BPF_ANY);
   }
   int fd = bpf_map__fd(impl_->skel->maps.sc_shadow_counts);
-  std::vector<sc_shadow_key> doomed;
-  sc_shadow_key key{}, next{};
-  sc_shadow_key* prev = nullptr;
-  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-    if (next.slot == slot) doomed.push_back(next);
-    key = next;
-    prev = &key;
-  }
-  for (const auto& k : doomed) bpf_map_delete_elem(fd, &k);
+  for (const auto& k : map_keys<sc_shadow_key>(fd))
+    if (k.slot == slot) bpf_map_delete_elem(fd, &k);
 }
 
 void Tracer::record_args(uint64_t cgroup_id, const ArgsWanted& wanted) {
@@ -725,18 +697,10 @@ uint64_t Tracer::shadow_lost() const { return impl_->kernel_stat(SC_STAT_SHADOW_
 
 std::vector<VerdictCount> Tracer::counts() const {
   std::vector<VerdictCount> out;
-  int fd = bpf_map__fd(impl_->skel->maps.sc_counts);
-  sc_count_key key{}, next{};
-  sc_count_key* prev = nullptr;
-  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-    sc_count_val v{};
-    if (bpf_map_lookup_elem(fd, &next, &v) == 0) {
-      out.push_back(VerdictCount{next.cgroup_id, next.arch, next.nr, next.action, next.error,
-                                 v.count, v.first_ns, v.last_ns});
-    }
-    key = next;
-    prev = &key;
-  }
+  for_each_entry<sc_count_key, sc_count_val>(bpf_map__fd(impl_->skel->maps.sc_counts),
+                                             [&](const sc_count_key& k, const sc_count_val& v) {
+    out.push_back(VerdictCount{k.cgroup_id, k.arch, k.nr, k.action, k.error, v.count, v.first_ns, v.last_ns});
+  });
   return out;
 }
 

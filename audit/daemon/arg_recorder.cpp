@@ -1,9 +1,12 @@
 #include "audit/daemon/arg_recorder.h"
 
+#include <linux/audit.h>
+
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/arch_names.h"
 #include "bytes/untrusted.h"
+#include "isolator/profile/arch.h"
 #include "isolator/profile/capabilities.h"
 #include "isolator/profile/context_options.h"
 #include "isolator/profile/parser.h"
@@ -16,10 +19,7 @@ static_assert(sc::audit::kArgTuplesPerSyscall == sc::bpf::kArgTuplesPerSyscall);
 namespace sc::audit {
 namespace {
 
-constexpr uint32_t kRecordArchX86_64 = 0xc000003eu;  // AUDIT_ARCH_X86_64 (x32 too, with the x32 bit)
-constexpr uint32_t kRecordArchI386 = 0x40000003u;    // AUDIT_ARCH_I386
-constexpr uint32_t kRecordX32Bit = 0x40000000u;
-constexpr int32_t kRecordMaxNr = 1024;                // SC_LEARN_MAX_NR: the kernel's bitmap
+constexpr int32_t kRecordMaxNr = 1024;  // SC_LEARN_MAX_NR: the kernel's bitmap
 
 std::string enforcing_identity(const registry::Entry& e) {
   std::string id = e.profile_sha256 + "|" + e.profile_path + "|" + e.new_syscalls + "|caps:";
@@ -65,8 +65,9 @@ void add_calls(ArgRecord& record, const ArgTuple& t, uint64_t calls) {
 std::map<uint32_t, std::vector<int32_t>> ArgRecorder::wanted_by(const CompiledProfile& enforcing) {
   static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
   std::map<uint32_t, std::vector<int32_t>> out;
-  for (auto [arch, bit] : {std::pair{kRecordArchX86_64, 0u}, std::pair{kRecordArchX86_64, kRecordX32Bit},
-                           std::pair{kRecordArchI386, 0u}})
+  // x86_64, x32 (AUDIT_ARCH_X86_64 with the x32 bit in the number), i386.
+  for (auto [arch, bit] : {std::pair{uint32_t{AUDIT_ARCH_X86_64}, 0u}, std::pair{uint32_t{AUDIT_ARCH_X86_64}, profile::kX32SyscallBit},
+                           std::pair{uint32_t{AUDIT_ARCH_I386}, 0u}})
     for (int32_t n = 0; n < kRecordMaxNr; ++n) {
       int32_t nr = static_cast<int32_t>(static_cast<uint32_t>(n) | bit);
       if (depends_on_args(enforcing, arch, nr) || verdict_word(verdict_ret(enforcing, arch, nr, zeros)).first != "allow")

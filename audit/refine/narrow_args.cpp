@@ -5,6 +5,15 @@
 
 namespace sc::refine {
 
+std::vector<std::string> rule_names(const ordered_json& rule) {
+  std::vector<std::string> out;
+  if (rule.contains("names") && rule["names"].is_array())
+    for (const auto& n : rule["names"])
+      if (n.is_string()) out.push_back(n.get<std::string>());
+  if (rule.contains("name") && rule["name"].is_string()) out.push_back(rule["name"].get<std::string>());
+  return out;
+}
+
 bool conditions_match(const ordered_json& args, const std::array<uint64_t, 6>& tuple) {
   for (const auto& a : args) {
     if (!a.is_object()) return false;
@@ -26,15 +35,6 @@ bool conditions_match(const ordered_json& args, const std::array<uint64_t, 6>& t
 }
 
 namespace {
-
-std::vector<std::string> rule_names(const ordered_json& rule) {
-  std::vector<std::string> out;
-  if (rule.contains("names") && rule["names"].is_array())
-    for (const auto& n : rule["names"])
-      if (n.is_string()) out.push_back(n.get<std::string>());
-  if (rule.contains("name") && rule["name"].is_string()) out.push_back(rule["name"].get<std::string>());
-  return out;
-}
 
 std::string conditions_text(const ordered_json& args) {
   std::string out;

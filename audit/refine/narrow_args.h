@@ -16,6 +16,9 @@
 
 namespace sc::refine {
 
+// The syscall names of one profile rule ("names", or the older single "name"), strings only.
+std::vector<std::string> rule_names(const ordered_json& rule);
+
 // Whether the tuple satisfies every condition of the rule's "args" (libseccomp ANDs them):
 // SCMP_CMP_EQ, NE, LT, LE, GT, GE and MASKED_EQ (arg & value == valueTwo), on 64 bits.
 bool conditions_match(const ordered_json& args, const std::array<uint64_t, 6>& tuple);

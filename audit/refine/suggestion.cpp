@@ -287,18 +287,11 @@ Tightening suggest_tighten(const GroupContext& context, const TightenOptions& op
   // it too, or the name stays allowed.
   std::set<std::string> applicable_names;
   const auto& rules = context.document.json["syscalls"];
-  auto names_of = [](const ordered_json& rule) {
-    std::vector<std::string> out;
-    if (rule.contains("names") && rule["names"].is_array())
-      for (const auto& n : rule["names"]) if (n.is_string()) out.push_back(n.get<std::string>());
-    if (rule.contains("name") && rule["name"].is_string()) out.push_back(rule["name"].get<std::string>());
-    return out;
-  };
   for (int i : input.applicable_allow_rules)
-    for (const auto& n : names_of(rules[static_cast<size_t>(i)])) applicable_names.insert(n);
+    for (const auto& n : rule_names(rules[static_cast<size_t>(i)])) applicable_names.insert(n);
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!rules[i].is_object() || rules[i].value("action", "") != "SCMP_ACT_ALLOW") continue;
-    for (const auto& n : names_of(rules[i]))
+    for (const auto& n : rule_names(rules[i]))
       if (applicable_names.count(n)) { input.applicable_allow_rules.insert(static_cast<int>(i)); break; }
   }
   // Argument-checked ALLOW rules of syscalls the containers made: narrowed where the audit-mode
@@ -309,7 +302,7 @@ Tightening suggest_tighten(const GroupContext& context, const TightenOptions& op
     auto args = rule.find("args");
     if (args == rule.end() || !args->is_array() || args->empty()) continue;
     bool used = false;
-    for (const auto& n : names_of(rule))
+    for (const auto& n : rule_names(rule))
       for (const auto& [arch, nrs] : input.used)
         if (auto nr = syscall_number(arch, n); nr && nrs.count(*nr)) used = true;
     if (used) arg_rules.insert(i);
