@@ -31,6 +31,7 @@
 #include "audit/daemon/state_file.h"
 #include "audit/daemon/would_be.h"
 #include "audit/sources/audit_netlink.h"
+#include "audit/sources/kernel_lost_reader.h"
 #include "audit/sources/proc_connector.h"
 #include "audit/sources/seccomp_record.h"
 #include "audit/state/coverage.h"
@@ -178,6 +179,8 @@ class Daemon {
   std::vector<PendingKill> pending_kills_;  // kill_thread records waiting to see their process die
   std::string cgroup_mount_;
   std::unique_ptr<AuditNetlink> audit_;
+  std::unique_ptr<KernelLostReader> kernel_lost_;  // its own thread: the request can block 60 s
+  bool audit_drained_ = true;  // the last read of the stream emptied it (no storm on)
   std::unique_ptr<Journal> journal_;
   uint64_t audit_overruns_accounted_ = 0;
   int inotify_fd_ = -1;
@@ -280,8 +283,11 @@ void Daemon::open_sources() {
       audit_ = std::make_unique<AuditNetlink>();
       audit_health.live = true;
       audit_health.detail = "netlink multicast AUDIT_NLGRP_READLOG (type 1326)";
-      if (auto lost = audit_kernel_lost()) {
-        if (!books_.have_kernel_lost_base) books_.audit_kernel_lost_base = *lost;
+      // The kernel's lost counter from before the first flush is the base (unless the state
+      // file has one); losses are its increments. Read off the loop, see kernel_lost_reader.h.
+      kernel_lost_ = std::make_unique<KernelLostReader>();
+      if (kernel_lost_->wait_first(std::chrono::milliseconds(200)) && !books_.have_kernel_lost_base) {
+        books_.audit_kernel_lost_base = *kernel_lost_->latest();
         books_.have_kernel_lost_base = true;
       }
     } catch (const std::exception& e) {
@@ -647,7 +653,10 @@ void Daemon::account_audit_losses() {
   uint64_t overruns = audit_->lost() - audit_overruns_accounted_;
   audit_overruns_accounted_ = audit_->lost();
   uint64_t kernel = 0;
-  if (auto lost = audit_kernel_lost()) {
+  // A fresh reading for the next flush, asked for only while the stream is quiet (see
+  // kernel_lost_reader.h: asking during a storm can keep a container asleep for 60 s).
+  if (kernel_lost_ && audit_drained_) kernel_lost_->request();
+  if (auto lost = kernel_lost_ ? kernel_lost_->latest() : std::nullopt) {
     uint64_t now = *lost;
     if (books_.have_kernel_lost_base) kernel = now >= books_.audit_kernel_lost_base ? now - books_.audit_kernel_lost_base : now;
     books_.audit_kernel_lost_base = now;
@@ -1119,7 +1128,8 @@ int Daemon::run(std::atomic<bool>* stop) {
         s.lost = proc_lost_base_ + proc_->overruns();
       }
       if (audit_) {
-        audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); });
+        audit_drained_ = audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); }) <
+                         AuditNetlink::kDefaultBatch;
         commit_batch(batch);
         settle_pending_kills(false);
       }
@@ -1138,9 +1148,13 @@ int Daemon::run(std::atomic<bool>* stop) {
         next_flush = now + flush_every;
       }
     }
-    // Final drain: what the kernel already queued for us, then the maps, then to disk.
+    // Final drain: what the kernel already queued for us, then the maps, then to disk. Under a
+    // storm the queue never empties: a second of it, then stop (the records after that are
+    // like any record that arrives once the daemon has stopped: not ours to count).
     if (audit_) {
-      while (audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); }) > 0)
+      auto drain_until = Clock::now() + std::chrono::seconds(1);
+      while (Clock::now() < drain_until &&
+             audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); }) > 0)
         commit_batch(batch);
       commit_batch(batch);
       settle_pending_kills(true);

@@ -54,8 +54,8 @@ AuditNetlink::~AuditNetlink() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-int AuditNetlink::poll(int timeout_ms,
-                       const std::function<void(int type, std::string_view text)>& on_message) {
+int AuditNetlink::poll(int timeout_ms, const std::function<void(int type, std::string_view text)>& on_message,
+                       int max_messages) {
   pollfd pfd{fd_, POLLIN, 0};
   int ready = ::poll(&pfd, 1, timeout_ms);
   if (ready < 0) {
@@ -66,7 +66,7 @@ int AuditNetlink::poll(int timeout_ms,
   // One audit record per datagram (at most 8970 bytes of text plus the header).
   std::vector<char> buffer(16384);  // MAX_AUDIT_MESSAGE_LENGTH is 8970
   int handled = 0;
-  for (;;) {
+  while (handled < max_messages) {
     ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;

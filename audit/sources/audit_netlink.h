@@ -22,11 +22,14 @@ class AuditNetlink {
 
   int fd() const { return fd_; }
 
-  // Waits up to timeout_ms (0: do not wait, -1: forever) for records, then drains every
-  // record already queued without waiting again. Calls on_message(type, text) for each
-  // audit message read; returns how many. Throws std::system_error on a socket failure
-  // other than EINTR/EAGAIN/ENOBUFS.
-  int poll(int timeout_ms, const std::function<void(int type, std::string_view text)>& on_message);
+  // Waits up to timeout_ms (0: do not wait, -1: forever) for records, then reads the records
+  // already queued without waiting again, at most max_messages of them: under a storm the
+  // queue never empties, and a caller with other work (a daemon's timers) must get it back.
+  // Calls on_message(type, text) for each audit message read; returns how many. Throws
+  // std::system_error on a socket failure other than EINTR/EAGAIN/ENOBUFS.
+  int poll(int timeout_ms, const std::function<void(int type, std::string_view text)>& on_message,
+           int max_messages = kDefaultBatch);
+  static constexpr int kDefaultBatch = 4096;
 
   // Receive-buffer overruns (ENOBUFS) seen so far: each means at least one record was lost.
   uint64_t lost() const { return lost_; }
@@ -39,6 +42,10 @@ class AuditNetlink {
 // The kernel's own count of audit records it dropped (struct audit_status.lost, via an
 // AUDIT_GET request on a unicast NETLINK_AUDIT socket). nullopt when it cannot be read
 // (no CAP_AUDIT_CONTROL, audit not compiled in, ...).
+// It can block for up to the kernel's backlog_wait_time (60 s by default): when the audit
+// queue is over its backlog limit, the kernel penalizes the sender of any audit request with
+// an uninterruptible sleep (kernel/audit.c, audit_receive). Never call it from a loop that
+// must keep going under a storm; KernelLostReader calls it from its own thread.
 std::optional<uint32_t> audit_kernel_lost();
 
 }  // namespace sc::audit

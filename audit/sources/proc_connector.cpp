@@ -89,12 +89,12 @@ ProcConnector::~ProcConnector() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-size_t ProcConnector::poll() {
+size_t ProcConnector::poll(size_t max_datagrams) {
   if (fd_ < 0) return 0;
   using proc_connector_detail::cgroup2_of;
   alignas(nlmsghdr) char buffer[16384];
   size_t handled = 0;
-  for (;;) {
+  for (size_t datagrams = 0; datagrams < max_datagrams; ++datagrams) {
     sockaddr_nl from{};
     socklen_t from_len = sizeof from;
     ssize_t n = ::recvfrom(fd_, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &from_len);

@@ -33,8 +33,9 @@ class ProcConnector {
   ProcConnector& operator=(const ProcConnector&) = delete;
 
   int fd() const { return fd_; }
-  // Reads every queued event without blocking; returns how many process events were handled.
-  size_t poll();
+  // Reads the queued events without blocking, at most max_datagrams datagrams (a fork storm
+  // must not keep the caller from its other work); returns how many process events were handled.
+  size_t poll(size_t max_datagrams = 4096);
   // Where process `tgid` ran (cgroup2 path relative to the mount) as last known; nullopt when
   // it was never seen (started before us and made no event since) or was forgotten.
   std::optional<std::string> cgroup_of(int32_t tgid) const;

@@ -1,6 +1,8 @@
 // The real audit stream: a child process under a real libseccomp filter makes a logged call;
-// the AUDIT_NLGRP_READLOG listener receives the kernel's type-1326 record for it.
+// the AUDIT_NLGRP_READLOG listener receives the kernel's type-1326 record for it, in batches of
+// a bounded size; the kernel's lost counter is read from a thread of its own.
 #include "audit/sources/audit_netlink.h"
+#include "audit/sources/kernel_lost_reader.h"
 
 #include <seccomp.h>
 #include <sys/syscall.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 #include <gtest/gtest.h>
 
 #include "audit/sources/seccomp_record.h"
@@ -69,4 +72,47 @@ TEST(AuditNetlink, ReadsTheKernelLostCounter) {
   SC_REQUIRE_ROOT();
   auto lost = sc::audit::audit_kernel_lost();
   ASSERT_TRUE(lost.has_value()) << "AUDIT_GET failed as root";
+}
+
+TEST(AuditNetlink, ReadsNoMoreThanItsBatchPerCall) {
+  SC_REQUIRE_ROOT();
+  sc::audit::AuditNetlink stream;
+  pid_t pid = run_child(SCMP_ACT_LOG, 10);
+  int seen = 0, calls = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (seen < 10 && std::chrono::steady_clock::now() < deadline) {
+    int handled = stream.poll(200, [&](int type, std::string_view text) {
+      if (type != sc::audit::kAuditSeccompType) return;
+      auto r = sc::audit::parse_seccomp_record(text);
+      if (r && r->pid == pid && r->syscall == SYS_getppid) ++seen;
+    }, 3);
+    EXPECT_LE(handled, 3);
+    ++calls;
+  }
+  EXPECT_EQ(seen, 10);
+  EXPECT_GE(calls, 4) << "ten records in batches of three";
+}
+
+TEST(KernelLostReader, ReadsTheCounterInItsOwnThreadWhenAskedAndStopsPromptly) {
+  SC_REQUIRE_ROOT();
+  auto direct = sc::audit::audit_kernel_lost();
+  ASSERT_TRUE(direct.has_value());
+  auto started = std::chrono::steady_clock::now();
+  {
+    sc::audit::KernelLostReader reader(std::chrono::milliseconds(20));
+    ASSERT_TRUE(reader.wait_first(std::chrono::seconds(2)));
+    ASSERT_TRUE(reader.latest().has_value());
+    // The counter only grows; nothing on this machine should drop records meanwhile.
+    EXPECT_GE(*reader.latest(), *direct);
+    // Only when asked, and at most every 20 ms.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(reader.reads(), 1u);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (reader.reads() < 3 && std::chrono::steady_clock::now() < until) {
+      reader.request();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_GE(reader.reads(), 3u);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
 }
