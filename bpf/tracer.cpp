@@ -238,6 +238,15 @@ struct Tracer::Impl {
       }
       detach(exit);
       detach(enter);
+      // A launch may have registered its container (exact) between the map walk above and
+      // the detach, after it saw the hooks attached: attach again at once, so that its
+      // denials are counted (launch checks the hooks again after registering, but not after
+      // its container starts). The window left is the few microseconds of the detach.
+      if (options.syscall_hooks == SyscallHooks::Auto && any_exact_watch()) {
+        bump_generations();
+        attach(enter, skel->progs.sc_sys_enter);
+        attach(exit, skel->progs.sc_sys_exit);
+      }
     }
   }
 
@@ -483,6 +492,10 @@ void Tracer::unwatch(uint64_t cgroup_id) {
   if (bpf_map_delete_elem(fd, &cgroup_id) != 0 && errno != ENOENT)
     fail("unwatch cgroup " + std::to_string(cgroup_id), errno);
   impl_->reconcile_syscall_hooks();
+}
+
+std::vector<uint64_t> Tracer::watched_ids() const {
+  return map_keys<uint64_t>(bpf_map__fd(impl_->skel->maps.sc_watched));
 }
 
 bool Tracer::shadow_available() const {

@@ -151,6 +151,9 @@ class Tracer {
   // `exact` asks for the syscall hooks (sys_enter/sys_exit pairing, learning).
   void watch(uint64_t cgroup_id, bool exact);
   void unwatch(uint64_t cgroup_id);
+  // Every cgroup in the watched map: the daemon's, and those `seccomp-isolator launch` added
+  // itself (--seccomp_log=auto) before their containers ran.
+  std::vector<uint64_t> watched_ids() const;
 
   std::vector<VerdictCount> counts() const;                   // the whole aggregation map
   std::optional<uint64_t> cgroup_of_tgid(int32_t tgid) const; // also after the process exited

@@ -3,8 +3,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -107,6 +109,29 @@ std::vector<CgroupDir> list_cgroups(const std::string& mount, int max_depth) {
     ::closedir(dir);
   }
   return out;
+}
+
+std::optional<bool> cgroup_exists(const std::string& mount, uint64_t id) {
+  int mount_fd = ::open(mount.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (mount_fd < 0) return std::nullopt;
+  // FILEID_KERNFS (0xfe): the handle of a kernfs node is its 64-bit id, as name_to_handle_at
+  // gives it for a cgroup directory.
+  struct {
+    file_handle header;
+    unsigned char id[sizeof(uint64_t)];
+  } handle{};
+  handle.header.handle_bytes = sizeof(uint64_t);
+  handle.header.handle_type = 0xfe;
+  std::memcpy(handle.header.f_handle, &id, sizeof id);
+  int fd = ::open_by_handle_at(mount_fd, &handle.header, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int error = errno;
+  ::close(mount_fd);
+  if (fd >= 0) {
+    ::close(fd);
+    return true;
+  }
+  if (error == ESTALE || error == ENOENT) return false;
+  return std::nullopt;
 }
 
 }  // namespace sc::host

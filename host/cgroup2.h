@@ -23,6 +23,11 @@ std::optional<std::string> cgroup2_mount_from_mountinfo_text(const std::string& 
 // Inode of a cgroup directory (absolute path). Throws std::system_error.
 uint64_t cgroup_id(const std::string& directory);
 
+// Whether the cgroup with this id still exists under `mount`: cgroup ids are kernfs file
+// handles, so open_by_handle_at(2) answers exactly (needs CAP_DAC_READ_SEARCH). nullopt when
+// it cannot tell (no privilege, an older kernel).
+std::optional<bool> cgroup_exists(const std::string& mount, uint64_t id);
+
 // The cgroup2 path of a process relative to the mount ("/seccomp-companion/abc"), from the
 // "0::" line of /proc/<pid>/cgroup; nullopt when the process is gone or has no such line.
 std::optional<std::string> cgroup2_path_of(pid_t pid);

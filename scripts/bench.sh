@@ -4,12 +4,14 @@
 # (bench/profile), tracer cost (bench/tracer) and the daemon's storm figures (bench/daemon).
 #
 #   scripts/bench.sh [--quick] [--build-dir=DIR] [--no-build] [--out=FILE] [--profile=FILE]
+#                    [--update-readme]
 #
 #   --quick          few iterations (< 60 s): checks that everything runs, not the figures
 #   --build-dir=DIR  where to configure and build (default: build/main)
 #   --no-build       use the binaries already in DIR/bin (ctest's quick mode does this)
 #   --out=FILE       also write the report here (default: DIR/bench-report.md)
 #   --profile=FILE   the profile to benchmark (default: ../shared/profiles/docker-default.json)
+#   --update-readme  replace README.md's runtime tables (between their markers) with this run's
 #
 # Needs root (seccomp filters without no_new_privs, runc, BPF, cgroups). Exit status: 0 when
 # every benchmark that exists ran, 1 when one failed (the report says which), 2 usage errors.
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 quick=0
+update_readme=0
 build=1
 build_dir=build/main
 out=
@@ -29,7 +32,8 @@ for arg in "$@"; do
     --build-dir=*) build_dir=${arg#--build-dir=} ;;
     --out=*) out=${arg#--out=} ;;
     --profile=*) profile=${arg#--profile=} ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --update-readme) update_readme=1 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -130,6 +134,9 @@ isolator_args=()
 if [ -x "$bin/seccomp-isolator" ] && "$bin/seccomp-isolator" launch --help >/dev/null 2>&1; then
   isolator_args=(--isolator="$bin/seccomp-isolator")
 fi
+# The "tracer live" contender: the daemon with its syscall hooks, private dirs and pins.
+[ -x "$bin/seccomp-audit" ] && isolator_args+=(--audit-daemon="$bin/seccomp-audit")
+[ $update_readme = 1 ] && isolator_args+=(--update-readme="$root/README.md")
 section "Per-syscall cost and launch latency: ours, runc, crun" sc-bench-runtimes \
   --profile="$profile" --syscall-bench="$bin/syscall_bench" "${isolator_args[@]}" "${runtime_args[@]}"
 # 3: compile time (the profile engine's Google Benchmark).

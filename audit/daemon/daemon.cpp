@@ -181,6 +181,7 @@ class Daemon {
   std::unique_ptr<AuditNetlink> audit_;
   std::unique_ptr<KernelLostReader> kernel_lost_;  // its own thread: the request can block 60 s
   bool audit_drained_ = true;  // the last read of the stream emptied it (no storm on)
+  std::set<std::string> unseen_warned_;  // containers whose denials nobody sees, warned about
   std::unique_ptr<Journal> journal_;
   uint64_t audit_overruns_accounted_ = 0;
   int inotify_fd_ = -1;
@@ -997,6 +998,17 @@ void Daemon::rescan() {
   bool watched_changed = watched_.size() != desired.size();
   for (const auto& [id, w] : desired) watched_changed = watched_changed || !watched_.count(id);
   watched_ = std::move(desired);
+#ifdef SC_HAVE_TRACER
+  // Entries `launch` added itself and could not remove (it was SIGKILLed): their cgroups are
+  // gone. Checked by id, so an entry of a container whose registry entry is still being
+  // written (launch registers before it publishes) is never taken for one of them.
+  if (tracer_ && !cgroup_mount_.empty()) try {
+      for (uint64_t id : tracer_->watched_ids())
+        if (!watched_.count(id) && host::cgroup_exists(cgroup_mount_, id) == false) tracer_->unwatch(id);
+    } catch (const std::exception& e) {
+      spdlog::warn("bpf: pruning the watched map: {}", e.what());
+    }
+#endif
   refresh_syscall_hooks();
   // Container records for everything known (metrics list containers by mode even before a verdict).
   for (const auto& e : entries) {
@@ -1014,6 +1026,12 @@ void Daemon::rescan() {
     c.profile_path = e.profile_path;
     c.profile_sha256 = e.profile_sha256;
     if (e.exited_at_ns) c.exited_at_ns = e.exited_at_ns;
+    // Launched with --seccomp_log leaving the LOG flag off: the audit stream never sees its
+    // ERRNO denials, only the syscall hooks do. Say so once when they are not live.
+    if (e.seccomp_log == "off" && !e.exited_at_ns && !hook_syscall_ && unseen_warned_.insert(e.container_id).second)
+      spdlog::warn("container {} runs without the LOG flag (seccomp_log off) and the syscall hooks are not live: "
+                   "its ERRNO denials are not seen (run with --syscall_hooks=auto or on)",
+                   bytes::display_text(e.container_id));
   }
   for (const auto& a : seen) {
     if (a.entry) continue;

@@ -82,6 +82,21 @@ std::string syscall_table(const std::vector<Series>& series, const std::string& 
   return out;
 }
 
+std::string seeing_table(const std::vector<Series>& series, const std::string& silent,
+                         const std::string& logged, const std::string& traced) {
+  std::string out = "| call | " + markdown_cell(silent) + " | " + markdown_cell(logged) + " | " +
+                    markdown_cell(traced) + " | LOG flag / silent | tracer live / silent |\n" +
+                    "|---|---:|---:|---:|---:|---:|\n";
+  const Series *s = find(series, silent), *l = find(series, logged), *t = find(series, traced);
+  for (const auto& kind : kCallKinds) {
+    double base = median_of(s, kind.name), with_log = median_of(l, kind.name), with_tracer = median_of(t, kind.name);
+    out += std::string("| ") + kind.label + " | " + format_number(base, 1) + " | " + format_number(with_log, 1) +
+           " | " + format_number(with_tracer, 1) + " | " + ratio(with_log, base) + " | " +
+           ratio(with_tracer, base) + " |\n";
+  }
+  return out;
+}
+
 std::string launch_table(const std::vector<Series>& series, const std::string& runc,
                          const std::string& baseline) {
   std::string out =

@@ -23,6 +23,12 @@ std::string syscall_table(const std::vector<Series>& series, const std::string& 
                           const std::string& runc, const std::string& none,
                           const std::string& linear);
 
+// The price of seeing: each call kind under a silent filter (no LOG flag, nothing watching),
+// under launch with the LOG flag, and under launch with the tracer live (no LOG flag), in ns
+// per call, with the last two as ratios to the first.
+std::string seeing_table(const std::vector<Series>& series, const std::string& silent,
+                         const std::string& logged, const std::string& traced);
+
 // Rows are the contenders (ms per launch), with ratios to `runc` and to `baseline`.
 std::string launch_table(const std::vector<Series>& series, const std::string& runc,
                          const std::string& baseline);

@@ -48,6 +48,14 @@ Run add_launch_command(CLI::App& app) {
   // allow_extra_args(false): one value per --rlimit, else CLI11 swallows the "--" after it.
   sub->add_option("--rlimit", request->rlimits, "NAME=SOFT:HARD or NAME=LIMIT (e.g. nofile=1024:4096); repeatable")
       ->allow_extra_args(false);
+  sub->add_option("--seccomp_log", request->seccomp_log,
+                  "LOG flag on the filter (an audit record per ERRNO/TRAP denial): auto (off while the "
+                  "companion's tracer counts the container's denials exactly), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  sub->add_option("--tracer_pin_dir", request->tracer_pin_dir,
+                  "bpffs directory of the companion tracer's pins (seccomp-audit run --pin_dir), for --seccomp_log=auto")
+      ->capture_default_str();
   auto command = std::make_shared<std::vector<std::string>>();
   sub->add_option("command", *command, "CMD [ARG...] (put -- before it)");
   sub->prefix_command();

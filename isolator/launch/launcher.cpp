@@ -1,6 +1,7 @@
 #include "isolator/launch/launcher.h"
 
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 #include "isolator/launch/launch_error.h"
 #include "isolator/launch/seccomp_plan.h"
 #include "isolator/launch/supervisor.h"
+#include "isolator/launch/tracer_registration.h"
 #include "isolator/registry/registry.h"
 
 namespace sc::launch {
@@ -106,6 +108,26 @@ int run(const LaunchRequest& request) {
   }
 
   ContainerCgroup cgroup(host::cgroup2_mount(), id);
+  // --seccomp_log: see launcher.h and tracer_registration.h. The registration is made, and the
+  // hooks checked again after it, before the child exists: from its first instruction either
+  // the tracer counts its denials or the kernel logs them.
+  std::optional<TracerRegistration> tracer_registration;
+  bool log_flag = true;
+  if (program) {
+    if (request.seccomp_log == "never") {
+      log_flag = false;
+    } else if (request.seccomp_log == "auto") {
+      std::string why;
+      if (syscall_hooks_attached(request.tracer_pin_dir, &why)) {
+        tracer_registration = TracerRegistration::add(request.tracer_pin_dir, cgroup.id(), &why);
+        log_flag = !(tracer_registration && syscall_hooks_attached(request.tracer_pin_dir, &why));
+      }
+      if (log_flag) tracer_registration.reset();  // the kernel logs its denials: no need
+    } else if (request.seccomp_log != "always") {
+      throw LaunchError("Invalid --seccomp_log '" + request.seccomp_log + "': expected auto, always or never");
+    }
+    if (!log_flag) program->program.flags &= ~static_cast<unsigned int>(SECCOMP_FILTER_FLAG_LOG);
+  }
   // Orphans of the container come back to us, so the cgroup can be emptied and removed.
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
     throw LaunchError(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") + std::strerror(errno));
@@ -128,6 +150,7 @@ int run(const LaunchRequest& request) {
   entry.cgroup_id = cgroup.id();
   entry.mode = mode_name(plan.mode);
   if (plan.mode != Mode::Unconfined) entry.new_syscalls = profile::new_syscalls_name(request.new_syscalls);
+  if (program) entry.seccomp_log = log_flag ? "on" : "off";
   if (plan.profile) {
     entry.profile_name = plan.profile_name;
     entry.profile_path = plan.profile->path;

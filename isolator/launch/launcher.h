@@ -24,6 +24,12 @@ struct LaunchRequest {
   std::optional<std::string> user;
   std::optional<std::string> working_dir;
   std::vector<std::string> rlimits;           // --rlimit values
+  // --seccomp_log: whether the filter carries SECCOMP_FILTER_FLAG_LOG (an audit record for
+  // every ERRNO/TRAP denial). "auto": off when the tracer's syscall hooks are attached and the
+  // container is registered with them before it runs (they count its denials exactly), on
+  // otherwise. "always" and "never" force it. LOG and kill actions are logged either way.
+  std::string seccomp_log = "auto";
+  std::string tracer_pin_dir = "/sys/fs/bpf/seccomp-companion";  // --tracer_pin_dir
   std::vector<std::string> command;
 };
 

@@ -53,6 +53,7 @@ std::string to_json_text(const Entry& e) {
       {"profile_name", t(e.profile_name)}, {"profile_path", t(e.profile_path)},
       {"profile_sha256", t(e.profile_sha256)}, {"mode", t(e.mode)}, {"new_syscalls", t(e.new_syscalls)},
       {"capabilities", list_to_store(e.capabilities)}, {"command", list_to_store(e.command)},
+      {"seccomp_log", t(e.seccomp_log)},
       {"started_at_ns", e.started_at_ns},
       {"exited_at_ns", e.exited_at_ns ? json(*e.exited_at_ns) : json(nullptr)},
       {"exit_status", e.exit_status ? json(*e.exit_status) : json(nullptr)},
@@ -85,6 +86,9 @@ Entry from_json_text(const std::string& text) {
                                               : (e.mode == "unconfined" ? "" : "default");
   if (!e.new_syscalls.empty() && e.new_syscalls != "enosys" && e.new_syscalls != "default")
     throw std::runtime_error("registry entry: 'new_syscalls' must be enosys or default");
+  e.seccomp_log = j.contains("seccomp_log") ? stored_text(j, "seccomp_log") : (e.mode == "unconfined" ? "" : "on");
+  if (!e.seccomp_log.empty() && e.seccomp_log != "on" && e.seccomp_log != "off")
+    throw std::runtime_error("registry entry: 'seccomp_log' must be on or off");
   if (j.contains("capabilities")) e.capabilities = stored_list(j, "capabilities");
   if (j.contains("command")) e.command = stored_list(j, "command");
   e.started_at_ns = field<int64_t>(j, "started_at_ns");

@@ -28,6 +28,10 @@ struct Entry {
   // it reads back as "default".
   std::string new_syscalls;
   std::vector<std::string> capabilities;  // bounding set the rules were resolved against
+  // Whether the filter carries SECCOMP_FILTER_FLAG_LOG: "on", "off" (ERRNO/TRAP denials make no
+  // audit record; launch registered the container with the tracer's syscall hooks, or
+  // --seccomp_log=never), "" when unconfined or written before the field existed (then "on").
+  std::string seccomp_log;
   std::vector<std::string> command;
   int64_t started_at_ns = 0;           // CLOCK_REALTIME, ns since the epoch
   std::optional<int64_t> exited_at_ns;
