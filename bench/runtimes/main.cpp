@@ -24,6 +24,8 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -60,6 +62,12 @@ struct Options {
   int rounds = 9;
   int launch_rounds = 31;
 };
+
+double median_of_samples(const std::vector<Series>& series, const std::string& label, const std::string& key) {
+  for (const auto& s : series)
+    if (s.label == label && s.samples.count(key)) return median(s.samples.at(key));
+  return std::numeric_limits<double>::quiet_NaN();
+}
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
@@ -357,6 +365,23 @@ int run(const Options& opt) {
   std::vector<Series> launch_series = series_for(launch_contenders);
   round_robin(launch_contenders, launch_series, opt.launch_rounds, {rootfs.true_program}, false,
               "launch rounds: ");
+  // Where the launch's own time goes: its phases, as `launch` itself measures them
+  // (SC_LAUNCH_TIMINGS), over launches of its own after the timed rounds.
+  std::map<std::string, std::vector<double>> phases;
+  std::vector<std::string> phase_order;
+  if (ours_launch.unavailable.empty()) {
+    const std::string file = work.path() + "/launch-phases";
+    ::setenv("SC_LAUNCH_TIMINGS", file.c_str(), 1);
+    for (int i = 0; i < std::max(5, opt.launch_rounds / 2); ++i) ours_launch.run({rootfs.true_program});
+    ::unsetenv("SC_LAUNCH_TIMINGS");
+    std::ifstream in(file);
+    std::string phase;
+    double ms = 0;
+    while (in >> phase >> ms) {
+      if (!phases.count(phase)) phase_order.push_back(phase);
+      phases[phase].push_back(ms);
+    }
+  }
 
   // The report.
   std::string md;
@@ -384,6 +409,23 @@ int run(const Options& opt) {
   md += "Median over " + std::to_string(opt.launch_rounds) +
         " launches per contender, fork to reaped, alternating.\n\n";
   md += launch_table(launch_series, runc.label, fork_exec.label);
+  if (!phase_order.empty()) {
+    md += "\n#### Where `" + markdown_cell(ours_launch.label) + "` spends its time (ms)\n\n";
+    md += "Medians over " + std::to_string(phases[phase_order.front()].size()) +
+          " launches of its own, each phase measured by `launch` (SC_LAUNCH_TIMINGS) from the start "
+          "of its main(); before main is the exec of the launcher, the dynamic linker and the "
+          "static initialisers (the launch row's median minus the in-main total, which also holds "
+          "the process exit).\n\n| phase | ends at | takes |\n|---|---:|---:|\n";
+    double total = median_of_samples(launch_series, ours_launch.label, "launch");
+    double in_main = median(phases[phase_order.back()]);
+    md += "| before main (exec, ld.so, static initialisers) and exit | | " + format_number(total - in_main, 2) + " |\n";
+    double previous = 0;
+    for (const auto& phase : phase_order) {
+      double at = median(phases[phase]);
+      md += "| " + markdown_cell(phase) + " | " + format_number(at, 2) + " | " + format_number(at - previous, 2) + " |\n";
+      previous = at;
+    }
+  }
   md += "\n### Notes\n\n";
   md += "- Profile: `" + markdown_cell(fs::path(opt.profile).filename().string()) +
         "`, resolved for Docker's default capabilities: " + std::to_string(resolved.rules.size()) +

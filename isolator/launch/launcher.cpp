@@ -12,8 +12,10 @@
 #include <cerrno>
 #include <optional>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "host/cgroup2.h"
 #include "isolator/launch/capability_plan.h"
@@ -35,6 +37,33 @@ namespace {
 constexpr int kRegistrySyncDelayMs = 100;
 
 void say(const std::string& line) { std::fprintf(stderr, "seccomp-isolator launch: %s\n", line.c_str()); }
+
+// SC_LAUNCH_TIMINGS=FILE: where a launch's time goes, as "phase milliseconds-since-main"
+// lines appended to FILE (for sc-bench-runtimes' breakdown; nothing is written without it).
+class PhaseTimes {
+ public:
+  PhaseTimes() : file_(std::getenv("SC_LAUNCH_TIMINGS")) {}
+  void mark(const char* phase) {
+    if (!file_ || count_ == kMax) return;
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    phases_[count_++] = {phase, static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec};
+  }
+  ~PhaseTimes() {
+    if (!file_ || count_ == 0) return;
+    if (FILE* f = std::fopen(file_, "ae")) {
+      for (size_t i = 0; i < count_; ++i)
+        std::fprintf(f, "%s %.3f\n", phases_[i].first, static_cast<double>(phases_[i].second - phases_[0].second) / 1e6);
+      std::fclose(f);
+    }
+  }
+
+ private:
+  static constexpr size_t kMax = 16;
+  const char* file_;
+  std::pair<const char*, int64_t> phases_[kMax];
+  size_t count_ = 0;
+};
 
 int64_t now_ns() {
   struct timespec ts {};
@@ -64,7 +93,7 @@ struct Pipe {
   }
 };
 
-int run(const LaunchRequest& request) {
+int run(const LaunchRequest& request, PhaseTimes& times) {
   if (request.command.empty()) throw LaunchError("No command given (launch [FLAGS] -- CMD [ARG...])");
   std::string id = request.container_id ? *request.container_id : generate_container_id();
   if (!registry::valid_container_id(id))
@@ -83,6 +112,7 @@ int run(const LaunchRequest& request) {
   SeccompPlan plan = plan_seccomp(input, probe_host());
   for (const auto& notice : plan.notices) say(notice);
 
+  times.mark("planned");
   CapabilityPlan capabilities = plan_capabilities(info);
   // The child installs this ready-made program with one seccomp(2) call.
   std::optional<ContainerProgram> program;
@@ -99,6 +129,7 @@ int run(const LaunchRequest& request) {
           "'; see `seccomp-isolator check " + plan.profile->path + "`");
   }
 
+  times.mark("program");
   std::optional<UserSpec> user;
   if (request.user) user = resolve_user(*request.user);
   if (request.rootfs) {
@@ -108,6 +139,7 @@ int run(const LaunchRequest& request) {
   }
 
   ContainerCgroup cgroup(host::cgroup2_mount(), id);
+  times.mark("cgroup");
   // --seccomp_log: see launcher.h and tracer_registration.h. The registration is made, and the
   // hooks checked again after it, before the child exists: from its first instruction either
   // the tracer counts its denials or the kernel logs them.
@@ -192,6 +224,7 @@ int run(const LaunchRequest& request) {
                           ? e.what()
                           : std::string("Failed to write the registry entry: ") + e.what());
   }
+  times.mark("forked_and_published");
   char byte = 1;
   if (::write(go.write, &byte, 1) != 1) say(std::string("could not signal the child: ") + std::strerror(errno));
   go.close_write();
@@ -208,6 +241,7 @@ int run(const LaunchRequest& request) {
   Supervisor::Outcome outcome = supervisor.supervise(pid, report.read, make_durable, kRegistrySyncDelayMs);
   report.read = -1;  // owned and closed by the supervisor
 
+  times.mark("child_reaped");
   int code = exit_code_from_wait_status(outcome.wait_status);
   if (outcome.report) {
     say(outcome.report->message);
@@ -215,6 +249,7 @@ int run(const LaunchRequest& request) {
                                                      : kExitIsolatorFailure;
   }
   std::string cgroup_problem = cgroup.remove();
+  times.mark("cgroup_removed");
   if (!cgroup_problem.empty()) say("warning: " + cgroup_problem);
   entry.exited_at_ns = now_ns();
   entry.exit_status = code;
@@ -223,6 +258,7 @@ int run(const LaunchRequest& request) {
   } catch (const std::exception& e) {
     say(std::string("warning: failed to record the exit in the registry: ") + e.what());
   }
+  times.mark("exit_recorded");
   return code;
 }
 
@@ -247,8 +283,10 @@ std::string generate_container_id() {
 }
 
 int launch(const LaunchRequest& request) {
+  PhaseTimes times;
+  times.mark("main");
   try {
-    return run(request);
+    return run(request, times);
   } catch (const std::exception& e) {
     say(e.what());
     return kExitIsolatorFailure;
