@@ -2,6 +2,7 @@
 // Mesos's configuration semantics, and supervise it to the end.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct LaunchRequest {
   std::optional<std::string> user;
   std::optional<std::string> working_dir;
   std::vector<std::string> rlimits;           // --rlimit values
+  std::string workload;                       // --workload (registry entry)
+  std::map<std::string, std::string> labels;  // --label KEY=VALUE (registry entry)
   std::vector<std::string> command;
 };
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,8 @@ class PrometheusServer {
  public:
   // Throws std::runtime_error (with the server's log) when it does not become ready.
   PrometheusServer(const ScrapeTarget& target, const std::string& rules_file);
+  // Several targets in the one job (the fleet tests: one daemon per "host"), no basic auth.
+  PrometheusServer(const std::vector<std::string>& addresses, const std::string& rules_file);
   ~PrometheusServer();
   PrometheusServer(const PrometheusServer&) = delete;
   PrometheusServer& operator=(const PrometheusServer&) = delete;
@@ -33,6 +36,7 @@ class PrometheusServer {
   std::string log() const;
 
  private:
+  void start(const std::string& targets_yaml, const ScrapeTarget& auth, const std::string& rules_file);
   void stop();
   std::string dir_;
   std::string address_;
