@@ -1,5 +1,6 @@
 #include "audit/fleet/fleet_merge.h"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 

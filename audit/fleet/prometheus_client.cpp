@@ -54,11 +54,12 @@ const std::string& PromSample::label(const std::string& name) const {
 
 PrometheusClient::PrometheusClient(std::string base_url, long timeout_seconds)
     : base_(std::move(base_url)), timeout_seconds_(timeout_seconds) {
-  while (!base_.empty() && base_.back() == '/') base_.pop_back();
   const bool http = base_.rfind("http://", 0) == 0, https = base_.rfind("https://", 0) == 0;
   const size_t host_at = http ? 7 : 8;
   if (!http && !https)
     throw std::invalid_argument("--prometheus '" + base_ + "': not an http:// or https:// URL");
+  // "http://prom:9090/" and "http://prom:9090" are one server: the API path is appended.
+  while (base_.size() > host_at && base_.back() == '/') base_.pop_back();
   if (base_.size() <= host_at || base_[host_at] == '/' || base_[host_at] == ':')
     throw std::invalid_argument("--prometheus '" + base_ + "': no host");
   if (base_.find_first_of("?# \t\r\n") != std::string::npos)

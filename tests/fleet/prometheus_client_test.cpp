@@ -2,6 +2,7 @@
 // that is not there. (The end-to-end test talks to a real Prometheus.)
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "audit/fleet/prometheus_client.h"
