@@ -25,7 +25,7 @@ struct FleetFlags {
 void add_fleet_options(CLI::App* sub, FleetFlags& flags, const std::vector<CLI::Option*>& local);
 
 struct FleetSelection {
-  fleet::Fleet fleet;
+  ::sc::fleet::Fleet fleet;  // (qualified from the top: the member is named like the namespace)
   refine::ContainerGroup group;           // points into fleet.merged
   std::string digest;
   std::vector<std::string> hosts;         // the hosts among the group's containers

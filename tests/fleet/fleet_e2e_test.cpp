@@ -122,7 +122,7 @@ TEST_F(FleetLoop, OnePatchFromPrometheusCoversBothHostsDenials) {
   SC_REQUIRE_ROOT();
   ASSERT_NO_FATAL_FAILURE(start(a, "host-a"));
   ASSERT_NO_FATAL_FAILURE(start(b, "host-b"));
-  metrics::testing::PrometheusServer prom({a.address, b.address}, "");
+  metrics::testing::PrometheusServer prom(metrics::testing::ScrapeTargets{{a.address, b.address}}, "");
   const std::string digest = digest_of(profile);
 
   // Host A: the workload (uname, sysinfo, getrusage, personality). Host B: the same workload,
@@ -186,7 +186,7 @@ TEST_F(FleetLoop, ReadinessIsPerHostAndPrometheusErrorsAreNamed) {
   SC_REQUIRE_ROOT();
   ASSERT_NO_FATAL_FAILURE(start(a, "host-a"));
   ASSERT_NO_FATAL_FAILURE(start(b, "host-b"));
-  metrics::testing::PrometheusServer prom({a.address, b.address}, "");
+  metrics::testing::PrometheusServer prom(metrics::testing::ScrapeTargets{{a.address, b.address}}, "");
   const std::string digest = digest_of(profile);
   ASSERT_EQ(launch(a, "ready-a1", "strict.json", true, {}).exit_code, 0);
   ASSERT_EQ(launch(b, "ready-b1", "strict.json", true, {}).exit_code, 0);

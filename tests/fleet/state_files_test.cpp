@@ -48,9 +48,9 @@ TEST_F(OfflineFleet, OnePatchCoversBothHostsAndSaysHowManyBackEachChange) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json patch = nlohmann::json::parse(r.out);
   // Same-named containers on two hosts stay two containers: 3 in all.
-  EXPECT_EQ(comment_adding(patch, "uname").rfind("uname: log (would be errno) x4 in 2 of 3 containers on 2 of 2 hosts", 0), 0u)
+  EXPECT_EQ(comment_adding(patch, "uname"), "seccomp-audit suggest: uname: log (would be errno) x4 in 2 of 3 containers on 2 of 2 hosts")
       << patch.dump(1);
-  EXPECT_EQ(comment_adding(patch, "sysinfo").rfind("sysinfo: log (would be errno) x2 in 1 of 3 containers on 1 of 2 hosts", 0), 0u)
+  EXPECT_EQ(comment_adding(patch, "sysinfo"), "seccomp-audit suggest: sysinfo: log (would be errno) x2 in 1 of 3 containers on 1 of 2 hosts")
       << patch.dump(1);
   EXPECT_EQ(comment_adding(patch, "getrusage"), "") << "nobody made getrusage";
   EXPECT_NE(r.err.find("fleet: 2 hosts, 3 containers ran sha256 " + digest_of(profile).substr(0, 12)), std::string::npos) << r.err;

@@ -45,9 +45,9 @@ PrometheusServer::PrometheusServer(const ScrapeTarget& target, const std::string
   start("'" + target.address + "'", target, rules_file);
 }
 
-PrometheusServer::PrometheusServer(const std::vector<std::string>& addresses, const std::string& rules_file) {
+PrometheusServer::PrometheusServer(const ScrapeTargets& targets, const std::string& rules_file) {
   std::string list;
-  for (const auto& a : addresses) list += (list.empty() ? "'" : ", '") + a + "'";
+  for (const auto& a : targets.addresses) list += (list.empty() ? "'" : ", '") + a + "'";
   start(list, ScrapeTarget{}, rules_file);
 }
 

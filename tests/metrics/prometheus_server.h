@@ -18,12 +18,16 @@ struct ScrapeTarget {
   std::string basic_auth_password;
 };
 
+// Several exporters in the one job, no basic auth (the fleet tests: one daemon per "host").
+struct ScrapeTargets {
+  std::vector<std::string> addresses;
+};
+
 class PrometheusServer {
  public:
   // Throws std::runtime_error (with the server's log) when it does not become ready.
   PrometheusServer(const ScrapeTarget& target, const std::string& rules_file);
-  // Several targets in the one job (the fleet tests: one daemon per "host"), no basic auth.
-  PrometheusServer(const std::vector<std::string>& addresses, const std::string& rules_file);
+  PrometheusServer(const ScrapeTargets& targets, const std::string& rules_file);
   ~PrometheusServer();
   PrometheusServer(const PrometheusServer&) = delete;
   PrometheusServer& operator=(const PrometheusServer&) = delete;
