@@ -85,7 +85,14 @@ class Rebuild {
     if (created) it->second.host = instance;
     return it->second;
   }
+  // Series of an instance as one job scrapes it: a target scraped by two jobs would otherwise
+  // have every count twice. The job is the one its first seccomp_container_info came from.
+  bool same_job(const PromSample& s) const {
+    auto j = job_.find(s.label("instance"));
+    return j != job_.end() && j->second == s.label("job");
+  }
   audit::ContainerRecord* container(const PromSample& s) {
+    if (!same_job(s)) return nullptr;
     auto h = hosts_.find(s.label("instance"));
     if (h == hosts_.end()) return nullptr;
     auto c = h->second.state.containers.find(s.label("container"));
@@ -97,6 +104,12 @@ class Rebuild {
     const std::string& id = s.label("container");
     if (instance.empty() || id.empty())
       throw std::runtime_error("prometheus '" + client_.url() + "': seccomp_container_info without instance or container label");
+    auto [job, first] = job_.try_emplace(instance, s.label("job"));
+    if (!first && job->second != s.label("job")) {
+      host(instance).notes.push_back("instance " + instance + " is scraped by jobs '" + job->second + "' and '" +
+                                     s.label("job") + "': only the series of '" + job->second + "' are read");
+      return;
+    }
     audit::ContainerRecord& c = host(instance).state.containers[id];
     c.container_id = id;
     c.host = instance;
@@ -113,7 +126,7 @@ class Rebuild {
   void host_health() {
     auto each = [&](const std::string& q, auto f) {
       for (const auto& s : client_.query(q))
-        if (auto it = hosts_.find(s.label("instance")); it != hosts_.end()) f(it->second, s);
+        if (auto it = hosts_.find(s.label("instance")); it != hosts_.end() && same_job(s)) f(it->second, s);
     };
     each("seccomp_build_info", [&](HostRecording& h, const PromSample& s) { native_[h.host] = s.label("native_arch"); });
     each("seccomp_state_last_flush_timestamp_seconds",
@@ -133,7 +146,7 @@ class Rebuild {
       h.state.sources["bpf"].hooks.push_back({s.label("hook"), s.value == 1, s.label("serves"), ""});
     });
     // Calls no container was found for, on that host (coverage: "not attributed").
-    each("sum by (instance) (seccomp_verdicts_total{container=~\"unattributed|cgroup:.*\"})",
+    each("sum by (instance, job) (seccomp_verdicts_total{container=~\"unattributed|cgroup:.*\"})",
          [](HostRecording& h, const PromSample& s) {
            audit::ContainerRecord& u = h.state.containers["unattributed"];
            u.container_id = "unattributed";
@@ -162,11 +175,13 @@ class Rebuild {
 
   void verdicts(const std::string& sel) {
     std::map<SeriesKey, double> first, last;
-    for (const auto& s : client_.query("seccomp_verdict_first_seen_timestamp_seconds" + sel)) first[series_key(s)] = s.value;
-    for (const auto& s : client_.query("seccomp_verdict_last_seen_timestamp_seconds" + sel)) last[series_key(s)] = s.value;
+    for (const auto& s : client_.query("seccomp_verdict_first_seen_timestamp_seconds" + sel))
+      if (same_job(s)) first[series_key(s)] = s.value;
+    for (const auto& s : client_.query("seccomp_verdict_last_seen_timestamp_seconds" + sel))
+      if (same_job(s)) last[series_key(s)] = s.value;
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::string> would_be;
     for (const auto& s : client_.query("seccomp_would_be_denials_total" + sel))
-      if (s.value > 0)
+      if (s.value > 0 && same_job(s))
         would_be[{s.label("instance"), s.label("container"), s.label("syscall"), s.label("arch")}] = s.label("would_be_action");
     for (const auto& s : client_.query("seccomp_verdicts_total" + sel)) {
       audit::ContainerRecord* c = container(s);
@@ -211,6 +226,7 @@ class Rebuild {
   const std::string digest_;
   std::map<std::string, HostRecording> hosts_;
   std::map<std::string, std::string> native_;
+  std::map<std::string, std::string> job_;  // instance -> the job its series are read from
 };
 
 }  // namespace
