@@ -1,5 +1,6 @@
 #include "audit/fleet/prometheus_recording.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -106,8 +107,10 @@ class Rebuild {
       throw std::runtime_error("prometheus '" + client_.url() + "': seccomp_container_info without instance or container label");
     auto [job, first] = job_.try_emplace(instance, s.label("job"));
     if (!first && job->second != s.label("job")) {
-      host(instance).notes.push_back("instance " + instance + " is scraped by jobs '" + job->second + "' and '" +
-                                     s.label("job") + "': only the series of '" + job->second + "' are read");
+      std::string note = "instance " + instance + " is scraped by jobs '" + job->second + "' and '" + s.label("job") +
+                         "': only the series of '" + job->second + "' are read";
+      auto& notes = host(instance).notes;
+      if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(std::move(note));  // once, not per container
       return;
     }
     audit::ContainerRecord& c = host(instance).state.containers[id];
