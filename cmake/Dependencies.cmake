@@ -13,6 +13,7 @@ find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED)   # SHA-256 of profiles
+find_package(CURL REQUIRED)      # suggest/report --prometheus: the HTTP API client (libcurl4-openssl-dev)
 find_package(Threads REQUIRED)
 if(SC_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -40,6 +40,8 @@ install(FILES ${SC_GEN_DIR}/completions/seccomp-audit ${SC_GEN_DIR}/completions/
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(DIRECTORY profiles/ DESTINATION ${CMAKE_INSTALL_DATADIR}/${SC_PACKAGE_NAME}/profiles)
 install(DIRECTORY dashboards/grafana dashboards/alerts DESTINATION ${CMAKE_INSTALL_DATADIR}/${SC_PACKAGE_NAME})
+# The Kubernetes DaemonSet (+ Namespace, PodMonitor): an example to edit (image) and apply.
+install(FILES deploy/kubernetes/seccomp-companion.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/${SC_PACKAGE_NAME}/kubernetes)
 # The default config, also kept as a reference beside the data (the copy in etc/ is the
 # operator's, a conffile in the package).
 install(FILES packaging/seccomp-audit.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/${SC_PACKAGE_NAME})

@@ -61,12 +61,36 @@ class Family {
 
 double seconds(int64_t ns) { return static_cast<double>(ns) / 1e9; }
 
+// The labels every series of one container carries: its id, and (when known) the digest of
+// the profile it runs and its workload. Both are constant per container, so they add no
+// series: they let one PromQL selector find a profile's containers on every host.
+Labels container_labels(const std::string& container, const audit::ContainerRecord& c) {
+  Labels l{{"container", container}};
+  if (!c.profile_sha256.empty()) l.emplace_back("profile_sha256", c.profile_sha256);
+  if (!c.workload.empty()) l.emplace_back("workload", c.workload);
+  return l;
+}
+
 // Labels with the optional ones (empty value) left out.
-Labels verdict_labels(const std::string& container, const VerdictSeries& s) {
-  Labels l{{"container", container}, {"syscall", s.syscall}, {"action", s.action}};
+Labels verdict_labels(const Labels& container, const VerdictSeries& s) {
+  Labels l = container;
+  l.emplace_back("syscall", s.syscall);
+  l.emplace_back("action", s.action);
   if (!s.arch.empty()) l.emplace_back("arch", s.arch);
   if (!s.error.empty()) l.emplace_back("errno", s.error);
   return l;
+}
+
+// The bounding set as one label value, sorted: the fleet merge resolves capability-gated
+// rules with it (a host's registry is not reachable from where `suggest` runs). An empty set
+// is "none": Prometheus drops empty labels, and "unknown" must stay distinct from "no caps".
+std::string capabilities_label(const std::vector<std::string>& caps) {
+  if (caps.empty()) return "none";
+  std::vector<std::string> sorted = caps;
+  std::sort(sorted.begin(), sorted.end());
+  std::string out;
+  for (const auto& c : sorted) out += (out.empty() ? "" : ",") + c;
+  return out;
 }
 
 std::string mode_label(const std::string& mode) {
@@ -162,7 +186,11 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
     const std::string container = c.container_id.empty() ? id : c.container_id;
     const std::string mode = mode_label(c.mode);
     by_mode[{mode, c.exited_at_ns ? "exited" : "running"}] += 1;
-    f.info.add({{"container", container}, {"mode", mode}, {"profile", c.profile_name}, {"runtime", c.runtime}}, 1);
+    const Labels identity = container_labels(container, c);
+    Labels info = identity;
+    info.insert(info.end(), {{"mode", mode}, {"profile", c.profile_name}, {"runtime", c.runtime}});
+    if (c.capabilities) info.emplace_back("capabilities", capabilities_label(*c.capabilities));
+    f.info.add(info, 1);
     if (c.first_seen_ns) f.first_seen.add({{"container", container}}, seconds(c.first_seen_ns));
     if (c.last_seen_ns) f.last_seen.add({{"container", container}}, seconds(c.last_seen_ns));
     if (c.exited_at_ns) f.exited.add({{"container", container}}, seconds(*c.exited_at_ns));
@@ -177,12 +205,13 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
     if (cs.last_would_be_denial_ns)
       f.last_would_be.add({{"container", container}}, seconds(cs.last_would_be_denial_ns));
     for (const VerdictSeries& s : cs.series) {
-      Labels l = verdict_labels(container, s);
+      Labels l = verdict_labels(identity, s);
       f.verdicts.add(l, static_cast<double>(s.count));
       if (s.first_seen_ns) f.verdict_first.add(l, seconds(s.first_seen_ns));
       if (s.last_seen_ns) f.verdict_last.add(l, seconds(s.last_seen_ns));
       for (const auto& [would_be_action, n] : s.would_be_denials) {
-        Labels w{{"container", container}, {"syscall", s.syscall}, {"would_be_action", would_be_action}};
+        Labels w = identity;
+        w.insert(w.end(), {{"syscall", s.syscall}, {"would_be_action", would_be_action}});
         if (!s.arch.empty()) w.emplace_back("arch", s.arch);
         f.would_be.add(w, static_cast<double>(n));
       }

@@ -8,7 +8,7 @@ PACKAGES=(
   cmake make g++ clang llvm pkg-config
   # libraries
   libseccomp-dev libbpf-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  prometheus-cpp-dev libssl-dev libcap-dev linux-libc-dev nettle-dev
+  prometheus-cpp-dev libssl-dev libcap-dev linux-libc-dev nettle-dev libcurl4-openssl-dev
   # BPF tooling (skeletons, vmlinux.h)
   bpftool
   # tests and benchmarks

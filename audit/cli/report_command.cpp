@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audit/cli/commands.h"
+#include "audit/cli/fleet_input.h"
 #include "audit/refine/report_model.h"
 #include "audit/refine/shadow_report.h"
 #include "audit/refine/time_text.h"
@@ -25,6 +26,7 @@ struct ReportFlags {
   std::string format = "md";
   std::string output;
   std::string ready_after = "24h";
+  FleetFlags fleet;
 };
 
 // "24h", "90m", "30s", "2d", or a bare number of hours.
@@ -43,7 +45,34 @@ int64_t parse_duration_ns(const std::string& text) {
   return static_cast<int64_t>(value * scale * 1e9);
 }
 
+// --prometheus / --state_file: one profile (the --profile FILE) over every host that ran it.
+int run_fleet_report(const ReportFlags& flags) {
+  std::unique_ptr<FleetSelection> fleet = select_fleet(flags.fleet, flags.profile);
+  refine::ReportOptions options;
+  options.ready_after_ns = parse_duration_ns(flags.ready_after);
+  options.suggest = {"", flags.profile};
+  options.host_states = &fleet->fleet.host_states;
+  refine::Report report = refine::build_report(fleet->fleet.merged, {fleet->group}, options);
+  report.coverage = fleet::fleet_coverage(fleet->fleet);
+  for (auto& p : report.profiles) {
+    p.notes.insert(p.notes.begin(), fleet_summary(*fleet, flags.profile));
+    p.notes.insert(p.notes.end(), fleet->fleet.notes.begin(), fleet->fleet.notes.end());
+    // Calls an exporter folded into syscall="other" cannot be judged: no host is vouched for.
+    if (fleet->fleet.calls_not_covered && p.readiness.verdict != refine::ReadinessVerdict::NotApplicable) {
+      p.readiness.verdict = refine::ReadinessVerdict::NotReady;
+      p.readiness.text = std::to_string(fleet->fleet.calls_not_covered) +
+                         " call(s) were exported under syscall=\"other\" or an unknown name: what they were is "
+                         "unknown, so readiness cannot be vouched for: not ready; " + p.readiness.text;
+    }
+  }
+  std::string text = flags.format == "html" ? refine::render_html(report) : refine::render_markdown(report);
+  if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
+  else host::write_file_atomically(flags.output, text);
+  return 0;
+}
+
 int run_report(const ReportFlags& flags) {
+  if (flags.fleet.active()) return run_fleet_report(flags);
   State state = refine::load_state(flags.state_dir);
   if (!flags.shadow.empty()) {
     refine::ShadowReport report =
@@ -74,7 +103,9 @@ Run add_report_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "report", "Report per profile and container: verdicts, what would break if enforced, the suggested patch, readiness");
   auto* container = sub->add_option("--container", flags->container, "Only this container");
-  auto* profile = sub->add_option("--profile", flags->profile, "Only the containers that ran this profile name");
+  auto* profile = sub->add_option("--profile", flags->profile,
+                                  "Only the containers that ran this profile name; with --prometheus or --state_file: "
+                                  "the profile FILE, whose sha256 selects the containers on every host");
   auto* shadow = sub->add_option("--shadow", flags->shadow,
                                  "The candidate of this shadow (seccomp-audit shadow): readiness, what it would break, "
                                  "what it would newly allow");
@@ -82,10 +113,14 @@ Run add_report_command(CLI::App& app) {
   profile->excludes(container);
   shadow->excludes(container);
   shadow->excludes(profile);
-  sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")->capture_default_str();
-  sub->add_option("--runtime_dir", flags->runtime_dir, "The isolator's registry (containers' capabilities)")
-      ->capture_default_str();
-  sub->add_option("--profile_file", flags->profile_file, "Judge against this file instead of the recorded profile path");
+  auto* state_dir = sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")
+                        ->capture_default_str();
+  auto* runtime_dir = sub->add_option("--runtime_dir", flags->runtime_dir,
+                                      "The isolator's registry (containers' capabilities)")
+                          ->capture_default_str();
+  auto* profile_file = sub->add_option("--profile_file", flags->profile_file,
+                                       "Judge against this file instead of the recorded profile path");
+  add_fleet_options(sub, flags->fleet, {container, shadow, state_dir, runtime_dir, profile_file});
   sub->add_option("--format", flags->format, "md (Markdown) or html (one self-contained file)")
       ->check(CLI::IsMember({"md", "html"}))
       ->capture_default_str();
@@ -93,7 +128,11 @@ Run add_report_command(CLI::App& app) {
   sub->add_option("--ready_after", flags->ready_after,
                   "Readiness window: observed this long with no new would-be denial (24h, 90m, 2d)")
       ->capture_default_str();
-  sub->callback([flags] { (void)parse_duration_ns(flags->ready_after); });
+  sub->callback([flags] {
+    (void)parse_duration_ns(flags->ready_after);
+    if (flags->fleet.active() && flags->profile.empty())
+      throw CLI::RequiredError("--profile=FILE (with --prometheus or --state_file)");
+  });
   return [flags] { return run_report(*flags); };
 }
 

@@ -23,6 +23,9 @@ Run add_run_command(CLI::App& app) {
                   "(bounds the label cardinality; at least 8, one per action, are kept)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
+  sub->add_option("--workload_label", opts->workload_label,
+                  "registry entry label holding the workload name (e.g. app.kubernetes.io/name); entries without "
+                  "it use their own workload field. The workload labels every verdict series");
   sub->add_option("--state_dir", opts->state_dir, "where state.json and the journal live")->capture_default_str();
   sub->add_option("--runtime_dir", opts->runtime_dir, "the isolator's runtime dir (registry in containers/)")
       ->capture_default_str();

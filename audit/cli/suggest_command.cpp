@@ -7,6 +7,7 @@
 #include <string>
 
 #include "audit/cli/commands.h"
+#include "audit/cli/fleet_input.h"
 #include "audit/refine/launch_essentials.h"
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
@@ -30,6 +31,7 @@ struct SuggestFlags {
   bool require_complete = false;
   bool no_args = false;
   bool narrow_args = false;
+  FleetFlags fleet;
 };
 
 void emit(const SuggestFlags& flags, const std::string& text) {
@@ -38,14 +40,35 @@ void emit(const SuggestFlags& flags, const std::string& text) {
 }
 
 int run_suggest(const SuggestFlags& flags) {
-  State state = refine::load_state(flags.state_dir);
-  refine::ContainerGroup group = flags.container.empty() ? refine::select_profile(state, flags.profile)
-                                                         : refine::select_container(state, flags.container);
+  // One host's state dir, or a fleet (--prometheus / --state_file): the same suggestion over a
+  // group of containers; the fleet's are named "<container>@<host>" and its coverage is judged
+  // per host.
+  std::unique_ptr<FleetSelection> fleet;
+  State state;
+  refine::ContainerGroup group;
   refine::SuggestOptions options{flags.runtime_dir, flags.profile_file};
+  if (flags.fleet.active()) {
+    if (flags.tighten && !flags.fleet.prometheus.empty())
+      throw std::runtime_error("--tighten --prometheus: the metrics carry how many syscalls each container was seen "
+                               "entering, not which: tighten from the hosts' state files (--state_file)");
+    fleet = select_fleet(flags.fleet, flags.profile);
+    group = fleet->group;
+    options = {"", flags.profile};
+  } else {
+    state = refine::load_state(flags.state_dir);
+    group = flags.container.empty() ? refine::select_profile(state, flags.profile)
+                                    : refine::select_container(state, flags.container);
+  }
   refine::GroupContext context = refine::prepare(group, options);
   const size_t n = group.containers.size();
   std::cerr << "seccomp-audit suggest: " << (flags.tighten ? "tightening" : "loosening") << " '"
-            << context.document.path << "' from " << n << " container" << (n == 1 ? "" : "s") << "\n";
+            << context.document.path << "' from " << n << " container" << (n == 1 ? "" : "s");
+  if (fleet) std::cerr << " on " << fleet->hosts.size() << " host" << (fleet->hosts.size() == 1 ? "" : "s");
+  std::cerr << "\n";
+  if (fleet) {
+    std::cerr << "  " << fleet_summary(*fleet, flags.profile) << "\n";
+    for (const auto& note : fleet->fleet.notes) context.notes.push_back(note);
+  }
 
   std::vector<std::string> notes;
   refine::ordered_json patch, patched;
@@ -71,13 +94,14 @@ int run_suggest(const SuggestFlags& flags) {
   } else {
     refine::LoosenOptions loosen_options;
     loosen_options.use_args = !flags.no_args;
+    if (fleet) loosen_options.total_hosts = fleet->hosts.size();
     refine::Suggestion s = refine::suggest_loosen(context, loosen_options);
     notes = s.notes;
     patch = refine::to_json(s.loosen.ops);
     patched = s.loosen.patched;
     empty = s.loosen.ops.empty();
     for (const auto& d : s.denied)
-      std::cerr << "  " << refine::observation_summary(d.call, n) << "\n";
+      std::cerr << "  " << refine::observation_summary(d.call, n, loosen_options.total_hosts) << "\n";
     for (const auto& d : s.loosen.decisions) std::cerr << "  -> " << d.name << ": " << d.how << "\n";
     for (const auto& u : s.unresolved) std::cerr << "  WARNING: not resolved by the patch: " << u << "\n";
     if (empty) std::cerr << "  nothing to loosen: the profile allows everything that was recorded\n";
@@ -85,7 +109,14 @@ int run_suggest(const SuggestFlags& flags) {
   for (const auto& note : notes) std::cerr << "  note: " << note << "\n";
   if (!empty) std::cerr << "  validated: the patched profile parses, resolves and compiles (enforce and audit)\n";
   // A patch is only as complete as the recording: say so before anyone applies it.
-  audit::Coverage coverage = audit::coverage_of(state);
+  audit::Coverage coverage = fleet ? fleet::fleet_coverage(fleet->fleet) : audit::coverage_of(state);
+  // Calls the fleet's source counted but could not name (folded series): the patch cannot
+  // cover them, so the recording is as blind for this patch as a lost event.
+  const uint64_t not_covered = fleet ? fleet->fleet.calls_not_covered : 0;
+  if (not_covered)
+    coverage.gaps.push_back({"some calls", false,
+                             std::to_string(not_covered) + " call(s) were counted under syscall=\"other\" or an "
+                             "unknown name by an exporter: their syscalls are unknown, the patch does not cover them"});
   if (coverage.complete()) {
     std::cerr << "  recording: " << coverage.summary() << "\n";
   } else {
@@ -117,13 +148,19 @@ Run add_suggest_command(CLI::App& app) {
       "--tighten, removes what was never used)");
   auto* container = sub->add_option("--container", flags->container, "The container whose recording to use");
   auto* profile = sub->add_option("--profile", flags->profile,
-                                   "Merge every container that ran this profile name (the fleet view)");
+                                   "Merge every container that ran this profile name (the fleet view); with "
+                                   "--prometheus or --state_file: the profile FILE, whose sha256 selects the "
+                                   "containers on every host and which the patch is against");
   container->excludes(profile);
   profile->excludes(container);
-  sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")->capture_default_str();
-  sub->add_option("--runtime_dir", flags->runtime_dir, "The isolator's registry (containers' capabilities)")
-      ->capture_default_str();
-  sub->add_option("--profile_file", flags->profile_file, "Patch this file instead of the recorded profile path");
+  auto* state_dir = sub->add_option("--state_dir", flags->state_dir, "The daemon's state dir (holds state.json)")
+                        ->capture_default_str();
+  auto* runtime_dir = sub->add_option("--runtime_dir", flags->runtime_dir,
+                                      "The isolator's registry (containers' capabilities)")
+                          ->capture_default_str();
+  auto* profile_file =
+      sub->add_option("--profile_file", flags->profile_file, "Patch this file instead of the recorded profile path");
+  add_fleet_options(sub, flags->fleet, {container, state_dir, runtime_dir, profile_file});
   sub->add_option("--format", flags->format, "patch: the JSON Patch; profile: the whole patched profile")
       ->check(CLI::IsMember({"patch", "profile"}))
       ->capture_default_str();

@@ -30,6 +30,7 @@
 #include "audit/daemon/shadow_evaluator.h"
 #include "audit/daemon/state_file.h"
 #include "audit/daemon/would_be.h"
+#include "audit/daemon/workload.h"
 #include "audit/sources/audit_netlink.h"
 #include "audit/sources/kernel_lost_reader.h"
 #include "audit/sources/proc_connector.h"
@@ -1025,6 +1026,8 @@ void Daemon::rescan() {
     c.profile_name = e.profile_name;
     c.profile_path = e.profile_path;
     c.profile_sha256 = e.profile_sha256;
+    c.workload = workload_of(e, opts_.workload_label);
+    c.capabilities = e.capabilities;
     if (e.exited_at_ns) c.exited_at_ns = e.exited_at_ns;
     // Launched with --seccomp_log leaving the LOG flag off: the audit stream never sees its
     // ERRNO denials, only the syscall hooks do. Say so once when they are not live.

@@ -25,6 +25,9 @@ struct DaemonOptions {
   // folded into syscall="other".
   int64_t metrics_retention_s = 3600;
   size_t metrics_max_series = 500;
+  // The registry entry label the workload is read from (run --workload_label); "" or a label
+  // an entry lacks: the entry's own `workload` field (audit/daemon/workload.h).
+  std::string workload_label;
 };
 
 // Runs until SIGTERM/SIGINT (or until `stop` becomes true). Returns the exit code:

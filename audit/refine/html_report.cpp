@@ -83,6 +83,13 @@ std::string render_html(const Report& report) {
     h << "<h2>Profile " << html_text(p.profile_name.empty() ? "(none recorded)" : p.profile_name) << "</h2>\n";
     if (!p.profile_path.empty()) h << "<p>File: <code>" << html_text(p.profile_path) << "</code></p>\n";
     h << "<p>" << badge(p.readiness.verdict) << " " << html_text(p.readiness.text) << "</p>\n";
+    if (!p.hosts.empty()) {
+      h << "<table><tr><th>host</th><th>containers</th><th>readiness</th><th>why</th></tr>\n";
+      for (const auto& host : p.hosts)
+        h << "<tr><td><code>" << html_text(host.host) << "</code></td><td>" << host.containers << "</td><td>"
+          << badge(host.readiness.verdict) << "</td><td>" << html_text(host.readiness.text) << "</td></tr>\n";
+      h << "</table>\n";
+    }
     for (const auto& c : p.containers) {
       const auto& rec = *c.container;
       h << "<h3>Container <code>" << html_text(rec.container_id) << "</code></h3>\n<ul>";

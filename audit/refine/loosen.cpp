@@ -129,7 +129,7 @@ std::string sorted_position(const ordered_json& names, const std::string& name) 
 
 }  // namespace
 
-std::string observation_summary(const MergedCall& call, size_t total_containers) {
+std::string observation_summary(const MergedCall& call, size_t total_containers, size_t total_hosts) {
   std::ostringstream ss;
   ss << call.name << ": ";
   bool first = true;
@@ -142,6 +142,9 @@ std::string observation_summary(const MergedCall& call, size_t total_containers)
   }
   ss << " x" << call.count << " in " << call.containers.size() << " of " << total_containers
      << (total_containers == 1 ? " container" : " containers");
+  // A fleet merge: how many hosts back it too (containers are counted per host).
+  if (total_hosts > 0)
+    ss << " on " << call.hosts.size() << " of " << total_hosts << (total_hosts == 1 ? " host" : " hosts");
   return ss.str();
 }
 
@@ -173,7 +176,7 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
         if (rule["names"][i].is_string() && names.count(rule["names"][i].get<std::string>())) positions.push_back(i);
     }
     std::string first_name = *names.begin();
-    std::string why = observation_summary(by_name[first_name]->call, total_containers) +
+    std::string why = observation_summary(by_name[first_name]->call, total_containers, options.total_hosts) +
                       "; syscalls[" + std::to_string(index) + "] denied it explicitly" +
                       (rule.contains("comment") && rule["comment"].is_string() && !rule["comment"].get<std::string>().empty()
                            ? " (its comment: " + rule["comment"].get<std::string>() + ")" : "") +
@@ -187,7 +190,7 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
         std::string name = rule["names"][p].get<std::string>();
         emit({"test", rule_path(index) + "/names/" + std::to_string(p), name, ""});
         emit({"remove", rule_path(index) + "/names/" + std::to_string(p), nullptr,
-              observation_summary(by_name[name]->call, total_containers) + "; syscalls[" + std::to_string(index) +
+              observation_summary(by_name[name]->call, total_containers, options.total_hosts) + "; syscalls[" + std::to_string(index) +
                   "] denied it explicitly; review why before applying"});
       }
     }
@@ -224,7 +227,7 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
                    [&](const auto& a, const auto& b) { return anchor(a.first->call.name) < anchor(b.first->call.name); });
   for (const auto& [d, c] : conditioned) {
     const std::string& name = d->call.name;
-    std::string summary = observation_summary(d->call, total_containers);
+    std::string summary = observation_summary(d->call, total_containers, options.total_hosts);
     auto existing = argument_checked_allows(work, name);
     for (const auto& rule : c.rules) {
       std::string what = describe_rule(name, rule);
@@ -261,7 +264,7 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
     std::set<unsigned> arg_indexes;
     for (const auto& r : d.rules)
       arg_indexes.insert(r.arg_indexes.begin(), r.arg_indexes.end());
-    std::string summary = observation_summary(d.call, total_containers);
+    std::string summary = observation_summary(d.call, total_containers, options.total_hosts);
 
     if (auto why = why_outright.find(name); why != why_outright.end()) {
       // The record exists but no condition fits: allowed outright, saying why.
@@ -338,7 +341,7 @@ LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& 
                           (total_containers == 1 ? "" : "s") + ")";
     std::string detail;
     for (const auto& n : plain_new) {
-      detail += (detail.empty() ? "" : "; ") + observation_summary(by_name[n]->call, total_containers);
+      detail += (detail.empty() ? "" : "; ") + observation_summary(by_name[n]->call, total_containers, options.total_hosts);
       if (auto why = why_outright.find(n); why != why_outright.end()) detail += " (every argument: " + why->second + ")";
     }
     emit({"add", "/syscalls/-", new_rule(work, plain_new, nullptr, comment), comment + ": " + detail});

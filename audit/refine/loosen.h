@@ -39,13 +39,17 @@ struct LoosenOptions {
   // it (arg_conditions.h); false (`--no_args`): allow each denied syscall whatever its arguments.
   bool use_args = true;
   size_t max_values = 8;  // distinct conditioned values per syscall beyond which it is allowed outright
+  // A fleet merge (suggest --prometheus / several --state_file): the number of hosts, so each
+  // op's comment says on how many of them the call was seen; 0 for one host's recording.
+  size_t total_hosts = 0;
 };
 
 // `total_containers`: how many containers the observation covers (for the comments).
 LoosenResult loosen(const ordered_json& profile, const std::vector<DeniedCall>& denied, size_t total_containers,
                     const LoosenOptions& options = {});
 
-// "uname: errno x3 in 2 of 3 containers" — the text each op's comment starts with.
-std::string observation_summary(const MergedCall& call, size_t total_containers);
+// "uname: errno x3 in 2 of 3 containers" — the text each op's comment starts with; with
+// total_hosts > 0 (a fleet merge) followed by " on 2 of 2 hosts".
+std::string observation_summary(const MergedCall& call, size_t total_containers, size_t total_hosts = 0);
 
 }  // namespace sc::refine

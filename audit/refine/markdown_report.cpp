@@ -52,6 +52,13 @@ std::string render_markdown(const Report& report) {
     md << "## Profile " << markdown_text(p.profile_name.empty() ? "(none recorded)" : p.profile_name) << "\n\n";
     if (!p.profile_path.empty()) md << "File: " << markdown_text(p.profile_path) << "\n\n";
     md << "**Readiness: " << readiness_word(p.readiness.verdict) << "** — " << markdown_text(p.readiness.text) << "\n\n";
+    if (!p.hosts.empty()) {
+      md << "| host | containers | readiness | why |\n|---|---:|---|---|\n";
+      for (const auto& h : p.hosts)
+        md << "| " << markdown_text(h.host) << " | " << h.containers << " | " << readiness_word(h.readiness.verdict)
+           << " | " << markdown_text(h.readiness.text) << " |\n";
+      md << "\n";
+    }
     for (const auto& c : p.containers) {
       const auto& rec = *c.container;
       md << "### Container " << markdown_text(rec.container_id) << "\n\n";

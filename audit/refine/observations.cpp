@@ -85,6 +85,7 @@ void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict&
   if (first || v.stats->first_seen_ns < m.first_seen_ns) m.first_seen_ns = v.stats->first_seen_ns;
   if (first || v.stats->last_seen_ns > m.last_seen_ns) m.last_seen_ns = v.stats->last_seen_ns;
   m.containers.insert(v.container->container_id);
+  if (!v.container->host.empty()) m.hosts.insert(v.container->host);
   m.actions.insert(v.key.action);
   if (!would_be.empty()) m.would_be.insert(would_be);
   m.arch_numbers.insert({v.key.arch, v.key.nr});

@@ -48,6 +48,7 @@ struct MergedCall {
   int64_t first_seen_ns = 0;
   int64_t last_seen_ns = 0;
   std::set<std::string> containers;
+  std::set<std::string> hosts;           // fleet merges: the hosts of those containers
   std::set<std::string> actions;         // recorded actions
   std::set<std::string> would_be;        // enforcing verdicts
   std::set<std::pair<std::string, int32_t>> arch_numbers;  // (arch, nr)

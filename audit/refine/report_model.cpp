@@ -23,6 +23,13 @@ std::vector<Assessment> assess_from_record(const ContainerGroup& group) {
   return out;
 }
 
+// The state a container's readiness is judged with: its host's in a fleet merge.
+const audit::State& host_state(const audit::State& merged, const audit::ContainerRecord& c, const ReportOptions& options) {
+  if (!options.host_states || c.host.empty()) return merged;
+  auto it = options.host_states->find(c.host);
+  return it == options.host_states->end() ? merged : *it->second;
+}
+
 }  // namespace
 
 Report build_report(const audit::State& state, const std::vector<ContainerGroup>& groups, const ReportOptions& options) {
@@ -39,7 +46,9 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
     std::vector<Assessment> rows;
     try {
       GroupContext context = prepare(group, options.suggest);
-      Suggestion s = suggest_loosen(context);
+      LoosenOptions loosen_options;
+      if (options.host_states) loosen_options.total_hosts = options.host_states->size();
+      Suggestion s = suggest_loosen(context, loosen_options);
       rows = s.assessments;
       p.notes = s.notes;
       for (const auto& u : s.unresolved) p.notes.push_back("not resolved by the patch: " + u);
@@ -51,6 +60,7 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
       rows = assess_from_record(group);
     }
     std::vector<Readiness> readiness;
+    std::map<std::string, std::vector<Readiness>> by_host;
     for (const auto* c : group.containers) {
       ContainerSection cs;
       cs.container = c;
@@ -63,11 +73,29 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
       }
       cs.would_break.assign(breaks.begin(), breaks.end());
       for (const auto& [arch, nrs] : c->learned) cs.learned_syscalls += nrs.size();
-      cs.readiness = container_readiness(*c, cs.rows, state, options.ready_after_ns, state.last_flush_ns);
+      const audit::State& own = host_state(state, *c, options);
+      cs.readiness = container_readiness(*c, cs.rows, own, options.ready_after_ns, own.last_flush_ns);
       readiness.push_back(cs.readiness);
+      if (options.host_states) by_host[c->host].push_back(cs.readiness);
       p.containers.push_back(std::move(cs));
     }
     p.readiness = profile_readiness(readiness);
+    if (options.host_states) {
+      size_t ready = 0, judged = 0;
+      for (const auto& [host, rs] : by_host) {
+        HostReadiness h{host, rs.size(), profile_readiness(rs)};
+        if (h.readiness.verdict != ReadinessVerdict::NotApplicable) {
+          ++judged;
+          if (h.readiness.verdict != ReadinessVerdict::NotReady) ++ready;
+        }
+        p.hosts.push_back(std::move(h));
+      }
+      // Ready fleet-wide only when every host running it is: the least ready container of
+      // the fleet decides, and the sentence says how many hosts are ready.
+      if (p.readiness.verdict != ReadinessVerdict::NotApplicable)
+        p.readiness.text = std::to_string(ready) + " of " + std::to_string(judged) + " host" + (judged == 1 ? "" : "s") +
+                           " ready; " + p.readiness.text;
+    }
     report.profiles.push_back(std::move(p));
   }
   return report;

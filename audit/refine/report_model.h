@@ -18,6 +18,17 @@ struct ReportOptions {
   int64_t ready_after_ns = 24LL * 3600 * 1000000000;
   SuggestOptions suggest;
   int64_t generated_at_ns = 0;   // 0 = now
+  // A fleet merge (report --prometheus / several --state_file): each host's own state, by the
+  // `host` its container records carry. A container's readiness is then judged with its host's
+  // sources, losses, coverage and last flush, and each profile gets a per-host verdict.
+  const std::map<std::string, const audit::State*>* host_states = nullptr;
+};
+
+// One host's verdict on a profile (fleet merges): as ready as its least ready container.
+struct HostReadiness {
+  std::string host;
+  size_t containers = 0;
+  Readiness readiness;
 };
 
 struct ContainerSection {
@@ -37,6 +48,8 @@ struct ProfileSection {
   std::vector<LoosenDecision> decisions;
   std::vector<std::string> notes;
   std::string error;                             // why there is no patch (profile unreadable, ...)
+  // Fleet merges: the hosts running it. The profile is ready fleet-wide only when every host is.
+  std::vector<HostReadiness> hosts;
   Readiness readiness;
 };
 

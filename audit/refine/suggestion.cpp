@@ -109,6 +109,10 @@ GroupContext prepare(const ContainerGroup& group, const SuggestOptions& options)
     std::set<std::string> caps;
     if (entry) {
       for (const auto& cap : entry->capabilities) caps.insert(normalize_capability(cap));
+    } else if (c->capabilities) {
+      // The daemon copied the entry's set into the state (or its exporter into Prometheus):
+      // what a merge from another machine has instead of that host's registry.
+      for (const auto& cap : *c->capabilities) caps.insert(normalize_capability(cap));
     } else {
       caps = own_bounding_capabilities();
       used_own = true;
@@ -118,8 +122,11 @@ GroupContext prepare(const ContainerGroup& group, const SuggestOptions& options)
       context.capability_sets.push_back(caps);
   }
   if (used_own)
-    context.notes.push_back("some containers have no registry entry (runtime dir '" + options.runtime_dir +
-                            "'): their rules are resolved against this process's bounding capability set");
+    context.notes.push_back(options.runtime_dir.empty()
+                                ? "some containers' capability sets were not recorded: their rules are resolved "
+                                  "against this process's bounding capability set"
+                                : "some containers have no registry entry (runtime dir '" + options.runtime_dir +
+                                      "'): their rules are resolved against this process's bounding capability set");
   check_all(context, context.document.text, "profile '" + path + "'");
   return context;
 }

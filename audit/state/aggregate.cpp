@@ -160,6 +160,12 @@ std::string to_json_text(const State& state) {
                       {"first_seen_ns", c.first_seen_ns}, {"last_seen_ns", c.last_seen_ns},
                       {"exited_at_ns", c.exited_at_ns ? json(*c.exited_at_ns) : json(nullptr)},
                       {"verdicts", std::move(verdicts)}, {"learned", std::move(learned)}};
+    if (!c.workload.empty()) containers[encode_bytes(id)]["workload"] = encode_bytes(c.workload);
+    if (c.capabilities) {
+      json caps = json::array();
+      for (const auto& cap : *c.capabilities) caps.push_back(encode_bytes(cap));
+      containers[encode_bytes(id)]["capabilities"] = std::move(caps);
+    }
     if (!c.allowed_args.empty()) {
       json allowed = json::array();
       for (const auto& [an, a] : c.allowed_args) {
@@ -221,6 +227,14 @@ State from_json_text(const std::string& text) {
       r.profile_path = text_or_empty(c, "profile_path");
       r.profile_sha256 = text_or_empty(c, "profile_sha256");
       r.mode = text_or_empty(c, "mode");
+      r.workload = text_or_empty(c, "workload");
+      if (c.contains("capabilities")) {
+        where = "containers." + id + ".capabilities";
+        std::vector<std::string> caps;
+        for (const auto& cap : c.at("capabilities")) caps.push_back(decode_bytes(cap.get<std::string>()));
+        r.capabilities = std::move(caps);
+        where = "containers." + id;
+      }
       r.first_seen_ns = c.value("first_seen_ns", int64_t{0});
       r.last_seen_ns = c.value("last_seen_ns", int64_t{0});
       if (c.contains("exited_at_ns") && !c["exited_at_ns"].is_null()) r.exited_at_ns = c["exited_at_ns"].get<int64_t>();

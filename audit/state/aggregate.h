@@ -61,6 +61,16 @@ struct ContainerRecord {
   std::string profile_path;
   std::string profile_sha256;
   std::string mode;            // "enforce" "audit" "unconfined" or "" when unknown (foreign)
+  // From the registry entry (optional in state.json: files of earlier versions lack them):
+  // the workload (the entry's `workload`, or the label named by `run --workload_label`), and
+  // the bounding set its profile's rules resolve against, so that a state file copied to
+  // another machine (`suggest --state_file`) judges calls with the container's own
+  // capabilities. nullopt: not known (foreign container, older file).
+  std::string workload;
+  std::optional<std::vector<std::string>> capabilities;
+  // Not stored: the host a fleet merge read this record from (a state file's path, a
+  // Prometheus instance); "" for a local state.
+  std::string host;
   int64_t first_seen_ns = 0;
   int64_t last_seen_ns = 0;
   std::optional<int64_t> exited_at_ns;

@@ -56,6 +56,13 @@ Run add_launch_command(CLI::App& app) {
   sub->add_option("--tracer_pin_dir", request->tracer_pin_dir,
                   "bpffs directory of the companion tracer's pins (seccomp-audit run --pin_dir), for --seccomp_log=auto")
       ->capture_default_str();
+  sub->add_option("--workload", request->workload,
+                  "Workload this container belongs to, recorded in its registry entry (the daemon's metrics "
+                  "label it, fleet merges group by it)");
+  auto labels = std::make_shared<std::vector<std::string>>();
+  sub->add_option("--label", *labels, "KEY=VALUE recorded in the registry entry's labels (seccomp-audit run "
+                                      "--workload_label=KEY reads the workload from it); repeatable")
+      ->allow_extra_args(false);
   auto command = std::make_shared<std::vector<std::string>>();
   sub->add_option("command", *command, "CMD [ARG...] (put -- before it)");
   sub->prefix_command();
@@ -75,6 +82,14 @@ Run add_launch_command(CLI::App& app) {
     if (*cache_dir_opt) request->seccomp_cache_dir = *cache_dir;
     request->seccomp_cache = !*no_cache;
     request->new_syscalls = profile::parse_new_syscalls(*new_syscalls);
+    for (const auto& l : *labels) {
+      auto eq = l.find('=');
+      if (eq == 0 || eq == std::string::npos) {
+        std::fprintf(stderr, "seccomp-isolator launch: --label '%s' is not KEY=VALUE\n", l.c_str());
+        return 2;
+      }
+      request->labels[l.substr(0, eq)] = l.substr(eq + 1);
+    }
     // With "--", CLI11 gives every word to `command` and leaves a "--" in remaining();
     // without it, words starting with '-' land in remaining() out of order: refuse those.
     request->command = *command;

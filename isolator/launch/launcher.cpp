@@ -190,6 +190,8 @@ int run(const LaunchRequest& request, PhaseTimes& times) {
   }
   for (const auto& cap : capabilities.bounding_names()) entry.capabilities.push_back(cap);
   entry.command = request.command;
+  entry.workload = request.workload;
+  entry.labels = request.labels;
 
   setup.signal_mask = block_supervised_signals();
   Supervisor supervisor;

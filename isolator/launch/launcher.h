@@ -2,6 +2,7 @@
 // Mesos's configuration semantics, and supervise it to the end.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ struct LaunchRequest {
   // otherwise. "always" and "never" force it. LOG and kill actions are logged either way.
   std::string seccomp_log = "auto";
   std::string tracer_pin_dir = "/sys/fs/bpf/seccomp-companion";  // --tracer_pin_dir
+  std::string workload;                       // --workload (registry entry)
+  std::map<std::string, std::string> labels;  // --label KEY=VALUE (registry entry)
   std::vector<std::string> command;
 };
 

@@ -58,6 +58,12 @@ std::string to_json_text(const Entry& e) {
       {"exited_at_ns", e.exited_at_ns ? json(*e.exited_at_ns) : json(nullptr)},
       {"exit_status", e.exit_status ? json(*e.exit_status) : json(nullptr)},
   };
+  if (!e.workload.empty()) j["workload"] = t(e.workload);
+  if (!e.labels.empty()) {
+    json labels = json::object();
+    for (const auto& [k, v] : e.labels) labels[t(k)] = t(v);
+    j["labels"] = std::move(labels);
+  }
   return j.dump(2) + "\n";
 }
 
@@ -94,6 +100,15 @@ Entry from_json_text(const std::string& text) {
   e.started_at_ns = field<int64_t>(j, "started_at_ns");
   if (j.contains("exited_at_ns") && !j["exited_at_ns"].is_null()) e.exited_at_ns = field<int64_t>(j, "exited_at_ns");
   if (j.contains("exit_status") && !j["exit_status"].is_null()) e.exit_status = field<int>(j, "exit_status");
+  if (j.contains("workload")) e.workload = stored_text(j, "workload");
+  if (j.contains("labels")) {
+    const json& labels = j["labels"];
+    if (!labels.is_object()) throw std::runtime_error("registry entry: 'labels' must be an object");
+    for (const auto& [k, v] : labels.items()) {
+      if (!v.is_string()) throw std::runtime_error("registry entry: 'labels." + k + "' must be a string");
+      e.labels[bytes::decode_stored(k)] = bytes::decode_stored(v.get<std::string>());
+    }
+  }
   if (!valid_container_id(e.container_id))
     throw std::runtime_error("registry entry: invalid 'container_id'");
   return e;

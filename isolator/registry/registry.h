@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,13 @@ struct Entry {
   int64_t started_at_ns = 0;           // CLOCK_REALTIME, ns since the epoch
   std::optional<int64_t> exited_at_ns;
   std::optional<int> exit_status;      // launch's exit code (docker run convention)
+  // Optional (absent from entries written before they existed, and omitted when empty): the
+  // workload the container belongs to (`launch --workload`, the name fleet merges group by),
+  // and free-form labels (`launch --label KEY=VALUE`, or a runtime's container labels copied
+  // by whatever registers the container). `seccomp-audit run --workload_label=NAME` takes the
+  // workload from labels[NAME] when it is present.
+  std::string workload;
+  std::map<std::string, std::string> labels;
 };
 
 std::string to_json_text(const Entry& entry);

@@ -42,14 +42,24 @@ int free_loopback_port() {
 }
 
 PrometheusServer::PrometheusServer(const ScrapeTarget& target, const std::string& rules_file) {
+  start("'" + target.address + "'", target, rules_file);
+}
+
+PrometheusServer::PrometheusServer(const ScrapeTargets& targets, const std::string& rules_file) {
+  std::string list;
+  for (const auto& a : targets.addresses) list += (list.empty() ? "'" : ", '") + a + "'";
+  start(list, ScrapeTarget{}, rules_file);
+}
+
+void PrometheusServer::start(const std::string& targets_yaml, const ScrapeTarget& target, const std::string& rules_file) {
   char tmpl[] = "/tmp/sc-metrics-prometheus-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error(std::string("mkdtemp: ") + strerror(errno));
   dir_ = tmpl;
   std::ofstream cfg(dir_ + "/prometheus.yml");
   cfg << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n";
   if (!rules_file.empty()) cfg << "rule_files:\n  - '" << rules_file << "'\n";
-  cfg << "scrape_configs:\n  - job_name: seccomp-companion\n    static_configs:\n      - targets: ['"
-      << target.address << "']\n";
+  cfg << "scrape_configs:\n  - job_name: seccomp-companion\n    static_configs:\n      - targets: ["
+      << targets_yaml << "]\n";
   if (!target.basic_auth_user.empty())
     cfg << "    basic_auth:\n      username: '" << target.basic_auth_user << "'\n      password: '"
         << target.basic_auth_password << "'\n";

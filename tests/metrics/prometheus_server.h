@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,10 +18,16 @@ struct ScrapeTarget {
   std::string basic_auth_password;
 };
 
+// Several exporters in the one job, no basic auth (the fleet tests: one daemon per "host").
+struct ScrapeTargets {
+  std::vector<std::string> addresses;
+};
+
 class PrometheusServer {
  public:
   // Throws std::runtime_error (with the server's log) when it does not become ready.
   PrometheusServer(const ScrapeTarget& target, const std::string& rules_file);
+  PrometheusServer(const ScrapeTargets& targets, const std::string& rules_file);
   ~PrometheusServer();
   PrometheusServer(const PrometheusServer&) = delete;
   PrometheusServer& operator=(const PrometheusServer&) = delete;
@@ -33,6 +40,7 @@ class PrometheusServer {
   std::string log() const;
 
  private:
+  void start(const std::string& targets_yaml, const ScrapeTarget& auth, const std::string& rules_file);
   void stop();
   std::string dir_;
   std::string address_;

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -39,7 +40,9 @@ inline int64_t coarse_ms_ns() {
 // flushes) and cleaned up in the destructor, also when a test fails.
 class Daemon {
  public:
-  Daemon(const std::string& dir, const std::string& pin_dir) : dir_(dir), pin_dir_(pin_dir) {
+  // extra: more `run` flags (a --listen=... there replaces the default --listen=off).
+  Daemon(const std::string& dir, const std::string& pin_dir, const std::vector<std::string>& extra = {})
+      : dir_(dir), pin_dir_(pin_dir) {
     log_ = dir + "/daemon.log";
     pid_ = fork();
     if (pid_ == 0) {
@@ -49,6 +52,10 @@ class Daemon {
       std::vector<std::string> args = {a0, "run", "--state_dir=" + dir + "/state", "--runtime_dir=" + dir + "/run",
                                        "--listen=off", "--flush_interval=0.2", "--scan_interval=0.2",
                                        "--syscall_hooks=on", "--pin_dir=" + pin_dir};
+      for (const auto& e : extra) {
+        if (e.rfind("--listen=", 0) == 0) args.erase(std::find(args.begin(), args.end(), "--listen=off"));
+        args.push_back(e);
+      }
       std::vector<char*> argv;
       for (auto& s : args) argv.push_back(s.data());
       argv.push_back(nullptr);

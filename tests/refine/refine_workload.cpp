@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
     if (marker) args.push_back(const_cast<char*>("--marker"));
     std::string storm_arg = "--storm=" + std::to_string(storm);
     if (storm > 0) args.push_back(storm_arg.data());
+    // The probes too: behind the barrier, the settled image makes them (the fleet test's).
+    std::vector<std::string> probe_args;
+    for (const auto& p : probes) probe_args.push_back("--probe=" + p);
+    for (auto& p : probe_args) args.push_back(p.data());
     args.push_back(nullptr);
     execv(self, args.data());
     std::perror("refine_workload: re-exec");
