@@ -16,7 +16,9 @@ const std::string& default_cgroup_rules_json() {
   // under every systemd scope it creates, runs the container in a "container" sub-cgroup
   // (run.oci.systemd.subgroup, default on cgroup v2): podman's default runtime, CRI-O's on
   // some distributions, docker's when configured; podman's cgroupfs manager makes
-  // /libpod_parent/libpod-<id> with no .scope.
+  // /libpod_parent/libpod-<id> with no .scope. The runtimes' own parent groups (/docker,
+  // /libpod_parent, /kubepods, ...) are top-level too, and stay after their daemon stopped:
+  // runc-default does not take them for containers.
   static const std::string text = R"JSON({"rules": [
   {"name": "containerd-cri", "runtime": "containerd", "pattern": ".*/cri-containerd-([0-9a-f]{64})\\.scope(?:/container)?$", "id_group": 1, "watch": true},
   {"name": "crio", "runtime": "crio", "pattern": ".*/crio-([0-9a-f]{64})\\.scope(?:/container)?$", "id_group": 1, "watch": true},
@@ -28,7 +30,7 @@ const std::string& default_cgroup_rules_json() {
   {"name": "runc-systemd", "runtime": "runc", "pattern": ".*/runc-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope$", "id_group": 1, "watch": true},
   {"name": "crun-systemd", "runtime": "crun", "pattern": ".*/crun-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope(?:/container)?$", "id_group": 1, "watch": true},
   {"name": "systemd-service", "runtime": "systemd", "pattern": ".*/([^/]+\\.service)$", "id_group": 1, "watch": false},
-  {"name": "runc-default", "runtime": "runc", "pattern": "^/(?!seccomp-companion$)(?!.*\\.(?:slice|scope|service|mount|socket|swap)$)([A-Za-z0-9][A-Za-z0-9_.-]{0,127})$", "id_group": 1, "watch": true}
+  {"name": "runc-default", "runtime": "runc", "pattern": "^/(?!(?:seccomp-companion|docker|libpod_parent|kubepods|mesos|machine|lxc)$)(?!.*\\.(?:slice|scope|service|mount|socket|swap)$)([A-Za-z0-9][A-Za-z0-9_.-]{0,127})$", "id_group": 1, "watch": true}
 ]})JSON";
   return text;
 }

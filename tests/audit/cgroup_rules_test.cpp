@@ -98,7 +98,8 @@ TEST(CgroupRules, BadFilesNameTheJsonPath) {
 //    run.oci.systemd.subgroup, default "container" on cgroup v2). conmon has its own scope,
 //    which is not the container.
 //  - podman, cgroupfs manager: /libpod_parent/libpod-<id> (conmon in /libpod_parent/conmon;
-//    /libpod_parent itself, a top-level group, is taken by the runc-default rule).
+//    /libpod_parent itself, a top-level group, is no container: runc-default leaves the
+//    runtimes' parent groups alone).
 //  - crun / runc with cgroupfs and `cgroupsPath: "/<id>"` (or none): /<id>.
 //  - crun / runc with the systemd driver (cgroupsPath "system.slice:crun:<id>"):
 //    /system.slice/crun-<id>.scope (crun: + /container), /system.slice/runc-<id>.scope.
@@ -140,7 +141,9 @@ TEST(CgroupRules, PodmanCrunAndRuncPathsAsThoseRuntimesMakeThem) {
         "/machine.slice/libpod-" + kId + ".scope/other", "/machine.slice/libpod-" + kId + ".scopex",
         "/system.slice/crun-web1.scope/container/x", "/libpod_parent/conmon", "/machine.slice/x.scope",
         std::string("/init.scope"), std::string("/seccomp-companion"), std::string("/system.slice"), std::string("/a/b"),
-        std::string("/.hidden"), std::string("/-x"), "/" + std::string(129, 'a')})
+        std::string("/.hidden"), std::string("/-x"), "/" + std::string(129, 'a'), std::string("/docker"),
+        std::string("/libpod_parent"), std::string("/kubepods"), std::string("/mesos"), std::string("/machine"),
+        std::string("/lxc")})
     EXPECT_FALSE(match_cgroup(rules, path)) << path << " matched " << match_cgroup(rules, path)->rule;
 }
 
