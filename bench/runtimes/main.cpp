@@ -96,7 +96,7 @@ void update_readme(const std::string& path, const std::string& tables) {
   ::uname(&host);
   std::string load = read_text("/proc/loadavg");
   load = load.substr(0, load.find(' ', load.find(' ', load.find(' ') + 1) + 1));
-  std::string header = std::string("_This block: one run of `scripts/bench.sh --update-readme`, ") + when + ", kernel " +
+  std::string header = std::string("_This block: one run of `sc-bench-runtimes --update-readme` (as `scripts/bench.sh --update-readme` runs it), ") + when + ", kernel " +
                        host.release + ", load average " + load + " at its end._\n\n";
   std::string updated = text.substr(0, begin) + "\n" + header + nested + "\n" + text.substr(end);
   std::string temporary = path + ".tmp";
