@@ -1,0 +1,34 @@
+#include "runtimes/audit_variant.h"
+
+#include <string>
+
+namespace sc::runtimes {
+namespace {
+using nlohmann::json;
+
+// True when `object[action_key]` was a non-ALLOW action and is now LOG.
+bool to_log(json& object, const char* action_key, const char* errno_key) {
+  auto it = object.find(action_key);
+  if (it == object.end() || !it->is_string()) return false;
+  if (it->get<std::string>() == "SCMP_ACT_ALLOW") return false;
+  *it = "SCMP_ACT_LOG";
+  object.erase(errno_key);  // runtimes may reject an errno on a LOG action; it means nothing there
+  return true;
+}
+}  // namespace
+
+json docker_audit_variant(const json& profile) {
+  json out = profile;
+  to_log(out, "defaultAction", "defaultErrnoRet");
+  if (auto syscalls = out.find("syscalls"); syscalls != out.end() && syscalls->is_array())
+    for (auto& rule : *syscalls)
+      if (rule.is_object()) to_log(rule, "action", "errnoRet");
+  json& flags = out["flags"];
+  if (!flags.is_array()) flags = json::array();
+  bool has_log = false;
+  for (const auto& f : flags) has_log = has_log || (f.is_string() && f.get<std::string>() == "SECCOMP_FILTER_FLAG_LOG");
+  if (!has_log) flags.push_back("SECCOMP_FILTER_FLAG_LOG");
+  return out;
+}
+
+}  // namespace sc::runtimes
