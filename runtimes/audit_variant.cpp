@@ -23,11 +23,6 @@ json docker_audit_variant(const json& profile) {
   if (auto syscalls = out.find("syscalls"); syscalls != out.end() && syscalls->is_array())
     for (auto& rule : *syscalls)
       if (rule.is_object()) to_log(rule, "action", "errnoRet");
-  json& flags = out["flags"];
-  if (!flags.is_array()) flags = json::array();
-  bool has_log = false;
-  for (const auto& f : flags) has_log = has_log || (f.is_string() && f.get<std::string>() == "SECCOMP_FILTER_FLAG_LOG");
-  if (!has_log) flags.push_back("SECCOMP_FILTER_FLAG_LOG");
   return out;
 }
 

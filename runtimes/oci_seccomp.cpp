@@ -133,8 +133,10 @@ json oci_seccomp_from_resolved(const profile::ResolvedProfile& resolved) {
   json arches = json::array();
   for (uint32_t a : resolved.arches) arches.push_back(profile::arch_token(a));
   out["architectures"] = std::move(arches);
+  // The engine loads every filter with SECCOMP_FILTER_FLAG_LOG; a bundle for runc 1.1 cannot
+  // carry it ("seccomp flags are not yet supported by runc"), and a log-only profile does not
+  // need it. Only the flags that change what the filter does are kept.
   json flags = json::array();
-  if (resolved.log_flag) flags.push_back("SECCOMP_FILTER_FLAG_LOG");
   if (resolved.tsync) flags.push_back("SECCOMP_FILTER_FLAG_TSYNC");
   if (resolved.spec_allow) flags.push_back("SECCOMP_FILTER_FLAG_SPEC_ALLOW");
   if (!flags.empty()) out["flags"] = std::move(flags);

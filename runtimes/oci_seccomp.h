@@ -31,7 +31,8 @@ nlohmann::json docker_profile_from_oci(const nlohmann::json& seccomp, const std:
 bool uses_log_action(const nlohmann::json& seccomp);
 
 // A resolved profile (includes/excludes applied for one container) as an OCI linux.seccomp
-// object: one entry per syscall rule, in the resolved order, with errnoRet where it matters.
+// object: one entry per syscall rule, in the resolved order, with errnoRet where it matters,
+// and `flags` only for TSYNC / SPEC_ALLOW (never LOG: runc 1.1 rejects every flag).
 nlohmann::json oci_seccomp_from_resolved(const profile::ResolvedProfile& resolved);
 
 }  // namespace sc::runtimes

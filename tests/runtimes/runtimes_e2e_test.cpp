@@ -84,14 +84,15 @@ void expect_attributed(Workspace& s, const std::string& id, const std::string& r
       },
       "uname of " + runtime + " container " + id + " counted as log with would_be errno", 20);
   ASSERT_TRUE(ok) << testing::DaemonHarness::describe(s.h.read_state());
-  const audit::ContainerRecord& c = s.h.read_state().containers.at(id);
+  const audit::State state = s.h.read_state();
+  const audit::ContainerRecord& c = state.containers.at(id);
   EXPECT_EQ(c.runtime, runtime);
   EXPECT_EQ(c.container_name, name);
   EXPECT_EQ(c.mode, "audit");
   EXPECT_EQ(c.profile_path, fs::canonical(s.tight).string());
   bool mkdir_seen = false;
   for (const auto& [key, v] : c.verdicts) mkdir_seen = mkdir_seen || v.syscall == "mkdir" || v.syscall == "mkdirat";
-  EXPECT_TRUE(mkdir_seen) << testing::DaemonHarness::describe(s.h.read_state());
+  EXPECT_TRUE(mkdir_seen) << testing::DaemonHarness::describe(state);
 }
 
 // suggest's patch applies to the tight file (with nlohmann's own RFC 6902 applier) and adds
@@ -126,7 +127,7 @@ TEST(DockerContainers, AuditSuggestEnforce) {
   runtimes["seccomp-runc-broken"] = {{"path", bin("seccomp-runc")},
                                      {"runtimeArgs", s.registration_flags("--companion-", s.broken_runtime_dir)}};
   Dockerd d(s.h.dir() + "/docker", json{{"runtimes", runtimes}}.dump());
-  auto tar = refine::testing::run({"tar", "-C", s.h.dir() + "/rootfs", "-cf", s.h.dir() + "/rootfs.tar", "."});
+  auto tar = refine::testing::run({"/bin/tar", "-C", s.h.dir() + "/rootfs", "-cf", s.h.dir() + "/rootfs.tar", "."});
   ASSERT_EQ(tar.exit_code, 0) << tar.err;
   auto imported = d.docker({"import", s.h.dir() + "/rootfs.tar", kImage});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
@@ -200,7 +201,7 @@ TEST(PodmanContainers, AuditSuggestEnforce) {
   std::string hooks = hooks_dir(s.h.dir() + "/hooks", s.h.runtime_dir());
   std::string broken_hooks = hooks_dir(s.h.dir() + "/hooks-broken", s.broken_runtime_dir);
   Podman p(s.h.dir() + "/podman");
-  auto tar = refine::testing::run({"tar", "-C", s.h.dir() + "/rootfs", "-cf", s.h.dir() + "/rootfs.tar", "."});
+  auto tar = refine::testing::run({"/bin/tar", "-C", s.h.dir() + "/rootfs", "-cf", s.h.dir() + "/rootfs.tar", "."});
   ASSERT_EQ(tar.exit_code, 0) << tar.err;
   auto imported = p.podman({"import", s.h.dir() + "/rootfs.tar", kImage});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
