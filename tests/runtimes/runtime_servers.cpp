@@ -41,6 +41,31 @@ void remove_tree(const std::string& dir) {
 }
 }  // namespace
 
+std::string test_cgroup_parent() { return "/sc-runtimes-test-" + std::to_string(getpid()) + ".slice"; }
+
+void remove_test_cgroups() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    std::istringstream fields(line), tail(line.substr(dash + 3));
+    std::string id, parent, dev, root, point, fstype;
+    fields >> id >> parent >> dev >> root >> point;
+    tail >> fstype;
+    if (fstype != "cgroup" && fstype != "cgroup2") continue;
+    std::string top = point + test_cgroup_parent();
+    std::error_code ec;
+    if (!fs::is_directory(top, ec)) continue;
+    std::vector<std::string> dirs;
+    for (auto it = fs::recursive_directory_iterator(top, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_directory(ec)) dirs.push_back(it->path().string());
+    std::sort(dirs.begin(), dirs.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (const auto& d : dirs) rmdir(d.c_str());
+    rmdir(top.c_str());
+  }
+}
+
 std::string make_busybox_rootfs(const std::string& dir) {
   std::string root = dir + "/rootfs";
   for (const char* d : {"bin", "etc", "proc", "sys", "dev", "tmp"}) fs::create_directories(root + "/" + d);
@@ -60,7 +85,7 @@ Dockerd::Dockerd(const std::string& dir, const std::string& daemon_json) : dir_(
       // No network here: no bridge, no NAT rules; cgroupfs (no systemd); vfs works on any
       // backing filesystem (the images are one small layer).
       "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--bridge=none",
-      "--exec-opt=native.cgroupdriver=cgroupfs", "--storage-driver=vfs"};
+      "--exec-opt=native.cgroupdriver=cgroupfs", "--storage-driver=vfs", "--cgroup-parent=" + test_cgroup_parent()};
   pid_ = fork();
   if (pid_ == 0) {
     int fd = ::open((dir_ + "/dockerd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -97,6 +122,7 @@ Dockerd::~Dockerd() {
     }
   }
   remove_tree(dir_);
+  remove_test_cgroups();
 }
 
 ProcessResult Dockerd::docker(const std::vector<std::string>& args, int timeout_seconds) const {
@@ -116,6 +142,7 @@ Podman::Podman(const std::string& dir) : dir_(dir) {
 Podman::~Podman() {
   podman({"rm", "--all", "--force"}, "", 30);
   remove_tree(dir_);
+  remove_test_cgroups();
 }
 
 ProcessResult Podman::podman(const std::vector<std::string>& args, const std::string& hooks_dir,

@@ -53,6 +53,14 @@ class Podman {
   std::string dir_;
 };
 
+// The cgroup parent of every container of the engines these tests start, in every hierarchy
+// (cgroup v1 controllers and cgroup2; podman's one level below, as it refuses a ".slice"
+// parent with cgroupfs): a ".slice" name, so that no cgroup rule takes it for a container (the engines' defaults, /docker and /libpod_parent, are top-level groups the
+// runc-default rule would attribute, to the confusion of other tests running alongside).
+std::string test_cgroup_parent();
+// Removes the groups under it in every hierarchy, deepest first (empty ones only).
+void remove_test_cgroups();
+
 // The image both engines import: "sc-busybox:1".
 inline constexpr const char* kImage = "sc-busybox:1";
 

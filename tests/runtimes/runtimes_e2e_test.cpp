@@ -89,10 +89,31 @@ void expect_attributed(Workspace& s, const std::string& id, const std::string& r
   EXPECT_EQ(c.runtime, runtime);
   EXPECT_EQ(c.container_name, name);
   EXPECT_EQ(c.mode, "audit");
+  EXPECT_EQ(c.cgroup_path.rfind(test_cgroup_parent() + "/", 0), 0u) << c.cgroup_path;
   EXPECT_EQ(c.profile_path, fs::canonical(s.tight).string());
   bool mkdir_seen = false;
   for (const auto& [key, v] : c.verdicts) mkdir_seen = mkdir_seen || v.syscall == "mkdir" || v.syscall == "mkdirat";
   EXPECT_TRUE(mkdir_seen) << testing::DaemonHarness::describe(state);
+}
+
+// How the Markdown report writes a recorded string: Markdown punctuation backslash-escaped.
+std::string markdown(const std::string& raw) {
+  std::string out;
+  for (char c : raw) {
+    if (std::string("\\`*_{}[]()#+-.!|~").find(c) != std::string::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// `report --container=ID`: the container under its engine's name, judged against the tight file.
+void expect_report(Workspace& s, const std::string& id, const std::string& name) {
+  ProcessResult r = refine::testing::run({bin("seccomp-audit"), "report", "--container=" + id,
+                                          "--state_dir=" + s.h.state_dir(), "--runtime_dir=" + s.h.runtime_dir()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("- name: " + markdown(name)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("File: " + markdown(fs::canonical(s.tight).string())), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("uname"), std::string::npos) << r.out;
 }
 
 // suggest's patch applies to the tight file (with nlohmann's own RFC 6902 applier) and adds
@@ -146,6 +167,7 @@ TEST(DockerContainers, AuditSuggestEnforce) {
   std::string id = first_line(s.h.dir() + "/" + name + ".cid");
   ASSERT_EQ(id.size(), 64u);
   expect_attributed(s, id, "docker", name);
+  expect_report(s, id, name);
   auto entry = registry::read(s.h.runtime_dir(), id);
   ASSERT_TRUE(entry);
   EXPECT_TRUE(entry->exited_at_ns) << "`docker run --rm` deleted it: the wrapper's delete marks it exited";
@@ -208,7 +230,9 @@ TEST(PodmanContainers, AuditSuggestEnforce) {
 
   auto run = [&](const std::string& hooks_at, const std::string& profile, const std::string& name) {
     std::vector<std::string> args = {"run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit",
-                                     "nproc=1024:1024", "--security-opt", "seccomp=" + profile, "--name", name,
+                                     "nproc=1024:1024",
+                                     // podman refuses a ".slice" parent with cgroupfs; one level below it is fine
+                                     "--cgroup-parent=" + test_cgroup_parent() + "/podman", "--security-opt", "seccomp=" + profile, "--name", name,
                                      "--cidfile", s.h.dir() + "/" + name + ".cid", kImage};
     args.insert(args.end(), kWorkload.begin(), kWorkload.end());
     return p.podman(args, hooks_at);
@@ -220,6 +244,7 @@ TEST(PodmanContainers, AuditSuggestEnforce) {
   std::string id = first_line(s.h.dir() + "/" + name + ".cid");
   ASSERT_EQ(id.size(), 64u);
   expect_attributed(s, id, "podman", name);
+  expect_report(s, id, name);
   auto entry = registry::read(s.h.runtime_dir(), id);
   ASSERT_TRUE(entry);
   EXPECT_TRUE(entry->exited_at_ns) << "the poststop hook marks it exited";
