@@ -28,7 +28,7 @@ const std::string& default_cgroup_rules_json() {
   {"name": "runc-systemd", "runtime": "runc", "pattern": ".*/runc-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope$", "id_group": 1, "watch": true},
   {"name": "crun-systemd", "runtime": "crun", "pattern": ".*/crun-([A-Za-z0-9][A-Za-z0-9_.-]*)\\.scope(?:/container)?$", "id_group": 1, "watch": true},
   {"name": "systemd-service", "runtime": "systemd", "pattern": ".*/([^/]+\\.service)$", "id_group": 1, "watch": false},
-  {"name": "runc-default", "runtime": "runc", "pattern": "^/(?!seccomp-companion$)(?!.*\\.(?:slice|scope|service|mount|socket|swap)$)([A-Za-z0-9][A-Za-z0-9_.-]{0,127})$", "id_group": 1, "watch": true}
+  {"name": "runc-default", "runtime": "runc", "pattern": "^/(?!(?:seccomp-companion|docker|libpod_parent|kubepods|machine)$)(?!.*\\.(?:slice|scope|service|mount|socket|swap)$)([A-Za-z0-9][A-Za-z0-9_.-]{0,127})$", "id_group": 1, "watch": true}
 ]})JSON";
   return text;
 }

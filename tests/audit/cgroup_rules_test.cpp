@@ -98,7 +98,8 @@ TEST(CgroupRules, BadFilesNameTheJsonPath) {
 //    run.oci.systemd.subgroup, default "container" on cgroup v2). conmon has its own scope,
 //    which is not the container.
 //  - podman, cgroupfs manager: /libpod_parent/libpod-<id> (conmon in /libpod_parent/conmon;
-//    /libpod_parent itself, a top-level group, is taken by the runc-default rule).
+//    /libpod_parent itself, like Docker's /docker and kubelet's /kubepods, is the engine's
+//    parent group, never a container: the runc-default rule leaves those names out).
 //  - crun / runc with cgroupfs and `cgroupsPath: "/<id>"` (or none): /<id>.
 //  - crun / runc with the systemd driver (cgroupsPath "system.slice:crun:<id>"):
 //    /system.slice/crun-<id>.scope (crun: + /container), /system.slice/runc-<id>.scope.
@@ -139,7 +140,8 @@ TEST(CgroupRules, PodmanCrunAndRuncPathsAsThoseRuntimesMakeThem) {
         "/machine.slice/libpod-" + kId.substr(0, 12) + ".scope", "/machine.slice/libpod-" + std::string(64, 'g') + ".scope",
         "/machine.slice/libpod-" + kId + ".scope/other", "/machine.slice/libpod-" + kId + ".scopex",
         "/system.slice/crun-web1.scope/container/x", "/libpod_parent/conmon", "/machine.slice/x.scope",
-        std::string("/init.scope"), std::string("/seccomp-companion"), std::string("/system.slice"), std::string("/a/b"),
+        std::string("/init.scope"), std::string("/seccomp-companion"), std::string("/docker"),
+        std::string("/libpod_parent"), std::string("/kubepods"), std::string("/machine"), std::string("/system.slice"), std::string("/a/b"),
         std::string("/.hidden"), std::string("/-x"), "/" + std::string(129, 'a')})
     EXPECT_FALSE(match_cgroup(rules, path)) << path << " matched " << match_cgroup(rules, path)->rule;
 }
