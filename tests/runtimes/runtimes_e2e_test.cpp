@@ -261,6 +261,17 @@ TEST(PodmanContainers, AuditSuggestEnforce) {
   EXPECT_EQ(fixed_entry->mode, "enforce");
   EXPECT_EQ(fixed_entry->runtime, "podman");
 
+  // Podman's built-in default, no --security-opt: recognised as its file.
+  auto plain = p.podman({"run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                         "--cgroup-parent=" + test_cgroup_parent() + "/podman", "--cidfile", s.h.dir() + "/plain.cid",
+                         kImage, "true"},
+                        hooks);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  auto plain_entry = registry::read(s.h.runtime_dir(), first_line(s.h.dir() + "/plain.cid"));
+  ASSERT_TRUE(plain_entry);
+  EXPECT_EQ(plain_entry->profile_name, "podman-default");
+  EXPECT_EQ(plain_entry->profile_path, "/usr/share/containers/seccomp.json");
+
   s.h.stop_daemon();
   auto broken = run(broken_hooks, s.audit_variant, name + "-broken");
   EXPECT_EQ(broken.exit_code, 0) << broken.err;
