@@ -34,6 +34,9 @@ endforeach()
 add_custom_target(sc_cli_docs ALL DEPENDS ${SC_GENERATED_DOCS})
 
 install(TARGETS seccomp-audit seccomp-isolator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# What Docker (daemon.json "runtimes") and Podman/CRI-O (hooks.d) run: not for people, so
+# under libexec, without man pages (README.md, "Docker and Podman containers").
+install(TARGETS seccomp-oci-hook seccomp-runc RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/${SC_PACKAGE_NAME})
 install(FILES ${SC_GEN_DIR}/man/seccomp-audit.1 ${SC_GEN_DIR}/man/seccomp-isolator.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${SC_GEN_DIR}/completions/seccomp-audit ${SC_GEN_DIR}/completions/seccomp-isolator
@@ -53,6 +56,7 @@ install(CODE "
   set(SC_BINARY_DIR \"${CMAKE_BINARY_DIR}\")
   set(SC_BINDIR_REL \"${CMAKE_INSTALL_BINDIR}\")
   set(SC_DATADIR_REL \"${CMAKE_INSTALL_DATADIR}\")
+  set(SC_LIBEXECDIR_REL \"${CMAKE_INSTALL_LIBEXECDIR}/${SC_PACKAGE_NAME}\")
   include(\"${CMAKE_SOURCE_DIR}/cmake/InstallConfigured.cmake\")")
 
 # The Debian package.

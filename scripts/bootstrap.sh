@@ -14,6 +14,8 @@ PACKAGES=(
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   runc crun busybox-static prometheus chromium
+  # container engines for tests/runtimes (each test starts its own dockerd / podman)
+  docker.io podman
   # tools the tests use
   seccomp util-linux procps iproute2 nodejs
   # packaging: man pages generated from --help, the .deb (cpack; dpkg-shlibdeps needs

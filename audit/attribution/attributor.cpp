@@ -23,7 +23,7 @@ Attribution Attributor::attribute(const std::string& cgroup_path) const {
                    (e.cgroup_path.size() == best->cgroup_path.size() && e.started_at_ns > best->started_at_ns)))
       best = &e;
   }
-  if (best) return {best->container_id, "seccomp-companion", best->cgroup_path, true, best};
+  if (best) return {best->container_id, best->runtime, best->cgroup_path, true, best};
   if (auto m = match_cgroup(rules_, cgroup_path)) return {m->container_id, m->runtime, cgroup_path, m->watch, nullptr};
   return {cgroup_path, "cgroup", cgroup_path, false, nullptr};
 }

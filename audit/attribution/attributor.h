@@ -14,7 +14,7 @@ namespace sc::attribution {
 
 struct Attribution {
   std::string container_id;
-  std::string runtime;                  // "seccomp-companion" for registry entries
+  std::string runtime;                  // registry entries: the entry's ("seccomp-companion", "docker", ...)
   std::string cgroup_path;              // the container's own cgroup (for nested ones: the parent)
   bool watch = false;                   // the tracer should watch it
   const registry::Entry* entry = nullptr;  // registry entry when from the registry

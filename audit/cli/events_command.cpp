@@ -95,6 +95,7 @@ Run add_events_command(CLI::App& app) {
         if (r.stats->count == 0) continue;  // sample-only rows (the owning source has not counted yet)
         nlohmann::json j = {{"container", shown(r.container->container_id)},
                             {"runtime", shown(r.container->runtime)},
+                            {"name", shown(r.container->container_name)},
                             {"cgroup", shown(r.container->cgroup_path)},
                             {"syscall", shown(r.stats->syscall)},
                             {"nr", r.key->nr},

@@ -948,7 +948,7 @@ void Daemon::rescan() {
       id_to_path[group.id] = group.path;
       if (desired.count(group.id)) continue;
       attribution::Attribution a = attributor_.attribute(group.path);
-      if (a.runtime == "cgroup" || a.runtime == "seccomp-companion" || !a.watch) continue;
+      if (a.entry || a.runtime == "cgroup" || !a.watch) continue;  // entries: watched above
       desired[group.id] = Watch{group.path, a.container_id, now, exact};
       seen.push_back(a);
     }
@@ -1019,7 +1019,8 @@ void Daemon::rescan() {
       c.container_id = e.container_id;
       c.first_seen_ns = e.started_at_ns ? e.started_at_ns : now;
     }
-    c.runtime = "seccomp-companion";
+    c.runtime = e.runtime;
+    if (!e.container_name.empty()) c.container_name = e.container_name;
     c.cgroup_path = e.cgroup_path;
     if (e.cgroup_id) c.cgroup_id = e.cgroup_id;
     c.mode = e.mode;

@@ -71,7 +71,8 @@ std::vector<Reattribution> reattribute_bare_cgroups(State& state, const attribut
   for (const auto& [from, entry] : moves) {
     uint64_t counts = merge_container_record(state, from, entry->container_id);
     ContainerRecord& c = state.containers.at(entry->container_id);
-    c.runtime = "seccomp-companion";
+    c.runtime = entry->runtime;
+    if (!entry->container_name.empty()) c.container_name = entry->container_name;
     c.cgroup_path = entry->cgroup_path;
     if (entry->cgroup_id) c.cgroup_id = entry->cgroup_id;
     c.mode = entry->mode;

@@ -95,6 +95,7 @@ std::string render_html(const Report& report) {
       h << "<h3>Container <code>" << html_text(rec.container_id) << "</code></h3>\n<ul>";
       h << "<li>mode: <b>" << html_text(rec.mode.empty() ? "unknown" : rec.mode) << "</b>; runtime: "
         << html_text(rec.runtime) << "; cgroup: <code>" << html_text(rec.cgroup_path) << "</code></li>";
+      if (!rec.container_name.empty()) h << "<li>name: <code>" << html_text(rec.container_name) << "</code></li>";
       h << "<li>seen " << html_text(utc_time(rec.first_seen_ns)) << " .. " << html_text(utc_time(rec.last_seen_ns))
         << (rec.exited_at_ns ? ", exited " + html_text(utc_time(*rec.exited_at_ns)) : std::string()) << "</li>";
       h << "<li>verdicts by action:";

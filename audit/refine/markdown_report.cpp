@@ -64,6 +64,7 @@ std::string render_markdown(const Report& report) {
       md << "### Container " << markdown_text(rec.container_id) << "\n\n";
       md << "- mode: " << markdown_text(rec.mode.empty() ? "unknown" : rec.mode) << "\n";
       md << "- runtime: " << markdown_text(rec.runtime) << ", cgroup: " << markdown_text(rec.cgroup_path) << "\n";
+      if (!rec.container_name.empty()) md << "- name: " << markdown_text(rec.container_name) << "\n";
       md << "- seen: " << utc_time(rec.first_seen_ns) << " .. " << utc_time(rec.last_seen_ns)
          << (rec.exited_at_ns ? ", exited " + utc_time(*rec.exited_at_ns) : std::string()) << "\n";
       md << "- verdicts by action:";

@@ -154,6 +154,7 @@ std::string to_json_text(const State& state) {
     for (const auto& [arch, nrs] : c.learned) learned[encode_bytes(arch)] = nrs;
     containers[encode_bytes(id)] = {
                       {"container_id", encode_bytes(c.container_id)}, {"runtime", encode_bytes(c.runtime)},
+                      {"container_name", encode_bytes(c.container_name)},
                       {"cgroup_path", encode_bytes(c.cgroup_path)}, {"cgroup_id", c.cgroup_id},
                       {"profile_name", encode_bytes(c.profile_name)}, {"profile_path", encode_bytes(c.profile_path)},
                       {"profile_sha256", encode_bytes(c.profile_sha256)}, {"mode", encode_bytes(c.mode)},
@@ -221,6 +222,7 @@ State from_json_text(const std::string& text) {
       ContainerRecord r;
       r.container_id = text_at(c, "container_id");
       r.runtime = text_or_empty(c, "runtime");
+      r.container_name = text_or_empty(c, "container_name");
       r.cgroup_path = text_or_empty(c, "cgroup_path");
       r.cgroup_id = c.value("cgroup_id", uint64_t{0});
       r.profile_name = text_or_empty(c, "profile_name");

@@ -55,6 +55,7 @@ struct VerdictStats {
 struct ContainerRecord {
   std::string container_id;
   std::string runtime;         // "seccomp-companion", "mesos", "docker", "containerd", "crio", "runc", "systemd", "cgroup"
+  std::string container_name;  // the runtime's name (Docker, Podman, CRI-O), from the registry; "" if none
   std::string cgroup_path;     // relative to the cgroup2 mount
   uint64_t cgroup_id = 0;
   std::string profile_name;

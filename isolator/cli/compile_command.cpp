@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <optional>
 #include <string>
 
@@ -14,6 +16,8 @@
 #include "isolator/profile/context_options.h"
 #include "isolator/profile/parser.h"
 #include "isolator/profile/resolver.h"
+#include "runtimes/audit_variant.h"
+#include "runtimes/oci_seccomp.h"
 
 namespace sc::cli {
 
@@ -42,6 +46,20 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
+int write_output(const CompileFlags& f, const std::string& data);
+
+// --format=docker: the profile itself (checked by the engine first), or its log-only variant.
+// Works on the document, not the resolution: includes/excludes stay for the runtime to apply.
+std::string docker_profile_text(const std::string& path, bool audit) {
+  profile::load_profile(path);  // the engine's errors (JSON path) for a bad profile
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json document = nlohmann::json::parse(ss.str());
+  if (audit) document = runtimes::docker_audit_variant(document);
+  return document.dump(2) + "\n";
+}
+
 int run_compile(const CompileFlags& f) {
   std::optional<std::string> caps;
   if (f.caps_option && f.caps_option->count()) caps = f.caps == "none" ? std::string() : f.caps;
@@ -55,12 +73,18 @@ int run_compile(const CompileFlags& f) {
   }
   std::string data;
   try {
+    if (f.format == "docker") {
+      data = docker_profile_text(f.profile, f.audit);
+      return write_output(f, data);
+    }
     profile::ResolvedProfile resolved = profile::resolve(profile::load_profile(f.profile), context);
     for (const auto& w : resolved.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     compiler::CompileOptions options;
     options.binary_tree = !f.linear;
     compiler::Filter filter(resolved, options);
-    if (f.format == "pfc") {
+    if (f.format == "oci") {
+      data = runtimes::oci_seccomp_from_resolved(resolved).dump(2) + "\n";
+    } else if (f.format == "pfc") {
       data = filter.pfc();
     } else {
       auto program = filter.bpf();
@@ -72,7 +96,14 @@ int run_compile(const CompileFlags& f) {
   } catch (const compiler::FilterError& e) {
     std::fprintf(stderr, "seccomp-isolator compile: %s\n", e.what());
     return 1;
+  } catch (const nlohmann::json::exception& e) {  // the engine read it; nlohmann did not
+    std::fprintf(stderr, "seccomp-isolator compile: invalid: '%s': %s\n", f.profile.c_str(), e.what());
+    return 1;
   }
+  return write_output(f, data);
+}
+
+int write_output(const CompileFlags& f, const std::string& data) {
   if (f.output.empty() || f.output == "-") {
     if (!write_all(STDOUT_FILENO, data)) {
       std::fprintf(stderr, "seccomp-isolator compile: writing stdout: %s\n", std::strerror(errno));
@@ -107,8 +138,12 @@ Run add_compile_command(CLI::App& app) {
                   "bounding set; 'none' for none");
   sub->add_option("--arch", flags->arch, "Compile for this arch as native; default: this host");
   sub->add_option("--kernel", flags->kernel, "Kernel version X.Y for minKernel; default: the running kernel");
-  sub->add_option("--format", flags->format, "bpf: raw struct sock_filter array; pfc: libseccomp's text")
-      ->check(CLI::IsMember({"bpf", "pfc"}))->capture_default_str();
+  sub->add_option("--format", flags->format,
+                  "bpf: raw struct sock_filter array; pfc: libseccomp's text; docker: a Docker-format profile "
+                  "for `docker run`/`podman run --security-opt seccomp=FILE` (with --audit: its log-only variant, "
+                  "includes/excludes kept; --caps/--arch/--kernel do not apply); oci: an OCI runtime-spec "
+                  "linux.seccomp object, resolved for --caps/--arch/--kernel")
+      ->check(CLI::IsMember({"bpf", "pfc", "docker", "oci"}))->capture_default_str();
   sub->add_option("--output", flags->output, "Write here instead of stdout");
   sub->add_flag("--linear", flags->linear, "Linear syscall chain instead of the binary tree");
   return [flags] { return run_compile(*flags); };

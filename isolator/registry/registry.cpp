@@ -48,7 +48,8 @@ json list_to_store(const std::vector<std::string>& values) {
 std::string to_json_text(const Entry& e) {
   auto t = [](const std::string& s) { return bytes::encode_stored(s); };
   json j = {
-      {"container_id", t(e.container_id)}, {"pid", e.pid},
+      {"container_id", t(e.container_id)}, {"runtime", t(e.runtime)},
+      {"container_name", t(e.container_name)}, {"pid", e.pid},
       {"cgroup_path", t(e.cgroup_path)},   {"cgroup_id", e.cgroup_id},
       {"profile_name", t(e.profile_name)}, {"profile_path", t(e.profile_path)},
       {"profile_sha256", t(e.profile_sha256)}, {"mode", t(e.mode)}, {"new_syscalls", t(e.new_syscalls)},
@@ -79,6 +80,9 @@ Entry from_json_text(const std::string& text) {
   if (!j.is_object()) throw std::runtime_error("registry entry: not a JSON object");
   Entry e;
   e.container_id = stored_text(j, "container_id");
+  if (j.contains("runtime")) e.runtime = stored_text(j, "runtime");
+  if (e.runtime.empty()) throw std::runtime_error("registry entry: 'runtime' is empty");
+  if (j.contains("container_name")) e.container_name = stored_text(j, "container_name");
   e.pid = field<pid_t>(j, "pid");
   e.cgroup_path = stored_text(j, "cgroup_path");
   e.cgroup_id = field<uint64_t>(j, "cgroup_id");

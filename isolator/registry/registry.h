@@ -15,8 +15,15 @@ namespace sc::registry {
 
 inline constexpr const char* kDefaultRuntimeDir = "/run/seccomp-companion";
 
+// Who wrote the entry: `seccomp-isolator launch` (runtime "seccomp-companion"), or the OCI
+// hook / runc wrapper for a container of another runtime (runtimes/: "docker", "podman",
+// "crio", "runc"), which name the runtime's own container id and name.
+inline constexpr const char* kRuntimeCompanion = "seccomp-companion";
+
 struct Entry {
   std::string container_id;
+  std::string runtime = kRuntimeCompanion;  // an entry without the field: the isolator's
+  std::string container_name;          // the runtime's name ("web-1"), "" when it has none
   pid_t pid = 0;                       // the container's init process (as seen from the host)
   std::string cgroup_path;             // relative to the cgroup2 mount: "/seccomp-companion/<id>"
   uint64_t cgroup_id = 0;              // inode of the cgroup directory

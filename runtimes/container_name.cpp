@@ -1,0 +1,90 @@
+#include "runtimes/container_name.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <optional>
+#include <fstream>
+#include <sstream>
+
+namespace sc::runtimes {
+namespace {
+using nlohmann::json;
+
+// Runtime bookkeeping files are small; a bigger one is not what we look for.
+constexpr std::streamsize kMaxFile = 16 << 20;
+
+std::optional<json> read_json(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxFile) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j = json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::string annotation(const json& config, const char* key) {
+  auto a = config.find("annotations");
+  if (a == config.end() || !a->is_object()) return "";
+  auto v = a->find(key);
+  return v != a->end() && v->is_string() ? v->get<std::string>() : "";
+}
+
+std::string docker_name(const json& config) {
+  auto mounts = config.find("mounts");
+  if (mounts == config.end() || !mounts->is_array()) return "";
+  for (const auto& m : *mounts) {
+    if (!m.is_object()) continue;
+    auto destination = m.find("destination");
+    if (destination == m.end() || *destination != "/etc/hostname") continue;
+    auto source = m.find("source");
+    if (source == m.end() || !source->is_string()) return "";
+    std::string dir = std::filesystem::path(source->get<std::string>()).parent_path().string();
+    auto v2 = read_json(dir + "/config.v2.json");
+    if (!v2 || !v2->is_object()) return "";
+    auto name = v2->find("Name");
+    if (name == v2->end() || !name->is_string()) return "";
+    std::string n = name->get<std::string>();
+    return !n.empty() && n[0] == '/' ? n.substr(1) : n;
+  }
+  return "";
+}
+
+std::string podman_name(const std::string& id, const std::string& bundle) {
+  std::filesystem::path userdata(bundle);
+  auto list = read_json((userdata.parent_path().parent_path() / "containers.json").string());
+  if (!list || !list->is_array()) return "";
+  for (const auto& c : *list) {
+    if (!c.is_object() || c.value("id", std::string()) != id) continue;
+    auto names = c.find("names");
+    if (names != c.end() && names->is_array() && !names->empty() && (*names)[0].is_string())
+      return (*names)[0].get<std::string>();
+  }
+  return "";
+}
+}  // namespace
+
+std::string runtime_from_annotations(const json& config) {
+  if (annotation(config, "io.container.manager") == "libpod") return "podman";
+  if (!annotation(config, "io.kubernetes.cri-o.ContainerID").empty()) return "crio";
+  return "runc";
+}
+
+std::string container_name(const std::string& runtime, const std::string& id, const std::string& bundle,
+                           const json& config) {
+  try {
+    if (runtime == "docker") return docker_name(config);
+    if (runtime == "podman") return podman_name(id, bundle);
+    if (runtime == "crio") {
+      std::string n = annotation(config, "io.kubernetes.cri-o.ContainerName");
+      return n.empty() ? annotation(config, "io.kubernetes.container.name") : n;
+    }
+  } catch (const std::exception&) {  // a file of an unexpected shape: no name, never a failure
+  }
+  return "";
+}
+
+}  // namespace sc::runtimes

@@ -1,0 +1,24 @@
+// The name a runtime gave a container, which the OCI state and config.json do not carry
+// directly. Read-only lookups in the runtime's own files, each bounded and optional: a name
+// that cannot be found is "" (the id still attributes the container).
+//  - Docker: the bundle's /etc/hostname bind mount comes from <data-root>/containers/<id>/;
+//    config.v2.json beside it has "Name": "/web-1".
+//  - Podman: the bundle is <graph-root>/<driver>-containers/<id>/userdata; containers.json
+//    two levels up lists each container's "names".
+//  - CRI-O: the annotation io.kubernetes.cri-o.ContainerName (or io.kubernetes.container.name).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace sc::runtimes {
+
+std::string container_name(const std::string& runtime, const std::string& container_id, const std::string& bundle,
+                           const nlohmann::json& config);
+
+// "docker" | "podman" | "crio" | "runc": from the config's annotations (Podman and CRI-O
+// annotate their bundles; Docker 20.10 does not, its wrapper says so itself).
+std::string runtime_from_annotations(const nlohmann::json& config);
+
+}  // namespace sc::runtimes
