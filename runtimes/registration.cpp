@@ -142,6 +142,7 @@ Registered register_container(const ContainerStart& start, const RegistrationOpt
   e.container_id = start.id;
   e.runtime = o.runtime.empty() ? runtime_from_annotations(config) : o.runtime;
   e.container_name = container_name(e.runtime, start.id, start.bundle, config);
+  e.labels = container_labels(e.runtime, config);
   e.pid = start.pid;
   e.started_at_ns = realtime_ns();
   e.command = strings_at(config, {"process", "args"});

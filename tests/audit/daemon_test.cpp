@@ -71,10 +71,13 @@ uint64_t wait_count(DaemonHarness& h, const std::string& container, const std::s
   return count_of(h.read_state(), container, syscall, action);
 }
 
-// The count of journaled observations of `syscall` (the daemon's write-ahead journal).
+// The count of journaled observations of `container`'s `syscall` (the daemon's write-ahead
+// journal). Only that container's: the daemon journals every record it reads, and a test
+// running beside this one makes the same calls in its own cgroups.
 // Batches after `after_seq` only: a state.json that includes a batch says so (daemon.journal_seq),
 // and the journal may still hold it until the daemon truncates it.
-uint64_t journaled(const DaemonHarness& h, const std::string& syscall, uint64_t after_seq = 0) {
+uint64_t journaled(const DaemonHarness& h, const std::string& container, const std::string& syscall,
+                   uint64_t after_seq = 0) {
   std::ifstream in(h.state_dir() + "/journal.jsonl");
   std::string line;
   uint64_t n = 0;
@@ -83,7 +86,7 @@ uint64_t journaled(const DaemonHarness& h, const std::string& syscall, uint64_t 
     if (j.is_discarded() || !j.contains("obs")) continue;  // a line being written
     if (j.value("seq", uint64_t{0}) <= after_seq) continue;
     for (const auto& o : j["obs"])
-      if (o.value("sys", "") == syscall) n += o.value("n", uint64_t{0});
+      if (o.value("sys", "") == syscall && o.value("c", "") == container) n += o.value("n", uint64_t{0});
   }
   return n;
 }
@@ -334,7 +337,7 @@ TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) 
       seq = nlohmann::json::parse(text)["daemon"].value("journal_seq", uint64_t{0});
     } catch (const std::exception&) {
     }
-    return journaled(h, "getppid", seq) + flushed;
+    return journaled(h, id, "getppid", seq) + flushed;
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (read_so_far() < uint64_t{kFirst} && std::chrono::steady_clock::now() < deadline)

@@ -156,6 +156,7 @@ TEST(DockerContainers, AuditSuggestEnforce) {
   auto run = [&](const std::string& runtime, const std::string& profile, const std::string& name) {
     std::vector<std::string> args = {"run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024",
                                      "--runtime=" + runtime, "--security-opt", "seccomp=" + profile,
+                                     "--label", "app=shop", "--label", "tier=<b>\"web\"</b>",
                                      "--name", name, "--cidfile", s.h.dir() + "/" + name + ".cid", kImage};
     args.insert(args.end(), kWorkload.begin(), kWorkload.end());
     return d.docker(args);
@@ -171,6 +172,9 @@ TEST(DockerContainers, AuditSuggestEnforce) {
   auto entry = registry::read(s.h.runtime_dir(), id);
   ASSERT_TRUE(entry);
   EXPECT_TRUE(entry->exited_at_ns) << "`docker run --rm` deleted it: the wrapper's delete marks it exited";
+  // Its `docker run --label`s, for `run --workload_label=app` (stored as given, hostile bytes too).
+  EXPECT_EQ(entry->labels["app"], "shop");
+  EXPECT_EQ(entry->labels["tier"], "<b>\"web\"</b>");
 
   std::string fixed = patched_profile(s, id);
   ASSERT_FALSE(fixed.empty());
@@ -233,6 +237,7 @@ TEST(PodmanContainers, AuditSuggestEnforce) {
                                      "nproc=1024:1024",
                                      // podman refuses a ".slice" parent with cgroupfs; one level below it is fine
                                      "--cgroup-parent=" + test_cgroup_parent() + "/podman", "--security-opt", "seccomp=" + profile, "--name", name,
+                                     "--annotation", "app=shop",
                                      "--cidfile", s.h.dir() + "/" + name + ".cid", kImage};
     args.insert(args.end(), kWorkload.begin(), kWorkload.end());
     return p.podman(args, hooks_at);
@@ -248,6 +253,7 @@ TEST(PodmanContainers, AuditSuggestEnforce) {
   auto entry = registry::read(s.h.runtime_dir(), id);
   ASSERT_TRUE(entry);
   EXPECT_TRUE(entry->exited_at_ns) << "the poststop hook marks it exited";
+  EXPECT_EQ(entry->labels["app"], "shop") << "its --annotation, for run --workload_label=app";
 
   std::string fixed = patched_profile(s, id);
   ASSERT_FALSE(fixed.empty());
