@@ -181,7 +181,9 @@ class Daemon {
   std::string cgroup_mount_;
   std::unique_ptr<AuditNetlink> audit_;
   std::unique_ptr<KernelLostReader> kernel_lost_;  // its own thread: the request can block 60 s
-  bool audit_drained_ = true;  // the last read of the stream emptied it (no storm on)
+  // When the audit stream last brought a record: the kernel's lost counter is asked for only
+  // after a second without any (see account_audit_losses).
+  std::chrono::steady_clock::time_point audit_last_record_{};
   std::set<std::string> unseen_warned_;  // containers whose denials nobody sees, warned about
   std::unique_ptr<Journal> journal_;
   uint64_t audit_overruns_accounted_ = 0;
@@ -655,9 +657,11 @@ void Daemon::account_audit_losses() {
   uint64_t overruns = audit_->lost() - audit_overruns_accounted_;
   audit_overruns_accounted_ = audit_->lost();
   uint64_t kernel = 0;
-  // A fresh reading for the next flush, asked for only while the stream is quiet (see
-  // kernel_lost_reader.h: asking during a storm can keep a container asleep for 60 s).
-  if (kernel_lost_ && audit_drained_) kernel_lost_->request();
+  // A fresh reading for the next flush, asked for only once the stream has been silent for a
+  // second (see kernel_lost_reader.h: a request made while records are coming can take the
+  // wake-up a container's logging thread needs and keep it asleep for 60 s). The counter only
+  // grows: what is lost during a burst is counted after it.
+  if (kernel_lost_ && Clock::now() - audit_last_record_ >= std::chrono::seconds(1)) kernel_lost_->request();
   if (auto lost = kernel_lost_ ? kernel_lost_->latest() : std::nullopt) {
     uint64_t now = *lost;
     if (books_.have_kernel_lost_base) kernel = now >= books_.audit_kernel_lost_base ? now - books_.audit_kernel_lost_base : now;
@@ -1150,8 +1154,8 @@ int Daemon::run(std::atomic<bool>* stop) {
         s.lost = proc_lost_base_ + proc_->overruns();
       }
       if (audit_) {
-        audit_drained_ = audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); }) <
-                         AuditNetlink::kDefaultBatch;
+        if (audit_->poll(0, [&](int type, std::string_view text) { handle_audit_guarded(type, text, batch); }) > 0)
+          audit_last_record_ = Clock::now();
         commit_batch(batch);
         settle_pending_kills(false);
       }

@@ -8,9 +8,9 @@
 //
 // Asking during a storm also harms the stormer: the kernel wakes one waiter of its backlog
 // queue per drain, so a request that waits beside a container's logging thread can take the
-// wake-up and leave that thread asleep for the full 60 s. The daemon therefore asks only when
-// its last read of the stream found the stream drained (the queue is then below its limit),
-// and the counter, which only grows, is read once the storm is over; no loss is missed.
+// wake-up and leave that thread asleep for the full 60 s. The daemon therefore asks only after
+// a second in which the stream brought no record at all (no burst is on), and the counter,
+// which only grows, is read once the burst is over: no loss is missed, only counted later.
 #pragma once
 
 #include <chrono>
