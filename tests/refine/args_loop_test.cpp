@@ -178,11 +178,7 @@ TEST_F(ArgsLoop, AnArgumentStormKeepsTheStateBoundedAndCountsTheDrops) {
   SC_REQUIRE(fs::exists(bin("seccomp-isolator")), "needs the seccomp-isolator binary");
   // Docker's default without getpgrp: every getpgrp is a would-be denial. (Not getppid: the
   // sanitizer runtimes call it themselves, which would add calls the storm did not make.)
-  nlohmann::ordered_json profile = nlohmann::ordered_json::parse(read_file(shared_profile("docker-default.json")));
-  auto& names = profile["syscalls"][0]["names"];
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == "getpgrp") { names.erase(i); break; }
-  write_file(config + "/no-getpgrp.json", profile.dump(1, '\t') + "\n");
+  write_docker_default_without("no-getpgrp.json", {"getpgrp"});
   Daemon daemon(tmp.path(), pin_dir);
   ASSERT_TRUE(daemon.running()) << daemon.log();
   const std::string id = "args-storm-" + std::to_string(getpid());

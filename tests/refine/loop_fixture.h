@@ -137,13 +137,17 @@ struct Loop : ::testing::Test {
     loop_fs::create_directories(state_dir);
     pin_dir = "/sys/fs/bpf/sc-refine-test-" + std::to_string(getpid());
     // The too-strict profile: Docker's default without three names the workload needs.
-    nlohmann::ordered_json strict = nlohmann::ordered_json::parse(read_file(shared_profile("docker-default.json")));
-    auto& names = strict["syscalls"][0]["names"];
-    for (const auto& n : kRemoved)
+    write_docker_default_without("strict.json", kRemoved);
+    workload = bin("refine_workload");
+  }
+  // config/<file>: Docker's default profile with `removed` taken out of its allow-list.
+  void write_docker_default_without(const std::string& file, const std::vector<std::string>& removed) {
+    nlohmann::ordered_json profile = nlohmann::ordered_json::parse(read_file(shared_profile("docker-default.json")));
+    auto& names = profile["syscalls"][0]["names"];
+    for (const auto& n : removed)
       for (size_t i = 0; i < names.size(); ++i)
         if (names[i] == n) { names.erase(i); break; }
-    write_file(config + "/strict.json", strict.dump(1, '\t') + "\n");
-    workload = bin("refine_workload");
+    write_file(config + "/" + file, profile.dump(1, '\t') + "\n");
   }
   ProcessResult launch(const std::string& profile, const std::string& id, bool audit,
                        const std::vector<std::string>& command, int timeout_seconds = 60) {

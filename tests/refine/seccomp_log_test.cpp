@@ -57,11 +57,7 @@ struct SeccompLog : Loop {
   void SetUp() override {
     Loop::SetUp();
     // Docker's default without getpgrp: enforced, each storm call is an ERRNO denial.
-    nlohmann::ordered_json profile = nlohmann::ordered_json::parse(read_file(shared_profile("docker-default.json")));
-    auto& names = profile["syscalls"][0]["names"];
-    for (size_t i = 0; i < names.size(); ++i)
-      if (names[i] == "getpgrp") { names.erase(i); break; }
-    write_file(config + "/no-getpgrp.json", profile.dump(1, '\t') + "\n");
+    write_docker_default_without("no-getpgrp.json", {"getpgrp"});
   }
   ProcessResult storm(const std::string& id, const std::string& log, long calls, const std::string& pins) {
     return run({bin("seccomp-isolator"), "launch", "--isolation=linux/seccomp", "--seccomp_config_dir=" + config,
