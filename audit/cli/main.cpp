@@ -8,5 +8,11 @@ int main(int argc, char** argv) {
   using namespace sc::audit::cli;
   return sc::cli_dispatch::run_subcommands(
       app, "seccomp-audit",
-      {add_run_command, add_events_command, add_suggest_command, add_report_command, add_hooks_command, add_shadow_command}, argc, argv);
+      {{"run", add_run_command},
+       {"events", add_events_command},
+       {"suggest", add_suggest_command},
+       {"report", add_report_command},
+       {"hooks", add_hooks_command},
+       {"shadow", add_shadow_command}},
+      argc, argv);
 }

@@ -63,12 +63,6 @@ struct Options {
   int launch_rounds = 31;
 };
 
-double median_of_samples(const std::vector<Series>& series, const std::string& label, const std::string& key) {
-  for (const auto& s : series)
-    if (s.label == label && s.samples.count(key)) return median(s.samples.at(key));
-  return std::numeric_limits<double>::quiet_NaN();
-}
-
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -369,17 +363,29 @@ int run(const Options& opt) {
   // (SC_LAUNCH_TIMINGS), over launches of its own after the timed rounds.
   std::map<std::string, std::vector<double>> phases;
   std::vector<std::string> phase_order;
+  std::vector<double> before_main_ms, after_last_phase_ms;  // per launch, from its fork and reap
   if (ours_launch.unavailable.empty()) {
-    const std::string file = work.path() + "/launch-phases";
-    ::setenv("SC_LAUNCH_TIMINGS", file.c_str(), 1);
-    for (int i = 0; i < std::max(5, opt.launch_rounds / 2); ++i) ours_launch.run({rootfs.true_program});
-    ::unsetenv("SC_LAUNCH_TIMINGS");
-    std::ifstream in(file);
-    std::string phase;
-    double ms = 0;
-    while (in >> phase >> ms) {
-      if (!phases.count(phase)) phase_order.push_back(phase);
-      phases[phase].push_back(ms);
+    for (int i = 0; i < std::max(5, opt.launch_rounds / 2); ++i) {
+      const std::string file = work.path() + "/launch-phases-" + std::to_string(i);
+      ::setenv("SC_LAUNCH_TIMINGS", file.c_str(), 1);
+      ProcessResult r = ours_launch.run({rootfs.true_program});
+      ::unsetenv("SC_LAUNCH_TIMINGS");
+      std::ifstream in(file);
+      std::string phase;
+      double ms = 0, main_at = -1, last = 0;
+      while (in >> phase >> ms) {
+        if (phase == "@main_monotonic_ms") {
+          main_at = ms;
+          continue;
+        }
+        if (!phases.count(phase)) phase_order.push_back(phase);
+        phases[phase].push_back(ms);
+        last = ms;
+      }
+      if (main_at >= 0 && r.exited_ok()) {
+        before_main_ms.push_back(main_at - r.started * 1e3);
+        after_last_phase_ms.push_back((r.started + r.seconds) * 1e3 - (main_at + last));
+      }
     }
   }
 
@@ -413,18 +419,20 @@ int run(const Options& opt) {
     md += "\n#### Where `" + markdown_cell(ours_launch.label) + "` spends its time (ms)\n\n";
     md += "Medians over " + std::to_string(phases[phase_order.front()].size()) +
           " launches of its own, each phase measured by `launch` (SC_LAUNCH_TIMINGS) from the start "
-          "of its main(); before main is the exec of the launcher, the dynamic linker and the "
-          "static initialisers (the launch row's median minus the in-main total, which also holds "
-          "the process exit).\n\n| phase | ends at | takes |\n|---|---:|---:|\n";
-    double total = median_of_samples(launch_series, ours_launch.label, "launch");
-    double in_main = median(phases[phase_order.back()]);
-    md += "| before main (exec, ld.so, static initialisers) and exit | | " + format_number(total - in_main, 2) + " |\n";
+          "of its main() (\"ends at\"); the first and last rows are measured from this bench's "
+          "fork of the launch to main(), and from the last phase to the reap (the launcher's exit "
+          "and the wake-up of its parent).\n\n| phase | ends at | takes |\n|---|---:|---:|\n";
+    if (!before_main_ms.empty())
+      md += "| fork, exec of the launcher, ld.so, static initialisers, the CLI | | " +
+            format_number(median(before_main_ms), 2) + " |\n";
     double previous = 0;
     for (const auto& phase : phase_order) {
       double at = median(phases[phase]);
       md += "| " + markdown_cell(phase) + " | " + format_number(at, 2) + " | " + format_number(at - previous, 2) + " |\n";
       previous = at;
     }
+    if (!after_last_phase_ms.empty())
+      md += "| exit of the launcher, reaped | | " + format_number(median(after_last_phase_ms), 2) + " |\n";
   }
   md += "\n### Notes\n\n";
   md += "- Profile: `" + markdown_cell(fs::path(opt.profile).filename().string()) +

@@ -86,6 +86,7 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   }
   ProcessResult result;
   double start = monotonic_seconds();
+  result.started = start;
   pid_t pid = fork();
   if (pid < 0) {
     int saved = errno;

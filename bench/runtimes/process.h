@@ -14,6 +14,7 @@ struct ProcessResult {
   std::string out;        // stdout
   std::string err;        // stderr
   double seconds = 0;     // fork .. reaped
+  double started = 0;     // CLOCK_MONOTONIC seconds just before the fork
   bool exited_ok() const;  // exited with status 0
   std::string describe() const;  // "exit 3" / "killed by signal 31", plus stderr's tail
 };

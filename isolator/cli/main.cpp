@@ -8,6 +8,10 @@ int main(int argc, char** argv) {
   using namespace sc::cli;
   return sc::cli_dispatch::run_subcommands(
       app, "seccomp-isolator",
-      {add_check_command, add_compile_command, add_explain_command, add_launch_command, add_inspect_command},
+      {{"check", add_check_command},
+       {"compile", add_compile_command},
+       {"explain", add_explain_command},
+       {"launch", add_launch_command},
+       {"inspect", add_inspect_command}},
       argc, argv);
 }

@@ -39,7 +39,9 @@ constexpr int kRegistrySyncDelayMs = 100;
 void say(const std::string& line) { std::fprintf(stderr, "seccomp-isolator launch: %s\n", line.c_str()); }
 
 // SC_LAUNCH_TIMINGS=FILE: where a launch's time goes, as "phase milliseconds-since-main"
-// lines appended to FILE (for sc-bench-runtimes' breakdown; nothing is written without it).
+// lines appended to FILE, then "@main_monotonic_ms" with main's CLOCK_MONOTONIC time, so that
+// a caller who noted when it forked and reaped can tell the exec and start-up before main from
+// the exit after the last phase (sc-bench-runtimes' breakdown; nothing is written without it).
 class PhaseTimes {
  public:
   PhaseTimes() : file_(std::getenv("SC_LAUNCH_TIMINGS")) {}
@@ -54,6 +56,7 @@ class PhaseTimes {
     if (FILE* f = std::fopen(file_, "ae")) {
       for (size_t i = 0; i < count_; ++i)
         std::fprintf(f, "%s %.3f\n", phases_[i].first, static_cast<double>(phases_[i].second - phases_[0].second) / 1e6);
+      std::fprintf(f, "@main_monotonic_ms %.3f\n", static_cast<double>(phases_[0].second) / 1e6);
       std::fclose(f);
     }
   }

@@ -21,7 +21,7 @@
 namespace sc::launch {
 
 // Bump when the entry format or the meaning of a field changes.
-inline constexpr int kProgramCacheFormat = 2;  // 2: new_syscalls in the key
+inline constexpr int kProgramCacheFormat = 3;  // 2: new_syscalls in the key; 3: the code stored raw
 
 struct ProgramKeyInput {
   std::string profile_sha256;              // of the profile file's bytes
@@ -40,7 +40,7 @@ struct CachedProgram {
   std::vector<std::string> warnings;  // the resolver's warnings, reported again on a hit
 };
 
-// The serialised entry (JSON body line + SHA-256 of that line) and the way back.
+// The serialised entry (a JSON body line, the raw code, the SHA-256 of both) and the way back.
 std::string encode_cache_entry(const std::string& key, const CachedProgram& entry);
 // nullopt, with the reason, when the text is not a sound entry for exactly `key`.
 std::optional<CachedProgram> decode_cache_entry(const std::string& text, const std::string& key,

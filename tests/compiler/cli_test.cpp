@@ -143,6 +143,26 @@ TEST(EngineCli, UsageErrorsExitTwo) {
   }
 }
 
+// The first argument naming a subcommand registers only that one (cli/subcommand_dispatch.h):
+// every subcommand still parses, shows its own help and rejects what it does not know, and
+// anything else still gets the whole program.
+TEST(EngineCli, EachSubcommandWorksAloneAndTheTopLevelListsThemAll) {
+  Result top = run({"--help"});
+  EXPECT_EQ(top.rc, 0);
+  for (const char* sub : {"check", "compile", "explain", "launch", "inspect"}) {
+    EXPECT_NE(top.out.find(std::string("\n  ") + sub + " "), std::string::npos) << sub << " in\n" << top.out;
+    Result help = run({sub, "--help"});
+    EXPECT_EQ(help.rc, 0) << sub << ": " << help.err;
+    EXPECT_NE(help.out.find(std::string(" ") + sub + " [OPTIONS]"), std::string::npos) << help.out;
+    EXPECT_EQ(run({sub, "--no_such_flag"}).rc, 2) << sub;
+  }
+  Result version = run({"--version"});
+  EXPECT_EQ(version.rc, 0);
+  EXPECT_EQ(version.out.rfind("seccomp-isolator ", 0), 0u) << version.out;
+  EXPECT_EQ(run({"lauch"}).rc, 2);  // a typo is not a subcommand
+  EXPECT_EQ(run({}).rc, 2);         // nor is nothing
+}
+
 TEST(EngineCli, CompileWritesBpfAndPfc) {
   TempDir dir;
   Result r = run({"compile", shared("docker-default.json"), "--caps=none", "--output=" + dir.path + "/out.bpf"});

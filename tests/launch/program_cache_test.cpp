@@ -135,15 +135,15 @@ TEST_F(ProgramCacheTest, CorruptEntriesAreRecompiledNeverUsed) {
   ASSERT_FALSE(entry.empty());
   const std::string good = read_file(entry);
 
-  // One instruction changed (still hex), checksum left as it was.
+  // One instruction changed, checksum left as it was.
   std::string flipped = good;
-  size_t code = flipped.find("\"code\":\"") + 8 + 40;
-  flipped[code] = flipped[code] == '0' ? '1' : '0';
-  // Truncated; empty; the checksum line rewritten to match a body with another key.
+  size_t code = flipped.find('\n') + 1 + 40;
+  flipped[code] = static_cast<char>(flipped[code] ^ 0x01);
+  // Truncated; empty; the checksum rewritten to match a body with another key.
   std::string truncated = good.substr(0, good.size() / 2);
-  std::string forged_body = good.substr(0, good.find('\n'));
-  forged_body.replace(forged_body.find("profile_sha256="), 20, "profile_sha256=ffff");
-  std::string forged = forged_body + "\n" + launch::sha256_hex(forged_body) + "\n";
+  std::string forged_prefix = good.substr(0, good.size() - 65);
+  forged_prefix.replace(forged_prefix.find("profile_sha256="), 20, "profile_sha256=fffff");  // same length
+  std::string forged = forged_prefix + launch::sha256_hex(forged_prefix) + "\n";
 
   for (const auto& [bad, why] : std::vector<std::pair<std::string, std::string>>{
            {flipped, "checksum mismatch"}, {truncated, "truncated"}, {"", "wrong size"}, {forged, "another key"}}) {

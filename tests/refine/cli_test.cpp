@@ -38,8 +38,17 @@ struct CliFixture : ::testing::Test {
 };
 
 TEST_F(CliFixture, UsageErrorsExitTwo) {
-  EXPECT_EQ(audit({"suggest", "--help"}).exit_code, 0);
-  EXPECT_EQ(audit({"report", "--help"}).exit_code, 0);
+  // Each subcommand alone (the first argument registers only that one) and all of them listed.
+  ProcessResult top = audit({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* sub : {"run", "events", "suggest", "report", "hooks", "shadow"}) {
+    EXPECT_NE(top.out.find(std::string("\n  ") + sub + " "), std::string::npos) << sub << " in\n" << top.out;
+    ProcessResult help = audit({sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub << ": " << help.err;
+    EXPECT_NE(help.out.find(std::string(" ") + sub + " [OPTIONS]"), std::string::npos) << help.out;
+    EXPECT_EQ(audit({sub, "--no_such_flag"}).exit_code, 2) << sub;
+  }
+  EXPECT_EQ(audit({"sugest"}).exit_code, 2);
   EXPECT_EQ(audit({"suggest", "--state_dir=" + state_dir()}).exit_code, 2);
   EXPECT_EQ(audit({"suggest", "--container=a", "--profile=b"}).exit_code, 2);
   EXPECT_EQ(audit({"suggest", "--container=a", "--format=yaml"}).exit_code, 2);
