@@ -10,9 +10,9 @@
 
 #include "audit/refine/arg_display.h"
 #include "audit/refine/arg_names.h"
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 #include "audit/cli/commands.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "bytes/untrusted.h"
 
 namespace sc::audit::cli {

@@ -1,4 +1,4 @@
-// `seccomp-audit shadow start|results|stop|list`: shadow evaluation (audit/state/shadow.h).
+// `seccomp-audit shadow start|results|stop|list`: shadow evaluation (state/shadow.h).
 // The CLI never talks to the daemon directly: it writes or removes a durable request file
 // in <state_dir>/shadow and reads the daemon's answer from <state_dir>/state.json, so a
 // request made while the daemon is down is taken up when it starts, and survives restarts.
@@ -19,8 +19,8 @@
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/time_text.h"
-#include "audit/state/shadow.h"
-#include "audit/state/shadow_files.h"
+#include "state/shadow.h"
+#include "state/shadow_files.h"
 #include "bytes/untrusted.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/parser.h"

@@ -10,8 +10,8 @@
 
 #include "audit/daemon/arch_names.h"
 #include "audit/daemon/compiled_profile.h"
-#include "audit/state/shadow.h"
-#include "audit/state/shadow_files.h"
+#include "state/shadow.h"
+#include "state/shadow_files.h"
 #include "bytes/untrusted.h"
 #include "isolator/compiler/action_codes.h"
 #include "isolator/compiler/evaluator.h"
@@ -22,11 +22,9 @@
 #include "isolator/profile/parser.h"
 #include "isolator/profile/semantics.h"
 
-#ifdef SC_HAVE_TRACER
 #include "bpf/tracer.h"
 static_assert(sc::audit::ShadowEvaluator::kMaxSlots == sc::bpf::kShadowMaxSlots);
 static_assert(sc::audit::ShadowEvaluator::kSlotsPerCgroup == sc::bpf::kShadowSlotsPerCgroup);
-#endif
 
 namespace sc::audit {
 
@@ -89,7 +87,6 @@ std::shared_ptr<const ShadowEvaluator::Program> ShadowEvaluator::current_for(con
 }
 
 void ShadowEvaluator::fill(bpf::Tracer* tracer, uint32_t slot) {
-#ifdef SC_HAVE_TRACER
   const Slot& s = slots_.at(slot);
   tracer->shadow_fill(slot, [&](uint32_t audit_arch, int32_t nr) {
     static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
@@ -100,10 +97,6 @@ void ShadowEvaluator::fill(bpf::Tracer* tracer, uint32_t slot) {
     e.needs_args = depends_on_args(*s.candidate, audit_arch, nr) || (s.current && depends_on_args(*s.current, audit_arch, nr));
     return e;
   });
-#else
-  (void)tracer;
-  (void)slot;
-#endif
 }
 
 void ShadowEvaluator::restore(bpf::Tracer* tracer, State& state) {
@@ -134,9 +127,7 @@ void ShadowEvaluator::stop(bpf::Tracer* tracer, ShadowRecord& record, State& sta
   for (uint32_t slot : mine) {
     auto it = slots_.find(slot);
     if (it == slots_.end() || it->second.shadow != record.name) continue;
-#ifdef SC_HAVE_TRACER
     if (tracer) try { tracer->shadow_forget(slot); } catch (const std::exception& e) { spdlog::warn("shadow: forget slot {}: {}", slot, e.what()); }
-#endif
     slots_.erase(it);
   }
   candidate_text_.erase(record.name);
@@ -178,10 +169,8 @@ bool ShadowEvaluator::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidat
     record.requested_ns = request.requested_ns;
     record.started_ns = now_ns;
     bool available = false;
-#ifdef SC_HAVE_TRACER
     available = tracer && tracer->shadow_available();
     if (available) record.lost_base = tracer->shadow_lost();
-#endif
     candidate_text_[name] = request.profile_text;
     std::string error;
     if (!available) {
@@ -279,7 +268,6 @@ void ShadowEvaluator::apply_cgroups(bpf::Tracer* tracer, const State& state) {
   }
   for (const auto& [cg, slots] : applied_)
     if (!want.count(cg)) want[cg];  // no longer shadowed: an empty list clears it
-#ifdef SC_HAVE_TRACER
   for (const auto& [cg, slots] : want) {
     auto it = applied_.find(cg);
     if (it != applied_.end() && it->second == slots) continue;
@@ -292,9 +280,6 @@ void ShadowEvaluator::apply_cgroups(bpf::Tracer* tracer, const State& state) {
     }
     applied_[cg] = slots;
   }
-#else
-  (void)tracer;
-#endif
   std::erase_if(applied_, [](const auto& kv) { return kv.second.empty(); });
 }
 
@@ -311,7 +296,6 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
   }
   static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
   // Calls that ran: the kernel's counts.
-#ifdef SC_HAVE_TRACER
   if (tracer) {
     for (const auto& c : tracer->shadow_counts()) {
       if (!mine.count(c.slot)) continue;
@@ -332,9 +316,6 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       counts[{who->second, arch_name(c.audit_arch, c.nr), c.nr, current, current_errno, cw, ce}] += c.count;
     }
   }
-#else
-  (void)tracer;
-#endif
   // Calls the container's filter denied: the recorded verdicts since the target's baseline.
   for (const auto& [id, t] : record.targets) {
     auto c = state.containers.find(id);
@@ -371,12 +352,10 @@ void ShadowEvaluator::collect(bpf::Tracer* tracer, State& state) {
     } catch (const std::exception& e) {
       spdlog::warn("shadow {}: reading its counts failed: {}", bytes::display_text(name), e.what());
     }
-#ifdef SC_HAVE_TRACER
     if (tracer) {
       uint64_t lost = tracer->shadow_lost();
       record.lost = lost >= record.lost_base ? lost - record.lost_base : lost;
     }
-#endif
   }
 }
 

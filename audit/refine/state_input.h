@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::refine {
 

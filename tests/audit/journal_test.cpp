@@ -20,7 +20,7 @@
 #include "audit/daemon/journal.h"
 #include "audit/daemon/observation.h"
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 using namespace sc;
 

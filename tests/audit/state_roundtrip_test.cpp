@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 using namespace sc;
 

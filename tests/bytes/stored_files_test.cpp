@@ -13,7 +13,7 @@
 
 #include "audit/daemon/journal.h"
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "bytes/untrusted.h"
 #include "isolator/registry/registry.h"
 
