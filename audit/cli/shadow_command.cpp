@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/cli/commands.h"
+#include "common/paths.h"
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/time_text.h"
@@ -49,7 +50,7 @@ std::string shown(const std::string& s) { return bytes::display_text(s); }
 // state.json, or an empty State when the daemon never wrote one (the error of a corrupt one
 // is thrown).
 State read_state_if_any(const std::string& state_dir) {
-  if (::access((state_dir + "/state.json").c_str(), F_OK) != 0) return State{};
+  if (::access(common::state_file_path(state_dir).c_str(), F_OK) != 0) return State{};
   return refine::load_state(state_dir);
 }
 

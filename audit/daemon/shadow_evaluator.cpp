@@ -30,13 +30,12 @@ namespace sc::audit {
 
 namespace {
 
-constexpr uint32_t kAuditArchX86_64 = 0xc000003eu;
-constexpr uint32_t kAuditArchI386 = 0x40000003u;
-
+// The tracer's shadow tables cover x86_64, x32 and i386 (SC_SHADOW_ARCH_CLASSES).
 std::optional<uint32_t> audit_arch_of_name(const std::string& arch) {
-  if (arch == "x86_64" || arch == "x32") return kAuditArchX86_64;
-  if (arch == "x86") return kAuditArchI386;
-  return std::nullopt;
+  auto scmp_arch = profile::arch_from_name(arch);
+  if (!scmp_arch || (*scmp_arch != SCMP_ARCH_X86_64 && *scmp_arch != SCMP_ARCH_X32 && *scmp_arch != SCMP_ARCH_X86))
+    return std::nullopt;
+  return profile::audit_arch_of(*scmp_arch);
 }
 
 // Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
