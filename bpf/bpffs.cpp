@@ -6,16 +6,19 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "bpf/libbpf_log.h"
 
 namespace sc::bpf {
 namespace {
 
-constexpr long kBpfFsMagic = 0xcafe4a11;  // BPF_FS_MAGIC
+constexpr long kBpfFsMagic = 0xcafe4a11;  // BPF_FS_MAGIC (linux/magic.h)
 
+bool is_bpffs(const struct statfs& fs) { return static_cast<long>(fs.f_type) == kBpfFsMagic; }
 
 bool under(const std::string& path, const std::string& dir) {
   return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
@@ -35,7 +38,23 @@ std::string existing_ancestor(std::string path) {
 
 bool on_bpffs(const std::string& path) {
   struct statfs fs{};
-  return ::statfs(path.c_str(), &fs) == 0 && static_cast<long>(fs.f_type) == kBpfFsMagic;
+  return ::statfs(path.c_str(), &fs) == 0 && is_bpffs(fs);
+}
+
+size_t reset_pins(const std::string& pin_dir) {
+  struct statfs fs{};
+  if (::statfs(pin_dir.c_str(), &fs) != 0) {
+    if (errno == ENOENT) return 0;
+    throw std::runtime_error("--reset: cannot stat pin dir '" + pin_dir + "': " + std::strerror(errno));
+  }
+  if (!is_bpffs(fs))
+    throw std::runtime_error("--reset: pin dir '" + pin_dir + "' is not on bpffs; refusing to remove it");
+  if (!std::filesystem::is_directory(pin_dir))
+    throw std::runtime_error("--reset: pin dir '" + pin_dir + "' is not a directory");
+  std::error_code ec;
+  auto removed = std::filesystem::remove_all(pin_dir, ec);
+  if (ec) throw std::runtime_error("--reset: removing '" + pin_dir + "': " + ec.message());
+  return static_cast<size_t>(removed);
 }
 
 void ensure_pin_dir(const std::string& pin_dir) {

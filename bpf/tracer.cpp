@@ -27,6 +27,19 @@
 #include "host/cgroup2.h"
 #include "tracer.skel.h"
 
+#include <asm/unistd.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+
+// tracer_events.h restates kernel constants for the BPF side (which has no <linux/*.h>):
+// they must be the kernel's.
+static_assert(SC_ACTION_KILL_PROCESS == SECCOMP_RET_KILL_PROCESS && SC_ACTION_KILL_THREAD == SECCOMP_RET_KILL_THREAD &&
+              SC_ACTION_TRAP == SECCOMP_RET_TRAP && SC_ACTION_ERRNO == SECCOMP_RET_ERRNO &&
+              SC_ACTION_USER_NOTIF == SECCOMP_RET_USER_NOTIF && SC_ACTION_TRACE == SECCOMP_RET_TRACE &&
+              SC_ACTION_LOG == SECCOMP_RET_LOG);
+static_assert(SC_AUDIT_ARCH_X86_64 == AUDIT_ARCH_X86_64 && SC_AUDIT_ARCH_I386 == AUDIT_ARCH_I386 &&
+              SC_X32_SYSCALL_BIT == __X32_SYSCALL_BIT);
+
 namespace sc::bpf {
 namespace {
 

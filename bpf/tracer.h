@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "common/paths.h"
+
 namespace sc::bpf {
 
 enum class SyscallHooks { Off, Auto, On };  // Auto: attached while a watched cgroup wants them
 
 struct TracerOptions {
-  std::string pin_dir = "/sys/fs/bpf/seccomp-companion";
+  std::string pin_dir = common::kDefaultPinDir;
   SyscallHooks syscall_hooks = SyscallHooks::Auto;
   // "" = probe and choose the best; "fallback" = skip fentry/kprobe even where they work;
   // also settable by the environment variable SC_TRACER_HOOKS.

@@ -64,13 +64,17 @@ std::string encode_stored(std::string_view raw) {
 
 std::string decode_stored(std::string_view stored) {
   if (stored.substr(0, kHexPrefix.size()) != kHexPrefix) return std::string(stored);
-  std::string_view hex = stored.substr(kHexPrefix.size());
-  if (hex.size() % 2 != 0) return std::string(stored);
+  auto bytes = decode_hex(stored.substr(kHexPrefix.size()));
+  return bytes ? std::move(*bytes) : std::string(stored);
+}
+
+std::optional<std::string> decode_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
   std::string out;
   out.reserve(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); i += 2) {
     int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::string(stored);
+    if (hi < 0 || lo < 0) return std::nullopt;
     out += static_cast<char>(hi * 16 + lo);
   }
   return out;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,10 @@ std::string encode_stored(std::string_view raw);
 // The inverse. A "hex:" string whose rest is not an even number of hex digits was not written
 // by encode_stored(): it is returned unchanged rather than guessed at.
 std::string decode_stored(std::string_view stored);
+
+// Hex digits (either case) -> the bytes they spell; nullopt for an odd count or a non-hex
+// character. The audit stream's untrusted strings and "hex:" stored strings both use it.
+std::optional<std::string> decode_hex(std::string_view hex);
 
 // Bytes -> printable, valid UTF-8 text (see above).
 std::string display_text(std::string_view raw);

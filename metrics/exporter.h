@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::metrics {
 

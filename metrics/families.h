@@ -7,7 +7,7 @@
 
 #include <prometheus/metric_family.h>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "metrics/exporter.h"
 
 namespace sc::metrics {

@@ -10,9 +10,10 @@
 
 #include "audit/refine/arg_display.h"
 #include "audit/refine/arg_names.h"
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 #include "audit/cli/commands.h"
-#include "audit/state/aggregate.h"
+#include "common/paths.h"
+#include "state/aggregate.h"
 #include "bytes/untrusted.h"
 
 namespace sc::audit::cli {
@@ -58,7 +59,7 @@ nlohmann::json args_json(const EventRow& r) {
 
 Run add_events_command(CLI::App& app) {
   auto* sub = app.add_subcommand("events", "what the daemon recorded (from <state_dir>/state.json)");
-  auto state_dir = std::make_shared<std::string>("/var/lib/seccomp-companion");
+  auto state_dir = std::make_shared<std::string>(common::kDefaultStateDir);
   auto container = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
   auto args = std::make_shared<bool>(false);
@@ -72,7 +73,7 @@ Run add_events_command(CLI::App& app) {
       "Counts come from state.json, which a running daemon rewrites every --flush_interval: they are at\n"
       "most one flush interval late. Exit codes: 0 ok, 1 state missing or unreadable, 2 usage.");
   return [state_dir, container, format, args] {
-    std::string path = *state_dir + "/state.json";
+    std::string path = common::state_file_path(*state_dir);
     std::ifstream in(path);
     if (!in) {
       std::fprintf(stderr, "seccomp-audit events: cannot read %s: %s (is the daemon running with --state_dir=%s?)\n",

@@ -4,7 +4,7 @@
 
 #include "audit/cli/commands.h"
 #include "audit/daemon/daemon.h"
-#include "audit/daemon/pins.h"
+#include "bpf/bpffs.h"
 
 namespace sc::audit::cli {
 
@@ -87,7 +87,7 @@ Run add_run_command(CLI::App& app) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ seccomp-audit: %v");
     if (*reset) {
       try {
-        size_t n = reset_pins(opts->pin_dir);
+        size_t n = bpf::reset_pins(opts->pin_dir);
         spdlog::info("reset: removed {} pinned entr{} under {}", n, n == 1 ? "y" : "ies", opts->pin_dir);
         return 0;
       } catch (const std::exception& e) {

@@ -1,4 +1,4 @@
-// `seccomp-audit shadow start|results|stop|list`: shadow evaluation (audit/state/shadow.h).
+// `seccomp-audit shadow start|results|stop|list`: shadow evaluation (state/shadow.h).
 // The CLI never talks to the daemon directly: it writes or removes a durable request file
 // in <state_dir>/shadow and reads the daemon's answer from <state_dir>/state.json, so a
 // request made while the daemon is down is taken up when it starts, and survives restarts.
@@ -16,11 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/cli/commands.h"
+#include "common/paths.h"
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/time_text.h"
-#include "audit/state/shadow.h"
-#include "audit/state/shadow_files.h"
+#include "state/shadow.h"
+#include "state/shadow_files.h"
 #include "bytes/untrusted.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/parser.h"
@@ -49,7 +50,7 @@ std::string shown(const std::string& s) { return bytes::display_text(s); }
 // state.json, or an empty State when the daemon never wrote one (the error of a corrupt one
 // is thrown).
 State read_state_if_any(const std::string& state_dir) {
-  if (::access((state_dir + "/state.json").c_str(), F_OK) != 0) return State{};
+  if (::access(common::state_file_path(state_dir).c_str(), F_OK) != 0) return State{};
   return refine::load_state(state_dir);
 }
 

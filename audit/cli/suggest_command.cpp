@@ -12,7 +12,7 @@
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/suggestion.h"
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 #include "host/atomic_file.h"
 #include "isolator/registry/registry.h"
 

@@ -11,10 +11,8 @@
 #include "isolator/profile/context_options.h"
 #include "isolator/profile/parser.h"
 
-#ifdef SC_HAVE_TRACER
 #include "bpf/tracer.h"
 static_assert(sc::audit::kArgTuplesPerSyscall == sc::bpf::kArgTuplesPerSyscall);
-#endif
 
 namespace sc::audit {
 namespace {
@@ -77,7 +75,6 @@ std::map<uint32_t, std::vector<int32_t>> ArgRecorder::wanted_by(const CompiledPr
 }
 
 void ArgRecorder::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidateTarget>& targets) {
-#ifdef SC_HAVE_TRACER
   if (!tracer || !tracer->shadow_available()) return;
   synced_ = true;
   watched_.clear();
@@ -115,14 +112,9 @@ void ArgRecorder::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidateTar
       logged_[t.container_id] = why;
     }
   }
-#else
-  (void)tracer;
-  (void)targets;
-#endif
 }
 
 void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::string, uint64_t>& baseline) {
-#ifdef SC_HAVE_TRACER
   if (!tracer || recorded_.empty()) return;
   std::vector<bpf::ArgCount> counts;
   std::vector<bpf::ArgDrops> drops;
@@ -192,23 +184,14 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::strin
   // Entries of cgroups no longer watched (gone while no daemon ran): their calls up to the last
   // flush were taken then.
   for (uint64_t cg : orphans) forget(tracer, cg, baseline);
-#else
-  (void)tracer;
-  (void)state;
-  (void)baseline;
-#endif
 }
 
 void ArgRecorder::forget(bpf::Tracer* tracer, uint64_t cgroup_id, std::map<std::string, uint64_t>& baseline) {
-#ifdef SC_HAVE_TRACER
   if (tracer) try {
       tracer->forget_args(cgroup_id);
     } catch (const std::exception& e) {
       spdlog::warn("bpf: forgetting the argument counts of cgroup {}: {}", cgroup_id, e.what());
     }
-#else
-  (void)tracer;
-#endif
   recorded_.erase(cgroup_id);
   for (const std::string& prefix : {"args/" + std::to_string(cgroup_id) + "/", "argsdrop/" + std::to_string(cgroup_id) + "/"})
     for (auto it = baseline.lower_bound(prefix); it != baseline.end() && it->first.compare(0, prefix.size(), prefix) == 0;)

@@ -22,7 +22,7 @@
 
 #include "audit/daemon/compiled_profile.h"
 #include "audit/daemon/shadow_evaluator.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::bpf {
 class Tracer;

@@ -1,6 +1,6 @@
 #include "audit/daemon/compiled_profile.h"
 
-#include "isolator/compiler/action_codes.h"
+#include "common/seccomp_ret.h"
 #include "isolator/compiler/evaluator.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/arch.h"
@@ -30,9 +30,9 @@ bool depends_on_args(const CompiledProfile& p, uint32_t audit_arch, int32_t nr) 
 }
 
 std::pair<std::string, int32_t> verdict_word(uint32_t ret) {
-  profile::Action a = compiler::action_of_ret(ret);
-  std::string word = profile::action_verdict(a.kind);
-  int32_t error = a.kind == profile::ActionKind::Errno ? static_cast<int32_t>(ret & 0xffffu) : -1;
+  // An action the kernel does not know kills the process (compiler::action_of_ret).
+  std::string word = common::seccomp_ret_known(ret) ? common::seccomp_ret_name(ret) : "kill_process";
+  int32_t error = word == "errno" ? static_cast<int32_t>(ret & common::kRetData) : -1;
   return {word, error};
 }
 

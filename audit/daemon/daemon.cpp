@@ -35,17 +35,13 @@
 #include "audit/sources/kernel_lost_reader.h"
 #include "audit/sources/proc_connector.h"
 #include "audit/sources/seccomp_record.h"
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 #include "bytes/untrusted.h"
 #include "host/atomic_file.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
-#ifdef SC_HAVE_TRACER
 #include "bpf/tracer.h"
-#endif
-#ifdef SC_HAVE_METRICS
 #include "metrics/exporter.h"
-#endif
 
 namespace sc::audit {
 namespace {
@@ -61,13 +57,11 @@ int64_t realtime_ns() {
   clock_gettime(CLOCK_REALTIME, &ts);
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
-#ifdef SC_HAVE_TRACER
 int64_t boottime_ns() {
   timespec ts{};
   clock_gettime(CLOCK_BOOTTIME, &ts);
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
-#endif
 
 using Clock = std::chrono::steady_clock;
 
@@ -157,11 +151,7 @@ class Daemon {
     return state_;
   }
   bpf::Tracer* tracer() const {
-#ifdef SC_HAVE_TRACER
     return tracer_.get();
-#else
-    return nullptr;
-#endif
   }
 
   DaemonOptions opts_;
@@ -205,16 +195,12 @@ class Daemon {
   };
   std::map<uint64_t, KnownCgroup> known_cgroups_;
   std::unordered_map<int32_t, std::pair<std::string, int64_t>> pid_cache_;  // pid -> (cgroup path, when)
-#ifdef SC_HAVE_TRACER
   std::unique_ptr<bpf::Tracer> tracer_;
-#endif
   bool hook_audit_ = false;    // fentry/kprobe on audit_seccomp: the tracer sees every verdict
   bool hook_signal_ = false;   // tp_btf/signal_generate: SIGSYS of kills and traps
   bool hook_syscall_ = false;  // sys_enter/sys_exit pairing: ERRNO skips (attached right now)
   int64_t hook_syscall_since_ns_ = 0;  // CLOCK_REALTIME when they were (last) attached
-#ifdef SC_HAVE_METRICS
   std::unique_ptr<metrics::Exporter> exporter_;
-#endif
 };
 
 // ---- start-up ---------------------------------------------------------------------------
@@ -300,7 +286,6 @@ void Daemon::open_sources() {
   } else {
     audit_health.detail = "disabled (--sources=" + opts_.sources + ")";
   }
-#ifdef SC_HAVE_TRACER
   if (opts_.sources == "auto" || opts_.sources == "bpf") {
     try {
       bpf::TracerOptions to;
@@ -331,9 +316,6 @@ void Daemon::open_sources() {
   } else {
     bpf_health.detail = "disabled (--sources=" + opts_.sources + ")";
   }
-#else
-  bpf_health.detail = "not live: this build has no BPF tracer";
-#endif
   std::lock_guard lock(mu_);
   auto keep = [&](const char* name, SourceHealth h) {
     SourceHealth& s = state_.sources[name];  // events/lost accumulate across restarts
@@ -374,16 +356,13 @@ bool Daemon::start() {
   open_sources();
   open_proc_connector();
   if (!audit_
-#ifdef SC_HAVE_TRACER
       && !tracer_
-#endif
   ) {
     spdlog::critical("no source is live: audit: {}; bpf: {}", state_.sources["audit"].detail,
                      state_.sources["bpf"].detail);
     return false;
   }
   rescan();
-#ifdef SC_HAVE_METRICS
   if (!opts_.listen.empty() && opts_.listen != "off") {
     try {
       metrics::ExporterOptions eo;
@@ -397,10 +376,6 @@ bool Daemon::start() {
       return false;
     }
   }
-#else
-  if (!opts_.listen.empty() && opts_.listen != "off")
-    spdlog::warn("metrics: this build has no exporter; --listen={} ignored", opts_.listen);
-#endif
   spdlog::info("process connector {} [{}]", proc_ ? "LIVE" : "OFF", state_.sources["proc_connector"].detail);
   std::string owned = hook_audit_ ? "all actions" : "";
   if (!hook_audit_) {
@@ -443,13 +418,11 @@ Place Daemon::place_of_pid(int32_t pid) {
   // Gone already (a kill, or a short-lived process read late): the tracer's tgid -> cgroup id
   // map remembers where it ran.
   uint64_t traced_id = 0;
-#ifdef SC_HAVE_TRACER
   if (tracer_)
     if (auto id = tracer_->cgroup_of_tgid(pid)) {
       traced_id = *id;
       if (auto path = path_of_cgroup_id(*id)) return {*path, *id};
     }
-#endif
   if (cached != pid_cache_.end()) return {cached->second.first, 0};  // stale but the best we have
   if (const registry::Entry* e = attributor_.entry_by_pid(pid)) return {e->cgroup_path, e->cgroup_id};
   // The process connector saw it fork/exec/exit (a short-lived child, gone before its record
@@ -517,7 +490,6 @@ Observation Daemon::observation_for(const Place& place, int32_t pid) {
 // In Auto mode the tracer attaches sys_enter/sys_exit at the first watch(id, true) and may
 // detach them later: ask it after every change of the watched set, not once at start-up.
 void Daemon::refresh_syscall_hooks() {
-#ifdef SC_HAVE_TRACER
   bool live = tracer_ && opts_.syscall_hooks != "off" && tracer_->syscall_hooks_attached();
   if (live && !hook_syscall_) {
     hook_syscall_since_ns_ = realtime_ns();
@@ -526,7 +498,6 @@ void Daemon::refresh_syscall_hooks() {
     spdlog::info("bpf: syscall hooks detached: the audit stream counts ERRNO again");
   }
   hook_syscall_ = live;
-#endif
 }
 
 // Audit mode: a `log` verdict of a container whose enforcing profile is known gets the
@@ -678,7 +649,6 @@ void Daemon::account_audit_losses() {
 // ---- the tracer ------------------------------------------------------------------------
 
 void Daemon::collect_tracer() {
-#ifdef SC_HAVE_TRACER
   if (!tracer_) return;
   std::vector<bpf::VerdictCount> counts;
   try {
@@ -721,11 +691,9 @@ void Daemon::collect_tracer() {
   for (const auto& [id, w] : watched_) merge_learned(id, w.container_id);
   args_.collect(tracer_.get(), state_, books_.tracer_baseline);
   state_.sources["bpf"].lost = tracer_->samples_lost();
-#endif
 }
 
 void Daemon::merge_learned(uint64_t cgroup_id, const std::string& container_id) {
-#ifdef SC_HAVE_TRACER
   if (!tracer_) return;
   auto cit = state_.containers.find(container_id);
   if (cit == state_.containers.end()) return;
@@ -735,14 +703,9 @@ void Daemon::merge_learned(uint64_t cgroup_id, const std::string& container_id) 
   } catch (const std::exception& e) {
     spdlog::warn("bpf: reading learned syscalls of {}: {}", container_id, e.what());
   }
-#else
-  (void)cgroup_id;
-  (void)container_id;
-#endif
 }
 
 void Daemon::poll_tracer_samples() {
-#ifdef SC_HAVE_TRACER
   if (!tracer_) return;
   int64_t offset = realtime_ns() - boottime_ns();
   std::vector<Observation> samples;
@@ -778,7 +741,6 @@ void Daemon::poll_tracer_samples() {
       if (!o.would_be_action.empty()) v->second.would_be_action = o.would_be_action;
     }
   }
-#endif
 }
 
 // ---- watched set -----------------------------------------------------------------------
@@ -978,12 +940,10 @@ void Daemon::rescan() {
   std::erase_if(known_cgroups_, [&](const auto& kv) { return now - kv.second.last_seen_ns > kKeepGoneCgroupNs; });
   for (const auto& [id, w] : watched_)
     if (!desired.count(id)) {
-#ifdef SC_HAVE_TRACER
       // Its last syscalls were learned after the previous harvest: take them before it goes.
       merge_learned(id, w.container_id);
       args_.forget(tracer_.get(), id, books_.tracer_baseline);  // collected just above ("going")
       if (tracer_) try { tracer_->unwatch(id); } catch (const std::exception& e) { spdlog::warn("bpf: unwatch {}: {}", id, e.what()); }
-#endif
       spdlog::info("container {} ({}) gone; its counts are kept", w.container_id, w.path);
       auto c = state_.containers.find(w.container_id);
       if (c != state_.containers.end() && !c->second.exited_at_ns) c->second.exited_at_ns = now;
@@ -994,16 +954,13 @@ void Daemon::rescan() {
       w.since_ns = old->second.since_ns;
       continue;
     }
-#ifdef SC_HAVE_TRACER
     if (tracer_) try { tracer_->watch(id, w.exact); } catch (const std::exception& e) { spdlog::warn("bpf: watch {}: {}", w.path, e.what()); }
-#endif
     w.since_ns = realtime_ns();  // the tracer counts from here on (hooks attached by watch())
     spdlog::info("watching container {} (cgroup {}, id {})", w.container_id, w.path, id);
   }
   bool watched_changed = watched_.size() != desired.size();
   for (const auto& [id, w] : desired) watched_changed = watched_changed || !watched_.count(id);
   watched_ = std::move(desired);
-#ifdef SC_HAVE_TRACER
   // Entries `launch` added itself and could not remove (it was SIGKILLed): their cgroups are
   // gone. Checked by id, so an entry of a container whose registry entry is still being
   // written (launch registers before it publishes) is never taken for one of them.
@@ -1013,7 +970,6 @@ void Daemon::rescan() {
     } catch (const std::exception& e) {
       spdlog::warn("bpf: pruning the watched map: {}", e.what());
     }
-#endif
   refresh_syscall_hooks();
   // Container records for everything known (metrics list containers by mode even before a verdict).
   for (const auto& e : entries) {
@@ -1078,9 +1034,7 @@ void Daemon::rescan() {
 std::vector<WatchedCgroup> Daemon::watched_status() const {
   std::vector<WatchedCgroup> out;
   bool tracer = false;
-#ifdef SC_HAVE_TRACER
   tracer = tracer_ != nullptr;
-#endif
   for (const auto& [id, w] : watched_) {
     WatchedCgroup c;
     c.container_id = w.container_id;

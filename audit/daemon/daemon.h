@@ -6,16 +6,18 @@
 #include <cstdint>
 #include <string>
 
+#include "common/paths.h"
+
 namespace sc::audit {
 
 struct DaemonOptions {
   std::string listen = "127.0.0.1:9476";       // metrics; "off" or "" disables
-  std::string state_dir = "/var/lib/seccomp-companion";
-  std::string runtime_dir = "/run/seccomp-companion";
+  std::string state_dir = common::kDefaultStateDir;
+  std::string runtime_dir = common::kDefaultRuntimeDir;
   double flush_interval_s = 5;
   std::string syscall_hooks = "auto";           // off | auto | on
   std::string cgroup_rules;                     // "" = the default table
-  std::string pin_dir = "/sys/fs/bpf/seccomp-companion";
+  std::string pin_dir = common::kDefaultPinDir;
   std::string sources = "auto";                 // auto | audit | bpf (tests/benchmarks force one)
   double scan_interval_s = 1;                   // registry / cgroup tree rescan
   std::string disable_programs;                 // tracer programs off on purpose (bpf::TracerOptions.disable)

@@ -26,11 +26,9 @@ constexpr int kJournalFormat = 2;
 std::string journal_text(const json& j, const char* key) { return bytes::decode_stored(j.at(key).get<std::string>()); }
 
 std::string legacy_hex(const json& j, const char* key) {
-  std::string hex = j.at(key).get<std::string>();
-  std::string decoded = bytes::decode_stored(std::string(bytes::kHexPrefix) + hex);
-  if (hex.size() % 2 != 0 || (!hex.empty() && decoded.size() != hex.size() / 2))
-    throw std::invalid_argument(std::string("journal field '") + key + "' is not hex");
-  return decoded;
+  auto decoded = bytes::decode_hex(j.at(key).get<std::string>());
+  if (!decoded) throw std::invalid_argument(std::string("journal field '") + key + "' is not hex");
+  return std::move(*decoded);
 }
 
 json observation_json(const Observation& o) {

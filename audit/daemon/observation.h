@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::audit {
 

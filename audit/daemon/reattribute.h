@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "audit/attribution/attributor.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::audit {
 

@@ -10,8 +10,8 @@
 
 #include "audit/daemon/arch_names.h"
 #include "audit/daemon/compiled_profile.h"
-#include "audit/state/shadow.h"
-#include "audit/state/shadow_files.h"
+#include "state/shadow.h"
+#include "state/shadow_files.h"
 #include "bytes/untrusted.h"
 #include "isolator/compiler/action_codes.h"
 #include "isolator/compiler/evaluator.h"
@@ -22,23 +22,20 @@
 #include "isolator/profile/parser.h"
 #include "isolator/profile/semantics.h"
 
-#ifdef SC_HAVE_TRACER
 #include "bpf/tracer.h"
 static_assert(sc::audit::ShadowEvaluator::kMaxSlots == sc::bpf::kShadowMaxSlots);
 static_assert(sc::audit::ShadowEvaluator::kSlotsPerCgroup == sc::bpf::kShadowSlotsPerCgroup);
-#endif
 
 namespace sc::audit {
 
 namespace {
 
-constexpr uint32_t kAuditArchX86_64 = 0xc000003eu;
-constexpr uint32_t kAuditArchI386 = 0x40000003u;
-
+// The tracer's shadow tables cover x86_64, x32 and i386 (SC_SHADOW_ARCH_CLASSES).
 std::optional<uint32_t> audit_arch_of_name(const std::string& arch) {
-  if (arch == "x86_64" || arch == "x32") return kAuditArchX86_64;
-  if (arch == "x86") return kAuditArchI386;
-  return std::nullopt;
+  auto scmp_arch = profile::arch_from_name(arch);
+  if (!scmp_arch || (*scmp_arch != SCMP_ARCH_X86_64 && *scmp_arch != SCMP_ARCH_X32 && *scmp_arch != SCMP_ARCH_X86))
+    return std::nullopt;
+  return profile::audit_arch_of(*scmp_arch);
 }
 
 // Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
@@ -89,7 +86,6 @@ std::shared_ptr<const ShadowEvaluator::Program> ShadowEvaluator::current_for(con
 }
 
 void ShadowEvaluator::fill(bpf::Tracer* tracer, uint32_t slot) {
-#ifdef SC_HAVE_TRACER
   const Slot& s = slots_.at(slot);
   tracer->shadow_fill(slot, [&](uint32_t audit_arch, int32_t nr) {
     static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
@@ -100,10 +96,6 @@ void ShadowEvaluator::fill(bpf::Tracer* tracer, uint32_t slot) {
     e.needs_args = depends_on_args(*s.candidate, audit_arch, nr) || (s.current && depends_on_args(*s.current, audit_arch, nr));
     return e;
   });
-#else
-  (void)tracer;
-  (void)slot;
-#endif
 }
 
 void ShadowEvaluator::restore(bpf::Tracer* tracer, State& state) {
@@ -134,9 +126,7 @@ void ShadowEvaluator::stop(bpf::Tracer* tracer, ShadowRecord& record, State& sta
   for (uint32_t slot : mine) {
     auto it = slots_.find(slot);
     if (it == slots_.end() || it->second.shadow != record.name) continue;
-#ifdef SC_HAVE_TRACER
     if (tracer) try { tracer->shadow_forget(slot); } catch (const std::exception& e) { spdlog::warn("shadow: forget slot {}: {}", slot, e.what()); }
-#endif
     slots_.erase(it);
   }
   candidate_text_.erase(record.name);
@@ -178,10 +168,8 @@ bool ShadowEvaluator::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidat
     record.requested_ns = request.requested_ns;
     record.started_ns = now_ns;
     bool available = false;
-#ifdef SC_HAVE_TRACER
     available = tracer && tracer->shadow_available();
     if (available) record.lost_base = tracer->shadow_lost();
-#endif
     candidate_text_[name] = request.profile_text;
     std::string error;
     if (!available) {
@@ -279,7 +267,6 @@ void ShadowEvaluator::apply_cgroups(bpf::Tracer* tracer, const State& state) {
   }
   for (const auto& [cg, slots] : applied_)
     if (!want.count(cg)) want[cg];  // no longer shadowed: an empty list clears it
-#ifdef SC_HAVE_TRACER
   for (const auto& [cg, slots] : want) {
     auto it = applied_.find(cg);
     if (it != applied_.end() && it->second == slots) continue;
@@ -292,9 +279,6 @@ void ShadowEvaluator::apply_cgroups(bpf::Tracer* tracer, const State& state) {
     }
     applied_[cg] = slots;
   }
-#else
-  (void)tracer;
-#endif
   std::erase_if(applied_, [](const auto& kv) { return kv.second.empty(); });
 }
 
@@ -311,7 +295,6 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
   }
   static const uint64_t zeros[6] = {0, 0, 0, 0, 0, 0};
   // Calls that ran: the kernel's counts.
-#ifdef SC_HAVE_TRACER
   if (tracer) {
     for (const auto& c : tracer->shadow_counts()) {
       if (!mine.count(c.slot)) continue;
@@ -332,9 +315,6 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       counts[{who->second, arch_name(c.audit_arch, c.nr), c.nr, current, current_errno, cw, ce}] += c.count;
     }
   }
-#else
-  (void)tracer;
-#endif
   // Calls the container's filter denied: the recorded verdicts since the target's baseline.
   for (const auto& [id, t] : record.targets) {
     auto c = state.containers.find(id);
@@ -371,12 +351,10 @@ void ShadowEvaluator::collect(bpf::Tracer* tracer, State& state) {
     } catch (const std::exception& e) {
       spdlog::warn("shadow {}: reading its counts failed: {}", bytes::display_text(name), e.what());
     }
-#ifdef SC_HAVE_TRACER
     if (tracer) {
       uint64_t lost = tracer->shadow_lost();
       record.lost = lost >= record.lost_base ? lost - record.lost_base : lost;
     }
-#endif
   }
 }
 

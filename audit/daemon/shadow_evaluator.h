@@ -1,4 +1,4 @@
-// The daemon's side of shadow evaluation (audit/state/shadow.h): turns the operator's request
+// The daemon's side of shadow evaluation (state/shadow.h): turns the operator's request
 // files into State::shadows records, gives each (candidate, container filter) pair a kernel
 // slot whose verdict table the tracer's sys_enter reads, and computes the result rows.
 //
@@ -22,7 +22,7 @@
 #include <linux/filter.h>
 
 #include "audit/daemon/compiled_profile.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "isolator/profile/resolver.h"
 #include "isolator/registry/registry.h"
 

@@ -13,11 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bytes/untrusted.h"
+#include "common/paths.h"
 #include "host/atomic_file.h"
 
 namespace sc::audit {
 
-std::string state_file_path(const std::string& state_dir) { return state_dir + "/state.json"; }
+std::string state_file_path(const std::string& state_dir) { return common::state_file_path(state_dir); }
 std::string journal_file_path(const std::string& state_dir) { return state_dir + "/journal.jsonl"; }
 
 std::string set_aside_file(const std::string& path) {

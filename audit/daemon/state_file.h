@@ -1,4 +1,4 @@
-// <state_dir>/state.json: the State (audit/state/aggregate.h) plus the daemon's own
+// <state_dir>/state.json: the State (state/aggregate.h) plus the daemon's own
 // bookkeeping under the key "daemon" (ignored by every other reader): the journal sequence
 // number the file includes, and the last absolute value read from each tracer map key.
 // Both are written in the same atomic replacement as the counts they describe. Also its
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::audit {
 

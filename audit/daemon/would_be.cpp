@@ -1,13 +1,10 @@
 #include "audit/daemon/would_be.h"
 
-#include <algorithm>
 #include <set>
 
 #include <spdlog/spdlog.h>
 
-#include "isolator/compiler/action_codes.h"
-#include "isolator/compiler/evaluator.h"
-#include "isolator/compiler/filter.h"
+#include "audit/daemon/compiled_profile.h"
 #include "isolator/profile/parser.h"
 #include "isolator/profile/resolver.h"
 
@@ -23,15 +20,12 @@ std::string WouldBe::verdict(const std::string& profile_path, const std::string&
   auto key = std::make_pair(profile_sha256.empty() ? profile_path : profile_sha256, caps_key);
   auto it = cache_.find(key);
   if (it == cache_.end()) {
-    std::optional<std::vector<sock_filter>> program;
+    std::shared_ptr<const CompiledProfile> program;
     try {
-      profile::Profile p = profile::load_profile(profile_path);
       profile::ResolveContext ctx;
       ctx.capabilities = caps;
       ctx.audit = false;  // the enforcing profile
-      profile::ResolvedProfile resolved = profile::resolve(p, ctx);
-      compiler::CompileOptions options;
-      program = compiler::Filter(resolved, options).bpf();
+      program = compile_profile(profile::load_profile(profile_path), ctx);
     } catch (const std::exception& e) {
       spdlog::warn("would-be action: profile {} cannot be compiled ({}); would_be_action left empty",
                    profile_path, e.what());
@@ -39,13 +33,9 @@ std::string WouldBe::verdict(const std::string& profile_path, const std::string&
     it = cache_.emplace(key, std::move(program)).first;
   }
   if (!it->second) return "";
-  compiler::SyscallData data;
-  data.nr = nr;
-  data.arch = audit_arch;
-  if (args) std::copy(args, args + 6, data.args);
+  const uint64_t zeros[6] = {};
   try {
-    uint32_t ret = compiler::evaluate(*it->second, data).ret;
-    return profile::action_verdict(compiler::action_of_ret(ret).kind);
+    return verdict_word(verdict_ret(*it->second, audit_arch, nr, args ? args : zeros)).first;
   } catch (const std::exception& e) {
     spdlog::warn("would-be action: evaluating {} nr {}: {}", profile_path, nr, e.what());
     return "";

@@ -5,14 +5,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <linux/filter.h>
-
 namespace sc::audit {
+
+struct CompiledProfile;  // audit/daemon/compiled_profile.h
 
 class WouldBe {
  public:
@@ -24,8 +25,8 @@ class WouldBe {
                       const uint64_t* args);
 
  private:
-  // (sha256 or path when no digest, sorted caps) -> program; nullopt = failed to compile.
-  std::map<std::pair<std::string, std::string>, std::optional<std::vector<sock_filter>>> cache_;
+  // (sha256 or path when no digest, sorted caps) -> program; nullptr = failed to compile.
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const CompiledProfile>> cache_;
 };
 
 }  // namespace sc::audit

@@ -9,7 +9,7 @@
 
 #include "audit/fleet/host_recording.h"
 #include "audit/refine/observations.h"
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 
 namespace sc::fleet {
 

@@ -144,7 +144,7 @@ class Rebuild {
     each("seccomp_source_samples_dropped_total", [](HostRecording& h, const PromSample& s) {
       h.state.sources[s.label("source")].samples_dropped = count_of(s, "seccomp_source_samples_dropped_total");
     });
-    // The hooks are the tracer's (audit/state/coverage.cpp reads them under source "bpf").
+    // The hooks are the tracer's (state/coverage.cpp reads them under source "bpf").
     each("seccomp_tracer_hook_live", [](HostRecording& h, const PromSample& s) {
       h.state.sources["bpf"].hooks.push_back({s.label("hook"), s.value == 1, s.label("serves"), ""});
     });

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "audit/refine/json_patch.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::refine {
 

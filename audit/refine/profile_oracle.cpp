@@ -2,6 +2,7 @@
 
 #include <linux/seccomp.h>
 
+#include "common/seccomp_ret.h"
 #include "isolator/compiler/evaluator.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/arch.h"
@@ -10,19 +11,7 @@
 
 namespace sc::refine {
 
-std::string verdict_word(uint32_t ret) {
-  switch (ret & SECCOMP_RET_ACTION_FULL) {
-    case SECCOMP_RET_KILL_PROCESS: return "kill_process";
-    case SECCOMP_RET_KILL_THREAD: return "kill_thread";
-    case SECCOMP_RET_TRAP: return "trap";
-    case SECCOMP_RET_ERRNO: return "errno";
-    case SECCOMP_RET_USER_NOTIF: return "user_notif";
-    case SECCOMP_RET_TRACE: return "trace";
-    case SECCOMP_RET_LOG: return "log";
-    case SECCOMP_RET_ALLOW: return "allow";
-    default: return "unknown";
-  }
-}
+std::string verdict_word(uint32_t ret) { return common::seccomp_ret_name(ret); }
 
 int rule_index(const std::string& json_path) {
   const std::string prefix = "syscalls[";

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "audit/refine/time_text.h"
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 
 namespace sc::refine {
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "audit/refine/suggestion.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::refine {
 

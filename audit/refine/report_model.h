@@ -9,8 +9,8 @@
 
 #include "audit/refine/readiness.h"
 #include "audit/refine/suggestion.h"
-#include "audit/state/aggregate.h"
-#include "audit/state/coverage.h"
+#include "state/aggregate.h"
+#include "state/coverage.h"
 
 namespace sc::refine {
 

@@ -1,5 +1,5 @@
 // `seccomp-audit report --shadow=NAME`: what a shadowed candidate profile would do to the real
-// traffic of the containers it was shadowed on (audit/state/shadow_record.h), and whether it
+// traffic of the containers it was shadowed on (state/shadow_record.h), and whether it
 // may be enforced.
 //
 // Every result row falls in one class, by what the container's own filter did (current) and
@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::refine {
 

@@ -9,7 +9,7 @@
 namespace sc::refine {
 
 audit::State load_state(const std::string& state_dir) {
-  std::string path = state_dir + "/state.json";
+  std::string path = common::state_file_path(state_dir);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw std::runtime_error("cannot read recorded state '" + path + "': " + std::strerror(errno) +

@@ -12,7 +12,7 @@
 #include "audit/refine/observations.h"
 #include "audit/refine/profile_document.h"
 #include "audit/refine/tighten.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::refine {
 

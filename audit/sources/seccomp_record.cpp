@@ -6,6 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "bytes/untrusted.h"
+#include "common/seccomp_ret.h"
+
 namespace sc::audit {
 namespace {
 
@@ -17,30 +20,15 @@ bool parse_number(std::string_view s, T& out, int base = 10) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // An "untrusted string" as audit_log_untrustedstring() writes it: "quoted" when it has no
 // space, quote, control or non-ASCII byte; otherwise upper-case hex; "(null)" when absent.
 std::string decode_untrusted(std::string_view value) {
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     return std::string(value.substr(1, value.size() - 2));
   if (value == "(null)") return std::string(value);
-  if (value.size() % 2 == 0 && !value.empty()) {
-    std::string out;
-    out.reserve(value.size() / 2);
-    for (size_t i = 0; i < value.size(); i += 2) {
-      int hi = hex_value(value[i]), lo = hex_value(value[i + 1]);
-      if (hi < 0 || lo < 0) return std::string(value);
-      out += static_cast<char>(hi * 16 + lo);
-    }
-    return out;
-  }
-  return std::string(value);
+  if (value.empty()) return std::string(value);
+  auto bytes = bytes::decode_hex(value);
+  return bytes ? std::move(*bytes) : std::string(value);
 }
 
 // Splits "k=v k2="v 2" k3=v3" into pairs. A value in quotes runs to the closing quote (the
@@ -118,18 +106,6 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view text) {
   return r;
 }
 
-std::string seccomp_action_name(uint32_t code) {
-  switch (code & 0xffff0000u) {  // SECCOMP_RET_ACTION_FULL
-    case 0x80000000u: return "kill_process";
-    case 0x00000000u: return "kill_thread";
-    case 0x00030000u: return "trap";
-    case 0x00050000u: return "errno";
-    case 0x7fc00000u: return "user_notif";
-    case 0x7ff00000u: return "trace";
-    case 0x7ffc0000u: return "log";
-    case 0x7fff0000u: return "allow";
-    default: return "unknown";
-  }
-}
+std::string seccomp_action_name(uint32_t code) { return common::seccomp_ret_name(code); }
 
 }  // namespace sc::audit

@@ -33,7 +33,7 @@
 #include <tuple>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
 

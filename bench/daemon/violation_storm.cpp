@@ -31,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
 

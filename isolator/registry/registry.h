@@ -11,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "common/paths.h"
+
 namespace sc::registry {
 
-inline constexpr const char* kDefaultRuntimeDir = "/run/seccomp-companion";
+inline constexpr const char* kDefaultRuntimeDir = common::kDefaultRuntimeDir;
 
 // Who wrote the entry: `seccomp-isolator launch` (runtime "seccomp-companion"), or the OCI
 // hook / runc wrapper for a container of another runtime (runtimes/: "docker", "podman",

@@ -19,19 +19,10 @@
 #include "tests/support/privileges.h"
 
 using sc::testing::DaemonHarness;
+using sc::testing::verdict_count;
 namespace fs = std::filesystem;
 
 namespace {
-
-uint64_t count_in(const sc::audit::State& st, const std::string& container, const std::string& syscall,
-                  const std::string& action) {
-  auto c = st.containers.find(container);
-  if (c == st.containers.end()) return 0;
-  uint64_t n = 0;
-  for (const auto& [k, v] : c->second.verdicts)
-    if (v.syscall == syscall && k.action == action) n += v.count;
-  return n;
-}
 
 std::string describe(const sc::audit::State& st) { return DaemonHarness::describe(st); }
 
@@ -69,14 +60,14 @@ void registry_created_after_start(bool whole_runtime_dir, const std::string& tag
   auto child = short_container(h, cg, kCalls, held);
   h.write_registry(id, child.pid, cg, "audit");  // creates the dirs, as `launch` does
   DaemonHarness::release(child);
-  bool counted = wait_state(h, [&](const sc::audit::State& s) { return count_in(s, id, "getppid", "log") >= kCalls; },
+  bool counted = wait_state(h, [&](const sc::audit::State& s) { return verdict_count(s, id, "getppid", "log") >= kCalls; },
                             "the container's " + std::to_string(kCalls) + " log verdicts");
   int st = DaemonHarness::wait_child(child);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
   ASSERT_TRUE(counted);
   ASSERT_TRUE(h.mark());  // a late or second count of the container's calls would be in by now
   auto state = h.read_state();
-  EXPECT_EQ(count_in(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
+  EXPECT_EQ(verdict_count(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
   EXPECT_FALSE(state.containers.count(cg)) << "nothing under the cgroup path:\n" << describe(state);
   EXPECT_EQ(state.containers.at(id).runtime, "seccomp-companion");
   EXPECT_EQ(state.containers.at(id).mode, "audit");
@@ -119,7 +110,7 @@ TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurab
   // process that exits at once may be placed by the process connector in its fork-time cgroup.)
   auto child = short_container(h, cg, kCalls, true);
   DaemonHarness::release(child);  // no registry entry: the harness's cgroup matches no rule
-  bool counted = wait_state(h, [&](const sc::audit::State& s) { return count_in(s, cg, "getppid", "log") >= kCalls; },
+  bool counted = wait_state(h, [&](const sc::audit::State& s) { return verdict_count(s, cg, "getppid", "log") >= kCalls; },
                             "the verdicts under the cgroup path " + cg);
   int st = DaemonHarness::wait_child(child);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
@@ -141,7 +132,7 @@ TEST(AttributionWithoutBpf, CountsRecordedUnderTheCgroupPathAreReattributedDurab
   h.start_daemon({"--sources=audit"});
   ASSERT_TRUE(h.mark());  // after the restart's replay and re-derivation
   auto state = h.read_state();
-  EXPECT_EQ(count_in(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
+  EXPECT_EQ(verdict_count(state, id, "getppid", "log"), uint64_t{kCalls}) << describe(state);
   EXPECT_FALSE(state.containers.count(cg)) << describe(state);
   ASSERT_TRUE(state.containers.count(id));
   EXPECT_EQ(state.containers.at(id).runtime, "seccomp-companion");
@@ -185,7 +176,7 @@ TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContaine
   const uint64_t want_log = kChildren * kLogged, want_errno = kChildren * kDenied;
   auto total = [&](const sc::audit::State& s, const std::string& syscall, const std::string& action) {
     uint64_t n = 0;
-    for (const auto& [cid, c] : s.containers) n += count_in(s, cid, syscall, action);
+    for (const auto& [cid, c] : s.containers) n += verdict_count(s, cid, syscall, action);
     return n;
   };
   // Every record read (wherever it went), then exact counts per container.
@@ -194,9 +185,9 @@ TEST(AttributionWithoutBpf, ShortLivedChildrenOfAShellAreAttributedToTheContaine
   }, "all " + std::to_string(want_log + want_errno) + " verdicts of the shell's children"));
   ASSERT_TRUE(h.mark());
   auto state = h.read_state();
-  EXPECT_EQ(count_in(state, id, "getpriority", "log"), want_log) << describe(state);
-  EXPECT_EQ(count_in(state, id, "sysinfo", "errno"), want_errno) << describe(state);
-  EXPECT_EQ(count_in(state, "unattributed", "getpriority", "log") + count_in(state, "unattributed", "sysinfo", "errno"),
+  EXPECT_EQ(verdict_count(state, id, "getpriority", "log"), want_log) << describe(state);
+  EXPECT_EQ(verdict_count(state, id, "sysinfo", "errno"), want_errno) << describe(state);
+  EXPECT_EQ(verdict_count(state, "unattributed", "getpriority", "log") + verdict_count(state, "unattributed", "sysinfo", "errno"),
             0u) << describe(state);
   EXPECT_FALSE(state.containers.count(cg)) << describe(state);
   EXPECT_TRUE(state.sources.at("proc_connector").live);

@@ -1,8 +1,8 @@
-// What a recording cannot show (audit/state/coverage.h), from the sources and hook statuses a
+// What a recording cannot show (state/coverage.h), from the sources and hook statuses a
 // daemon writes into state.json: literal expectations per combination of live sources.
 #include <gtest/gtest.h>
 
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 
 namespace sc::audit {
 namespace {

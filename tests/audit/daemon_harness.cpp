@@ -21,6 +21,7 @@
 
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
+#include "tests/support/process.h"
 
 namespace sc::testing {
 namespace fs = std::filesystem;
@@ -36,16 +37,6 @@ Clock::time_point deadline_in(double seconds) {
 // The step of every wait-until loop below: the thing waited for is a file the daemon
 // rewrites (at least every --flush_interval), which offers no event to block on.
 void poll_step() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
-
-uint64_t count_in(const audit::State& st, const std::string& container, const std::string& syscall,
-                  const std::string& action) {
-  auto c = st.containers.find(container);
-  if (c == st.containers.end()) return 0;
-  uint64_t n = 0;
-  for (const auto& [k, v] : c->second.verdicts)
-    if (v.syscall == syscall && k.action == action) n += v.count;
-  return n;
-}
 
 std::string describe_status(const DaemonHarness::Status& s) {
   if (!s.readable) return "state.json not readable (" + s.error + ")";
@@ -64,31 +55,25 @@ int64_t coarse_realtime_ms_ns() {
 
 }  // namespace
 
-std::string binary(const std::string& name) { return std::string(SC_BINARY_DIR) + "/bin/" + name; }
+std::string binary(const std::string& name) { return built_binary(name); }
+
+uint64_t verdict_count(const audit::State& st, const std::string& container, const std::string& syscall,
+                       const std::string& action) {
+  auto c = st.containers.find(container);
+  if (c == st.containers.end()) return 0;
+  uint64_t n = 0;
+  for (const auto& [k, v] : c->second.verdicts)
+    if (v.syscall == syscall && k.action == action) n += v.count;
+  return n;
+}
+
 
 int run_program(const std::vector<std::string>& argv, std::string* out, bool with_stderr) {
-  int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipefd[1], 1);
-    if (with_stderr) dup2(pipefd[1], 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(pipefd[1]);
-  std::string text;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(pipefd[0], buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
-  close(pipefd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (out) *out = text;
-  return status;
+  ProcessOptions options;
+  options.stderr_to = with_stderr ? ProcessOptions::Stderr::Merge : ProcessOptions::Stderr::Inherit;
+  auto r = run_process(argv, options);
+  if (out) *out = std::move(r.out);
+  return r.status;
 }
 
 DaemonHarness::DaemonHarness() {
@@ -288,7 +273,7 @@ bool DaemonHarness::mark(double seconds) {
   const uint64_t n = static_cast<uint64_t>(++markers_);
   bool ok = wait_state(
       [&](const audit::State& s) {
-        return count_in(s, id, "getpgrp", "log") >= n && count_in(s, id, "getsid", "errno") >= n;
+        return verdict_count(s, id, "getpgrp", "log") >= n && verdict_count(s, id, "getsid", "errno") >= n;
       },
       "marker " + std::to_string(n) + " (getpgrp/log and getsid/errno of " + id + ")", seconds);
   int st = wait_child(child);
@@ -298,7 +283,7 @@ bool DaemonHarness::mark(double seconds) {
   }
   if (ok) {
     auto s = read_state();
-    if (count_in(s, id, "getpgrp", "log") != n || count_in(s, id, "getsid", "errno") != n) {
+    if (verdict_count(s, id, "getpgrp", "log") != n || verdict_count(s, id, "getsid", "errno") != n) {
       ADD_FAILURE() << "marker " << n << " counted more than once:\n" << describe(s);
       return false;
     }

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::testing {
 
@@ -109,6 +109,9 @@ class DaemonHarness {
 };
 
 std::string binary(const std::string& name);   // <build>/bin/<name>
+// The count of one container's verdicts of `syscall` with `action` (any arch, any errno).
+uint64_t verdict_count(const audit::State& st, const std::string& container, const std::string& syscall,
+                       const std::string& action);
 // fork/exec without a shell; returns the wait status; stdout captured when out != nullptr
 // (and stderr with it, after it in time order, when with_stderr).
 int run_program(const std::vector<std::string>& argv, std::string* out = nullptr, bool with_stderr = false);

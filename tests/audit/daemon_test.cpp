@@ -26,6 +26,7 @@
 
 using sc::testing::DaemonHarness;
 using sc::testing::PinDir;
+using sc::testing::verdict_count;
 
 namespace {
 
@@ -43,21 +44,11 @@ std::string read_text(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-uint64_t count_of(const sc::audit::State& st, const std::string& container, const std::string& syscall,
-                  const std::string& action) {
-  auto c = st.containers.find(container);
-  if (c == st.containers.end()) return 0;
-  uint64_t n = 0;
-  for (const auto& [k, v] : c->second.verdicts)
-    if (v.syscall == syscall && k.action == action) n += v.count;
-  return n;
-}
-
 // Waits until the flushed state counts at least `want` for that verdict (failing the test
 // with the state and the log if it never does).
 bool wait_at_least(DaemonHarness& h, const std::string& container, const std::string& syscall,
                    const std::string& action, uint64_t want) {
-  return h.wait_state([&](const sc::audit::State& s) { return count_of(s, container, syscall, action) >= want; },
+  return h.wait_state([&](const sc::audit::State& s) { return verdict_count(s, container, syscall, action) >= want; },
                       container + " " + syscall + "/" + action + " >= " + std::to_string(want));
 }
 
@@ -68,7 +59,7 @@ uint64_t wait_count(DaemonHarness& h, const std::string& container, const std::s
                     const std::string& action, uint64_t want) {
   wait_at_least(h, container, syscall, action, want);
   h.mark();
-  return count_of(h.read_state(), container, syscall, action);
+  return verdict_count(h.read_state(), container, syscall, action);
 }
 
 // The count of journaled observations of `container`'s `syscall` (the daemon's write-ahead
@@ -172,9 +163,9 @@ TEST(DaemonEndToEnd, EnforceModeCountsErrnoKillAndTrapExactly) {
   for (const auto& kid : kill_ids) wait_at_least(h, kid, "getppid", "kill_process", 1u);
   ASSERT_TRUE(h.mark());  // nothing counted twice arrives after this
   auto counted = h.read_state();
-  EXPECT_EQ(count_of(counted, id, "getppid", "errno"), uint64_t{kErrno});
-  EXPECT_EQ(count_of(counted, trap_id, "uname", "trap"), 1u);
-  for (const auto& kid : kill_ids) EXPECT_EQ(count_of(counted, kid, "getppid", "kill_process"), 1u) << kid;
+  EXPECT_EQ(verdict_count(counted, id, "getppid", "errno"), uint64_t{kErrno});
+  EXPECT_EQ(verdict_count(counted, trap_id, "uname", "trap"), 1u);
+  for (const auto& kid : kill_ids) EXPECT_EQ(verdict_count(counted, kid, "getppid", "kill_process"), 1u) << kid;
 
   int status = 0;
   auto rows = nlohmann::json::parse(h.events_json(&status, id));
@@ -252,7 +243,7 @@ TEST(DaemonEndToEnd, AuditModeLogVerdictsCarryTheEnforcingProfilesWouldBeAction)
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
   wait_at_least(h, id, "uname", "log", uint64_t{kUname});
   EXPECT_EQ(wait_count(h, id, "getppid", "log", uint64_t{kGetppid}), uint64_t{kGetppid});
-  EXPECT_EQ(count_of(h.read_state(), id, "uname", "log"), uint64_t{kUname});
+  EXPECT_EQ(verdict_count(h.read_state(), id, "uname", "log"), uint64_t{kUname});
   auto rows = nlohmann::json::parse(h.events_json(nullptr, id));
   ASSERT_EQ(rows.size(), 2u) << rows.dump();
   std::map<std::string, nlohmann::json> by_syscall;
@@ -333,7 +324,7 @@ TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) 
     uint64_t flushed = 0, seq = 0;
     try {
       std::string text = read_text(h.state_dir() + "/state.json");  // one read: counts and seq agree
-      flushed = count_of(sc::audit::from_json_text(text), id, "getppid", "log");
+      flushed = verdict_count(sc::audit::from_json_text(text), id, "getppid", "log");
       seq = nlohmann::json::parse(text)["daemon"].value("journal_seq", uint64_t{0});
     } catch (const std::exception&) {
     }
@@ -345,7 +336,7 @@ TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) 
   ASSERT_EQ(read_so_far(), uint64_t{kFirst}) << h.log_tail();
   DaemonHarness::wait_child(first);
   h.stop_daemon(SIGKILL);
-  if (count_of(h.read_state(), id, "getppid", "log") != 0)
+  if (verdict_count(h.read_state(), id, "getppid", "log") != 0)
     std::printf("note: a flush came before the kill (the watched set changed); the journal held the rest\n");
   h.start_daemon({"--flush_interval=0.2"});
   auto second = run_batch(kSecond);
@@ -355,9 +346,9 @@ TEST(DaemonEndToEnd, SigkillBeforeAFlushLosesNothingJournaledAndDoublesNothing) 
   h.stop_daemon(SIGKILL);
   h.start_daemon({"--flush_interval=0.2"});
   ASSERT_TRUE(h.mark());  // after the replay, and after a flush of this run
-  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), uint64_t{kFirst + kSecond});
+  EXPECT_EQ(verdict_count(h.read_state(), id, "getppid", "log"), uint64_t{kFirst + kSecond});
   h.stop_daemon();
-  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), uint64_t{kFirst + kSecond});
+  EXPECT_EQ(verdict_count(h.read_state(), id, "getppid", "log"), uint64_t{kFirst + kSecond});
 }
 
 TEST(DaemonEndToEnd, CorruptStateIsReportedAndSetAsideNotDiscarded) {
@@ -493,7 +484,7 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
   h.stop_daemon(SIGKILL);
   // Normally nothing was flushed (an hour's interval); a change of the host-wide watched set
   // (another test's container) would have flushed, which the exact total below also covers.
-  if (count_of(h.read_state(), id, "getppid", "errno") != 0)
+  if (verdict_count(h.read_state(), id, "getppid", "errno") != 0)
     std::printf("note: a flush came before the kill (the watched set changed)\n");
   // The daemon is dead; the pinned links keep counting.
   st = run_batch(kWhileDown, false);
@@ -509,9 +500,9 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
   h.stop_daemon(SIGKILL);
   h.start_daemon(flags);
   ASSERT_TRUE(h.mark());  // the marker's ERRNO comes from a tracer read after the restart
-  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "errno"), total);
+  EXPECT_EQ(verdict_count(h.read_state(), id, "getppid", "errno"), total);
   h.stop_daemon();
-  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "errno"), total);
+  EXPECT_EQ(verdict_count(h.read_state(), id, "getppid", "errno"), total);
 }
 
 // KILL_THREAD in a single-threaded process is one kill seen by both sources (the audit stream:
@@ -545,12 +536,12 @@ TEST(DaemonEndToEnd, SingleThreadedKillThreadIsCountedOnce) {
   }
   for (const auto& id : ids)
     h.wait_state([&](const sc::audit::State& s) {
-      return count_of(s, id, "getppid", "kill_process") + count_of(s, id, "getppid", "kill_thread") >= 1;
+      return verdict_count(s, id, "getppid", "kill_process") + verdict_count(s, id, "getppid", "kill_thread") >= 1;
     }, "the kill of " + id);
   ASSERT_TRUE(h.mark());  // late records of either source would show now
   for (const auto& id : ids) {
     auto st = h.read_state();
-    EXPECT_EQ(count_of(st, id, "getppid", "kill_process") + count_of(st, id, "getppid", "kill_thread"), 1u)
+    EXPECT_EQ(verdict_count(st, id, "getppid", "kill_process") + verdict_count(st, id, "getppid", "kill_thread"), 1u)
         << id << "\n" << h.events_json(nullptr, id) << h.log();
   }
   h.stop_daemon();
@@ -696,13 +687,13 @@ TEST(DaemonEndToEnd, InvalidUtf8ProcessNameNeitherStopsTheDaemonNorCorruptsItsFi
   auto before = h.read_state();
   h.start_daemon(flags);
   h.wait_flush();
-  EXPECT_EQ(count_of(h.read_state(), id, "getppid", "log"), 3u) << h.log();
+  EXPECT_EQ(verdict_count(h.read_state(), id, "getppid", "log"), 3u) << h.log();
   h.stop_daemon(SIGKILL);  // and once more after a crash: the journal replays cleanly
   h.start_daemon(flags);
   h.wait_flush();
   h.stop_daemon();
   auto after = h.read_state();
-  EXPECT_EQ(count_of(after, id, "getppid", "log"), 3u);
+  EXPECT_EQ(verdict_count(after, id, "getppid", "log"), 3u);
   EXPECT_EQ(after.containers.at(id).verdicts.begin()->second.sample->comm, std::string(kName));
   for (const auto& e : std::filesystem::directory_iterator(h.state_dir()))
     EXPECT_EQ(e.path().filename().string().find(".corrupt-"), std::string::npos) << e.path();
@@ -748,7 +739,7 @@ TEST(DaemonEndToEnd, UnreadableJournalIsSetAsideAndTheDaemonStarts) {
   { std::ofstream(journal) << good << "\n" << R"({"seq":2,"obs":[{"c":"\u00ff"}]})" << "\n{garbage\n"; }
   h.start_daemon({"--sources=audit"});
   h.wait_flush();
-  EXPECT_EQ(count_of(h.read_state(), "j1", "getpid", "log"), 2u) << h.log();
+  EXPECT_EQ(verdict_count(h.read_state(), "j1", "getpid", "log"), 2u) << h.log();
   h.stop_daemon();
   int set_aside = 0;
   for (const auto& e : std::filesystem::directory_iterator(h.state_dir()))

@@ -13,20 +13,16 @@
 
 #include "audit/daemon/journal.h"
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "isolator/registry/registry.h"
+#include "tests/support/temp_dir.h"
 
 using namespace sc;
 
 namespace {
 
-struct FloatDir {
-  std::string path;
-  FloatDir() {
-    char templ[] = "/tmp/sc-float-test-XXXXXX";
-    path = mkdtemp(templ);
-  }
-  ~FloatDir() { std::filesystem::remove_all(path); }
+struct FloatDir : sc::testing::TempDir {
+  FloatDir() : TempDir("sc-float-test") {}
 };
 
 const std::string kFloatState =

@@ -20,29 +20,20 @@
 #include "audit/daemon/journal.h"
 #include "audit/daemon/observation.h"
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
+#include "tests/support/temp_dir.h"
 
 using namespace sc;
 
 namespace {
 
-struct JournalDir {
-  std::string path;
-  JournalDir() {
-    char templ[] = "/tmp/sc-journal-test-XXXXXX";
-    path = mkdtemp(templ);
-  }
-  ~JournalDir() { std::filesystem::remove_all(path); }
+struct JournalDir : sc::testing::TempDir {
+  JournalDir() : TempDir("sc-journal-test") {}
   std::string journal() const { return path + "/journal.jsonl"; }
   std::string state() const { return path + "/state.json"; }
 };
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sc::testing::file_bytes;
 
 audit::Observation getpid_log(const std::string& container, uint64_t count) {
   audit::Observation o;
@@ -184,7 +175,7 @@ TEST(JournalReplay, ACrashBetweenStateSaveAndJournalTruncateDoesNotDoubleApply) 
     audit::save_state_file(dir.path, st, books);
     // (no truncate: the crash)
   }
-  ASSERT_FALSE(file_text(dir.journal()).empty());
+  ASSERT_FALSE(file_bytes(dir.journal()).empty());
   // Life 2: starts, replays nothing (both batches are in state.json), journals one more batch
   // and dies again before any flush.
   {
@@ -288,8 +279,8 @@ TEST(StateCorruption, TwoCorruptionsWithinOneSecondKeepBothCopies) {
     EXPECT_EQ(one.set_aside.rfind(sec, 0), 0u) << one.set_aside;
     EXPECT_EQ(two.set_aside.rfind(sec, 0), 0u) << two.set_aside;
   }
-  EXPECT_EQ(file_text(one.set_aside), first) << "the first corrupt copy is kept byte for byte";
-  EXPECT_EQ(file_text(two.set_aside), second) << "the second did not overwrite the first";
+  EXPECT_EQ(file_bytes(one.set_aside), first) << "the first corrupt copy is kept byte for byte";
+  EXPECT_EQ(file_bytes(two.set_aside), second) << "the second did not overwrite the first";
   EXPECT_FALSE(std::filesystem::exists(dir.state()));
   size_t files = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir.path)) (void)e, ++files;
@@ -303,7 +294,7 @@ TEST(StateCorruption, AValidJsonFileWithABadDaemonSectionIsSetAsideToo) {
   auto loaded = audit::load_state_file(dir.path);
   EXPECT_FALSE(loaded.error.empty());
   EXPECT_EQ(loaded.books.journal_seq, 0u);
-  EXPECT_EQ(file_text(loaded.set_aside), text);
+  EXPECT_EQ(file_bytes(loaded.set_aside), text);
 }
 
 TEST(StateCorruption, ACorruptStateAndANonEmptyJournalLoseNoObservation) {

@@ -21,7 +21,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "audit/state/shadow.h"
+#include "state/shadow.h"
 #include "tests/audit/daemon_harness.h"
 #include "tests/support/privileges.h"
 

@@ -17,19 +17,15 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
+#include "tests/support/temp_dir.h"
 
 using namespace sc;
 
 namespace {
 
-struct RoundTripDir {
-  std::string path;
-  RoundTripDir() {
-    char templ[] = "/tmp/sc-roundtrip-test-XXXXXX";
-    path = mkdtemp(templ);
-  }
-  ~RoundTripDir() { std::filesystem::remove_all(path); }
+struct RoundTripDir : sc::testing::TempDir {
+  RoundTripDir() : TempDir("sc-roundtrip-test") {}
 };
 
 struct HostileClass {
@@ -180,12 +176,7 @@ void expect_equal_states(const audit::State& a, const audit::State& b) {
   }
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sc::testing::file_bytes;
 
 }  // namespace
 
@@ -199,7 +190,7 @@ TEST(StateRoundTrip, EveryHostileClassInEveryFieldSavesAndLoadsEqual) {
     books.tracer_baseline[hostile.bytes.empty() ? "k" : "k" + std::to_string(hostile.bytes.size())] = 9;
     ASSERT_NO_THROW(audit::save_state_file(dir.path, st, books));
     // An independent reader accepts the file (strict UTF-8 JSON) ...
-    EXPECT_TRUE(nlohmann::json::accept(read_all(dir.path + "/state.json")));
+    EXPECT_TRUE(nlohmann::json::accept(file_bytes(dir.path + "/state.json")));
     // ... and the product's reader gives back exactly what was saved.
     auto loaded = audit::load_state_file(dir.path);
     ASSERT_TRUE(loaded.error.empty()) << loaded.error;
@@ -217,7 +208,7 @@ TEST(StateRoundTrip, TheFileHoldsInvalidBytesAsUpperCaseHexAndTextAsIs) {
   st.containers["\xC0\xAF"].container_id = "\xC0\xAF";
   st.containers["hex:41"].container_id = "hex:41";
   audit::save_state_file(dir.path, st, audit::Bookkeeping{});
-  std::string text = read_all(dir.path + "/state.json");
+  std::string text = file_bytes(dir.path + "/state.json");
   EXPECT_NE(text.find("\"caf\xC3\xA9\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"hex:C0AF\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"hex:6865783A3431\""), std::string::npos) << "a value that looks encoded is encoded\n" << text;

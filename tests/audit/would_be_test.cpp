@@ -20,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/would_be.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -40,13 +41,8 @@ const char* kProfile = R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet":
     {"names": ["uname"], "action": "SCMP_ACT_TRACE"}
   ]})";
 
-struct Dir {
-  std::string path;
-  Dir() {
-    char t[] = "/tmp/sc-would-be-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~Dir() { std::filesystem::remove_all(path); }
+struct Dir : sc::testing::TempDir {
+  Dir() : TempDir("sc-would-be") {}
   std::string write(const std::string& name, const std::string& text) const {
     std::string p = path + "/" + name;
     std::ofstream(p) << text;
@@ -180,4 +176,32 @@ TEST(WouldBe, AProfileThatFailsToCompileGivesNoAnswerAndOneWarningNamingIt) {
   // Fixed on disk and launched again (a new digest): answered.
   dir.write("unresolvable.json", kProfile);
   EXPECT_EQ(word(w, unresolvable, "fixed", caps, kGetpid), "allow");
+}
+
+// Every action a profile can name comes back as its verdict word (the one SECCOMP_RET_* ->
+// name table, common/seccomp_ret.h), whatever its data (errno values, trace messages).
+TEST(WouldBe, EveryActionOfTheProfileComesBackAsItsWord) {
+  Dir dir;
+  std::string p = dir.write("actions.json", R"({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/sc-agent.sock",
+    "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+    "syscalls": [
+      {"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38},
+      {"names": ["socket"], "action": "SCMP_ACT_KILL_THREAD"},
+      {"names": ["kill"], "action": "SCMP_ACT_KILL_PROCESS"},
+      {"names": ["uname"], "action": "SCMP_ACT_TRAP"},
+      {"names": ["getppid"], "action": "SCMP_ACT_TRACE", "errnoRet": 7},
+      {"names": ["chroot"], "action": "SCMP_ACT_LOG"},
+      {"names": ["mount"], "action": "SCMP_ACT_NOTIFY"}
+    ]})");
+  sc::audit::WouldBe w;
+  const std::vector<std::string> caps = {};
+  EXPECT_EQ(word(w, p, "a1", caps, kGetpid), "errno");
+  EXPECT_EQ(word(w, p, "a1", caps, kSocket, {2, 1}), "kill_thread");
+  EXPECT_EQ(word(w, p, "a1", caps, kKill, {1, 9}), "kill_process");
+  EXPECT_EQ(word(w, p, "a1", caps, kUname), "trap");
+  EXPECT_EQ(word(w, p, "a1", caps, kGetppid), "trace");
+  EXPECT_EQ(word(w, p, "a1", caps, kChroot), "log");
+  EXPECT_EQ(word(w, p, "a1", caps, kMount), "user_notif");
+  EXPECT_EQ(word(w, p, "a1", caps, 4242), "allow");  // not named: the default
+  EXPECT_EQ(word(w, p, "a1", caps, kI386Getpid, {}, AUDIT_ARCH_I386), "errno") << "the same rule on the sub-arch";
 }

@@ -13,9 +13,10 @@
 
 #include "audit/daemon/journal.h"
 #include "audit/daemon/state_file.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "bytes/untrusted.h"
 #include "isolator/registry/registry.h"
+#include "tests/support/temp_dir.h"
 
 using namespace sc;
 
@@ -30,13 +31,8 @@ std::vector<std::string> hostile() {
           std::string(100000, 'x') + "\xFF", "caf\xC3\xA9"};
 }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char templ[] = "/tmp/sc-bytes-test-XXXXXX";
-    path = mkdtemp(templ);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
+struct TempDir : sc::testing::TempDir {
+  TempDir() : sc::testing::TempDir("sc-bytes-test") {}
 };
 
 audit::State hostile_state() {

@@ -160,3 +160,30 @@ TEST(Display, InvalidBytesAndControlsAreEscapedAndTheResultIsPrintableUtf8) {
   EXPECT_TRUE(valid_utf8(shown));
   for (unsigned char c : shown) EXPECT_FALSE(c < 0x20 || c == 0x7F) << int(c);
 }
+
+// decode_hex: the one hex reader behind decode_stored() and the audit stream's untrusted
+// strings (audit/sources/seccomp_record.cpp) and the journal's format-1 fields.
+TEST(DecodeHex, EveryByteValueInEitherCase) {
+  std::string all, upper, lower;
+  const char* up = "0123456789ABCDEF";
+  const char* low = "0123456789abcdef";
+  for (int b = 0; b < 256; ++b) {
+    all += static_cast<char>(b);
+    upper += up[b >> 4];
+    upper += up[b & 15];
+    lower += low[b >> 4];
+    lower += low[b & 15];
+  }
+  EXPECT_EQ(decode_hex(upper), all);
+  EXPECT_EQ(decode_hex(lower), all);
+  EXPECT_EQ(decode_hex(""), std::string());
+  EXPECT_EQ(decode_hex("00"), std::string(1, '\0'));
+}
+
+TEST(DecodeHex, OddLengthsAndNonHexCharactersAreNotHex) {
+  for (const char* bad : {"4", "414", "4G", "G4", "0x41", " 41", "41 ", "4-", "\xC3\xA9"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_FALSE(decode_hex(bad).has_value());
+  }
+  EXPECT_EQ(decode_stored("hex:4G"), "hex:4G") << "not encoder output: kept verbatim";
+}

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/refine/profile_document.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "tests/refine/process.h"
 #include "tests/refine/recorded_state.h"
 

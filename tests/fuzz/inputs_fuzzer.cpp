@@ -36,7 +36,7 @@
 #include "audit/daemon/state_file.h"
 #include "audit/refine/html_escape.h"
 #include "audit/refine/markdown_escape.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "bytes/untrusted.h"
 #include "isolator/launch/container_info.h"
 #include "isolator/launch/launch_error.h"

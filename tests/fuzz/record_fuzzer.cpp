@@ -19,7 +19,7 @@
 #include "audit/refine/observations.h"
 #include "audit/refine/report_model.h"
 #include "audit/sources/seccomp_record.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "bytes/untrusted.h"
 #include "metrics/exporter.h"
 

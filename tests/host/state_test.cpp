@@ -1,4 +1,4 @@
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::metrics::testing {
 

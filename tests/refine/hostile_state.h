@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "tests/refine/recorded_state.h"
 
 namespace sc::refine::testing {

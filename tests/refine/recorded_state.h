@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "audit/refine/syscall_names.h"
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 #include "isolator/registry/registry.h"
 
 namespace sc::refine::testing {

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/refine/shadow_report.h"
-#include "audit/state/shadow.h"
-#include "audit/state/shadow_files.h"
+#include "state/shadow.h"
+#include "state/shadow_files.h"
 #include "tests/refine/hostile_state.h"
 #include "tests/refine/process.h"
 #include "tests/refine/recorded_state.h"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/verdict_key.h"
+#include "state/verdict_key.h"
 
 namespace sc::audit {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/shadow.h"
+#include "state/shadow.h"
 
 namespace sc::audit {
 

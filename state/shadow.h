@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/aggregate.h"
+#include "state/aggregate.h"
 
 namespace sc::audit {
 

@@ -1,4 +1,4 @@
-#include "audit/state/shadow.h"
+#include "state/shadow.h"
 
 #include <cctype>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "audit/state/shadow_files.h"
+#include "state/shadow_files.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "audit/state/shadow_record.h"
-#include "audit/state/verdict_key.h"
+#include "state/shadow_record.h"
+#include "state/verdict_key.h"
 
 namespace sc::audit {
 
@@ -109,7 +109,7 @@ struct State {
   std::map<std::string, ContainerRecord> containers;   // by container id
   std::map<std::string, SourceHealth> sources;         // "bpf", "audit"
   int64_t last_flush_ns = 0;
-  std::map<std::string, ShadowRecord> shadows;         // by shadow name (audit/state/shadow.h)
+  std::map<std::string, ShadowRecord> shadows;         // by shadow name (state/shadow.h)
 };
 
 std::string to_json_text(const State& state);

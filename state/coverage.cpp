@@ -1,4 +1,4 @@
-#include "audit/state/coverage.h"
+#include "state/coverage.h"
 
 #include <algorithm>
 
