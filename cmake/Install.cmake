@@ -1,5 +1,5 @@
 # Installation (cmake --install BUILD [--prefix P]) and the Debian package (cpack -G DEB,
-# scripts/package.sh). The file list is documented in README.md, "Installing", and checked by
+# scripts/package.sh). The file list is documented in docs/install.md, "Files", and checked by
 # tests/install (keep the three in sync).
 #
 # Man pages and bash completions are generated at build time from the built programs'
@@ -35,7 +35,7 @@ add_custom_target(sc_cli_docs ALL DEPENDS ${SC_GENERATED_DOCS})
 
 install(TARGETS seccomp-audit seccomp-isolator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # What Docker (daemon.json "runtimes") and Podman/CRI-O (hooks.d) run: not for people, so
-# under libexec, without man pages (README.md, "Docker and Podman containers").
+# under libexec, without man pages (docs/runtimes.md).
 install(TARGETS seccomp-oci-hook seccomp-runc RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/${SC_PACKAGE_NAME})
 install(FILES ${SC_GEN_DIR}/man/seccomp-audit.1 ${SC_GEN_DIR}/man/seccomp-isolator.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
@@ -49,6 +49,8 @@ install(FILES deploy/kubernetes/seccomp-companion.yaml DESTINATION ${CMAKE_INSTA
 # operator's, a conffile in the package).
 install(FILES packaging/seccomp-audit.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/${SC_PACKAGE_NAME})
 install(FILES README.md packaging/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${SC_PACKAGE_NAME})
+# The manual, one page per part, beside the README that links to it as docs/PAGE.md.
+install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${SC_PACKAGE_NAME}/docs)
 
 # The unit and the config file in etc/, for the prefix installed to.
 install(CODE "

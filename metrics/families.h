@@ -21,8 +21,8 @@ const std::vector<std::string>& metric_names();
 // Is this container's data still exported at now_ns (running, or exited within retention)?
 bool retained(const audit::ContainerRecord& container, const ExporterOptions& options, int64_t now_ns);
 
-// The documented upper bound on the number of series one scrape can hold (README.md, "Cardinality
-// bound"):
+// The documented upper bound on the number of series one scrape can hold (docs/metrics.md,
+// "Cardinality bound"):
 //   C * (4 * M' + A + 13) + 5 * S + 11 + H + D + P * M',   M' = max(max_series_per_container, 8)
 // where C (containers) counts the retained ones (running, or exited within retention_seconds),
 // A (arches) the distinct architectures a container was seen entering syscalls on, S the

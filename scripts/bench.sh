@@ -11,7 +11,7 @@
 #   --no-build       use the binaries already in DIR/bin (ctest's quick mode does this)
 #   --out=FILE       also write the report here (default: DIR/bench-report.md)
 #   --profile=FILE   the profile to benchmark (default: ../shared/profiles/docker-default.json)
-#   --update-readme  replace README.md's runtime tables (between their markers) with this run's
+#   --update-readme  replace docs/benchmarks.md's runtime tables (between their markers) with this run's
 #
 # Needs root (seccomp filters without no_new_privs, runc, BPF, cgroups). Exit status: 0 when
 # every benchmark that exists ran, 1 when one failed (the report says which), 2 usage errors.
@@ -136,7 +136,7 @@ if [ -x "$bin/seccomp-isolator" ] && "$bin/seccomp-isolator" launch --help >/dev
 fi
 # The "tracer live" contender: the daemon with its syscall hooks, private dirs and pins.
 [ -x "$bin/seccomp-audit" ] && isolator_args+=(--audit-daemon="$bin/seccomp-audit")
-[ $update_readme = 1 ] && isolator_args+=(--update-readme="$root/README.md")
+[ $update_readme = 1 ] && isolator_args+=(--update-readme="$root/docs/benchmarks.md")
 section "Per-syscall cost and launch latency: ours, runc, crun" sc-bench-runtimes \
   --profile="$profile" --syscall-bench="$bin/syscall_bench" "${isolator_args[@]}" "${runtime_args[@]}"
 # 3: compile time (the profile engine's Google Benchmark).

@@ -29,7 +29,7 @@ struct RuleMatch {
   bool watch = true;
 };
 
-// The default table as JSON text (documented in docs/readme/50-daemon.md).
+// The default table as JSON text (documented in docs/daemon.md, "Attribution").
 const std::string& default_cgroup_rules_json();
 
 // Throws std::runtime_error naming the source and the JSON path of a bad field

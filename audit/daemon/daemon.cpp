@@ -501,13 +501,13 @@ void Daemon::refresh_syscall_hooks() {
 }
 
 // Audit mode: a `log` verdict of a container whose enforcing profile is known gets the
-// action that profile would have taken (README, the daemon section, "would_be_action").
+// action that profile would have taken (docs/daemon.md, "would_be_action").
 void Daemon::decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args) {
   if (o.key.action != "log" || o.mode != "audit" || o.profile_path.empty()) return;
   o.would_be_action = would_be_.verdict(o.profile_path, o.profile_sha256, o.capabilities, audit_arch, o.key.nr, args);
 }
 
-// ---- which source counts what (README, the daemon section) --------------------------------
+// ---- which source counts what (docs/daemon.md, "Sources") --------------------------------
 
 bool Daemon::tracer_counts_action(const std::string& action) const {
   if (hook_audit_) return true;

@@ -1,6 +1,6 @@
 // One attributed observation of a seccomp verdict, from any source: the unit the daemon
 // journals, replays and folds into the State. `count` is 0 for a sample-only observation
-// (a verdict whose count another source owns; see docs/readme/50-daemon.md, "Which source
+// (a verdict whose count another source owns; see docs/daemon.md, "Sources and which one
 // counts what").
 #pragma once
 

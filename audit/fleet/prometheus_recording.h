@@ -1,6 +1,6 @@
 // The fleet as Prometheus saw it: every instance that exports a container running one profile
-// digest, rebuilt as one HostRecording per instance from the daemon's series (README,
-// "A fleet through Prometheus": what this can and cannot know compared with a state file).
+// digest, rebuilt as one HostRecording per instance from the daemon's series (docs/fleet.md,
+// "What the fleet merge knows": what this can and cannot know compared with a state file).
 #pragma once
 
 #include <string>

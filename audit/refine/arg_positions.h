@@ -54,7 +54,7 @@ std::optional<ArgLayout> arg_layout(const std::string& syscall, const std::strin
 // positions only when they apply to it.
 std::vector<const ArgPosition*> conditioned_positions(const ArgLayout& layout, const std::array<uint64_t, 6>& args);
 
-// Every syscall the table knows (for the README and tests).
+// Every syscall the table knows (for docs/refine.md and tests).
 std::vector<std::string> arg_table_syscalls();
 
 }  // namespace sc::refine

@@ -11,7 +11,7 @@ struct EssentialSyscall {
   const char* why;
 };
 
-// The list, with the reason for each entry (printed by `suggest --tighten` and the README).
+// The list, with the reason for each entry (printed by `suggest --tighten` and docs/refine.md).
 const std::vector<EssentialSyscall>& launch_essentials();
 bool is_launch_essential(const std::string& name);
 

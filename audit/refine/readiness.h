@@ -1,6 +1,6 @@
 // The readiness verdict: may this audit-mode container (or profile) be switched to enforce?
 //
-// The rule (documented in the README): with W = --ready_after (default 24 h) and the
+// The rule (documented in docs/refine.md, "Readiness rule"): with W = --ready_after (default 24 h) and the
 // reference time R = the daemon's last flush (or the container's exit, if earlier, since
 // nothing is observed after it):
 //   1. the container was observed for at least W (R - first seen >= W);

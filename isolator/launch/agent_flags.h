@@ -1,5 +1,5 @@
 // The Mesos agent flags of the linux/seccomp isolator and its start-up checks, with Mesos's
-// own messages (see docs/readme/30-isolator.md and mesos-semantics.md).
+// own messages (see docs/isolator.md and mesos-semantics.md).
 #pragma once
 
 #include <optional>

@@ -35,8 +35,8 @@ class DaemonHarness {
   void start_daemon(const std::vector<std::string>& extra = {});
   void stop_daemon(int sig = 15);   // SIGTERM: flush; SIGKILL: crash
 
-  // The daemon's observable progress, from state.json's "daemon" object (README, the
-  // daemon, "Durable state"): read by this harness's own JSON reader, not the product's.
+  // The daemon's observable progress, from state.json's "daemon" object (docs/daemon.md,
+  // "Durable state"): read by this harness's own JSON reader, not the product's.
   struct Watched {
     std::string container_id, cgroup_path;
     uint64_t cgroup_id = 0;

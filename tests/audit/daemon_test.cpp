@@ -456,7 +456,7 @@ TEST(DaemonEndToEnd, SigkillWithTheTracerLiveKeepsErrnoCountsExact) {
       h.write_registry(id, child.pid, cg, "enforce");
       // This test is about the tracer's pinned counts across a SIGKILL, so its calls start once
       // the tracer watches the cgroup. Calls made within a few ms of the moment a cgroup
-      // becomes watched can be counted twice: audit timestamps are coarse (README, the daemon,
+      // becomes watched can be counted twice: audit timestamps are coarse (docs/daemon.md,
       // "Sources and which one counts what").
       h.wait_until_watched(id);
     }

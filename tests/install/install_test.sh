@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packaging tests (issue 16). Usage: install_test.sh prefix|deb BUILD_DIR SOURCE_DIR
 #   prefix: cmake --install into a temporary prefix; the file list equals expected-files.txt
-#           (and README.md's "Installing" names each file); the installed programs run; each
+#           (and docs/install.md's "Files" names each file); the installed programs run; each
 #           man page renders with no warning and names every flag of --help; the bash
 #           completions offer what --help lists; systemd-analyze verify of the unit.
 #   deb:    cpack -G DEB into a temporary dir; dpkg-deb -I/-c (Depends from the shared
@@ -101,11 +101,17 @@ prefix)
   step "cmake --install $build --prefix $p"
   cmake --install "$build" --prefix "$p" >"$tmp/install.log" || { cat "$tmp/install.log" >&2; fail "cmake --install"; }
   (cd "$p" && find . -type f -o -type l | sed 's|^\./||' | LC_ALL=C sort) >"$tmp/files"
-  diff -u "$expected" "$tmp/files" || fail "installed files differ from $expected (update it and README.md, Installing)"
+  diff -u "$expected" "$tmp/files" || fail "installed files differ from $expected (update it and docs/install.md, Files)"
   echo "ok: $(wc -l <"$tmp/files") files, as expected-files.txt"
   while IFS= read -r f; do
-    grep -qF -- "$f" "$src/README.md" || fail "README.md (Installing) does not name $f"
+    grep -qF -- "$f" "$src/docs/install.md" || fail "docs/install.md (Files) does not name $f"
   done <"$expected"
+  # The README and every page of docs/ are installed as they are in the source tree (the
+  # README links to docs/PAGE.md, so the installed copy keeps its links).
+  cmp -s "$src/README.md" "$p/share/doc/seccomp-companion/README.md" || fail "the installed README.md differs from the source's"
+  for f in "$src"/docs/*.md; do
+    cmp -s "$f" "$p/share/doc/seccomp-companion/docs/$(basename "$f")" || fail "docs/$(basename "$f") is not installed as it is"
+  done
   [ -x "$p/bin/seccomp-audit" ] && [ -x "$p/bin/seccomp-isolator" ] || fail "programs not executable"
   check_programs "$p/bin" "$p/share/seccomp-companion"
   check_man_and_completion "$p"
@@ -160,6 +166,10 @@ deb)
   grep -qxF "ExecStart=/usr/bin/seccomp-audit run --config=/etc/seccomp-companion/seccomp-audit.conf" "$unit" ||
     { grep ExecStart "$unit" >&2; fail "the packaged unit's ExecStart"; }
   grep -qF "file:///usr/share/doc/seccomp-companion/README.md" "$unit" || fail "the packaged unit's Documentation="
+  for page in install daemon; do
+    grep -qF "file:///usr/share/doc/seccomp-companion/docs/$page.md" "$unit" || fail "the packaged unit's Documentation= lacks docs/$page.md"
+    [ -f "$root/usr/share/doc/seccomp-companion/docs/$page.md" ] || fail "the packaged unit names docs/$page.md, which the package lacks"
+  done
   MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/seccomp-audit.1" >/dev/null 2>"$tmp/man.err" && [ ! -s "$tmp/man.err" ] ||
     fail "the packaged man page does not render cleanly"
   echo "ok: dpkg -x into a throwaway root: programs run, unit names /usr/bin and /etc"

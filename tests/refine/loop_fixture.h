@@ -99,7 +99,7 @@ class Daemon {
     }
     return false;
   }
-  // Waits until state.json's daemon.watched lists `id` (README, the daemon, "Durable state"),
+  // Waits until state.json's daemon.watched lists `id` (docs/daemon.md, "Durable state"),
   // then until the coarse clock audit records are stamped with has reached the tracer's
   // since_ns for it: every later call is counted by exactly one source, and learned.
   bool wait_watched(const std::string& id, int seconds = 15) {

@@ -47,8 +47,8 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
-// What `--tighten` must keep besides what was used, written out here (README, "Refining
-// profiles", the launch essentials): the test's own table, not the product's list.
+// What `--tighten` must keep besides what was used, written out here (docs/refine.md,
+// the launch essentials): the test's own table, not the product's list.
 const std::set<std::string> kLaunchEssentials = {
     "execve", "execveat", "setuid", "setgid", "setgroups", "setresuid", "setresgid", "setreuid", "setregid",
     "setfsuid", "setfsgid", "setuid32", "setgid32", "setgroups32", "setresuid32", "setresgid32", "setreuid32",

@@ -3,7 +3,7 @@
 //     validators: types, required fields, enumerations, formats) and, with tsc, against its
 //     TypeScript type, which also rejects fields the API does not have (a misspelt field is
 //     silently dropped by the API server, so it would never show otherwise);
-//  2. that the DaemonSet gives the daemon what it needs (README, "Kubernetes: the DaemonSet"):
+//  2. that the DaemonSet gives the daemon what it needs (docs/kubernetes.md, "What the pod gets, and why"):
 //     host PID and network namespaces, the host mounts its --state_dir, --runtime_dir and
 //     --pin_dir live on, the cgroup tree, the capabilities; and that every flag it passes to
 //     `seccomp-audit run` exists in that program's --help.
@@ -130,7 +130,7 @@ for (const { where, obj } of daemonSets) {
   const caps = new Set(sc.capabilities?.add ?? []);
   if (sc.privileged !== true)
     for (const cap of ['AUDIT_READ', 'AUDIT_CONTROL', 'BPF', 'PERFMON', 'SYS_ADMIN', 'NET_ADMIN'])
-      if (!caps.has(cap)) fail(`capability ${cap} is missing (README says what needs it)`);
+      if (!caps.has(cap)) fail(`capability ${cap} is missing (docs/kubernetes.md says what needs it)`);
   if (sc.seccompProfile?.type !== 'Unconfined') fail('the daemon needs seccompProfile Unconfined (bpf(), perf_event_open())');
   const listen = flags.listen;
   const port = c.ports?.find((p) => p.name === 'metrics')?.containerPort;
