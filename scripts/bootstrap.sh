@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  cmake make g++ clang llvm pkg-config
+  cmake ninja-build make g++ clang llvm pkg-config
   # libraries
   libseccomp-dev libbpf-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   prometheus-cpp-dev libssl-dev libcap-dev linux-libc-dev nettle-dev libcurl4-openssl-dev

@@ -25,7 +25,9 @@ if [ "${SC_DEMO_SKIP_BUILD:-0}" != 1 ]; then
   step "bootstrap (installs missing Debian packages)"
   bash scripts/bootstrap.sh || die "scripts/bootstrap.sh failed"
   step "build ($build)"
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || die "cmake configure failed"
+  generator=()
+  [ -f "$build/CMakeCache.txt" ] || generator=(-G Ninja)
+  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || die "cmake configure failed"
   cmake --build "$build" -j"$(nproc)" --target seccomp-isolator seccomp-audit >/dev/null || die "build failed"
 fi
 isolator="$build/bin/seccomp-isolator"

@@ -30,7 +30,11 @@ hook_plan() {  # hook_plan BUILD_DIR
 
 build() {  # build DIR [cmake args...]: fails on any compiler warning, showing its context
   local dir=$1; shift
-  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  # Ninja for a new tree: it schedules both cores across targets (make waits at each
+  # target's boundary); a tree configured before keeps its generator.
+  local generator=()
+  [ -f "$dir/CMakeCache.txt" ] || generator=(-G Ninja)
+  cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   mkdir -p "$dir"
   if ! cmake --build "$dir" -j"$jobs" >"$dir/build.log" 2>&1; then
     grep -E -B5 -A5 'error|Error' "$dir/build.log" | tail -n 80 >&2
