@@ -229,6 +229,11 @@ class RunningDaemon {
     Launched launched;
     launched.thread = std::thread([argv, out = launched.result] { *out = testing::run_command(argv); });
     EXPECT_TRUE(eventually([&] { return watched(id); }, 10000ms)) << "the daemon never watched " << id << log();
+    // Calls made within a few ms after the moment a cgroup becomes watched can be counted by
+    // both sources (audit record times are the kernel's coarse clock, in ms: up to a tick behind
+    // the call; docs/daemon.md, "Sources and which one counts what"). state.json may list the
+    // container within a millisecond of that moment: let the window pass before the barrier.
+    std::this_thread::sleep_for(25ms);
     // The FIFO opens once the container reads it (or fails: no reader yet).
     int fd = -1;
     for (int i = 0; i < 10000 && fd < 0; ++i) {
