@@ -17,7 +17,7 @@
 #include "isolator/launch/profile_source.h"
 #include "isolator/profile/parser.h"
 #include "runtimes/container_name.h"
-#include "runtimes/oci_seccomp.h"
+#include "isolator/profile/oci_format.h"
 #include "runtimes/profile_match.h"
 #include "runtimes/registration_flags.h"
 #include "runtimes/runtime_defaults.h"
@@ -89,8 +89,8 @@ void describe_profile(const json& config, const std::string& config_path, const 
   }
   json docker;
   try {
-    docker = docker_profile_from_oci(*seccomp);
-  } catch (const OciError& err) {
+    docker = profile::docker_profile_from_oci(*seccomp);
+  } catch (const profile::OciError& err) {
     throw std::runtime_error(config_path + ": " + err.what());
   }
   std::string text = docker.dump(2) + "\n";
@@ -100,7 +100,7 @@ void describe_profile(const json& config, const std::string& config_path, const 
   } catch (const profile::ParseError& err) {
     throw std::runtime_error(config_path + ": linux.seccomp" + (err.path().empty() ? ": " : ".") + err.what());
   }
-  bool audit = uses_log_action(*seccomp);
+  bool audit = profile::uses_log_action(*seccomp);
   e.mode = audit ? "audit" : "enforce";
   e.new_syscalls = "enosys";  // runc (and crun) put the -ENOSYS stub in front of the rules
   std::vector<std::string> errors;

@@ -6,7 +6,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <openssl/evp.h>
 
 namespace sc::refine {
 
@@ -63,17 +62,6 @@ ProfileDocument load_document(const std::string& path) {
 std::string dump(const nlohmann::ordered_json& json, const Formatting& formatting) {
   std::string out = json.dump(formatting.indent, formatting.indent_char);
   if (formatting.final_newline) out += '\n';
-  return out;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed (OpenSSL EVP_Digest)");
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) { out += digits[digest[i] >> 4]; out += digits[digest[i] & 15]; }
   return out;
 }
 

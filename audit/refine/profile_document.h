@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/sha256.h"
+
 namespace sc::refine {
 
 struct Formatting {
@@ -34,7 +36,8 @@ ProfileDocument document_from_text(const std::string& text, const std::string& p
 
 std::string dump(const nlohmann::ordered_json& json, const Formatting& formatting);
 
-// Lower-case hex SHA-256 of the bytes (what the registry records as profile_sha256).
-std::string sha256_hex(const std::string& bytes);
+// Lower-case hex SHA-256 of the bytes (what the registry records as profile_sha256; the one
+// implementation, common/sha256.h).
+using common::sha256_hex;
 
 }  // namespace sc::refine

@@ -34,7 +34,8 @@
 
 #include "bench/runtimes/bench_output.h"
 #include "bench/runtimes/contenders.h"
-#include "bench/runtimes/oci_seccomp.h"
+#include "bench/runtimes/docker_capabilities.h"
+#include "isolator/profile/oci_format.h"
 #include "bench/runtimes/report.h"
 #include "bench/runtimes/tracer_daemon.h"
 #include "isolator/compiler/filter.h"
@@ -241,7 +242,7 @@ int run(const Options& opt) {
   Rootfs rootfs = make_rootfs(work.path(), opt.syscall_bench, opt.busybox);
   std::string state = work.path() + "/runtime-state";
   fs::create_directories(state);
-  nlohmann::json seccomp = oci_seccomp(resolved);
+  nlohmann::json seccomp = profile::oci_seccomp_from_resolved(resolved);
 
   Contender none = host_contender("no filter", rootfs, false);
   Contender ours_tree = host_contender("ours: tree", rootfs, true, [tree] { tree->load(); });

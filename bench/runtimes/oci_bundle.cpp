@@ -4,7 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "bench/runtimes/oci_seccomp.h"
+#include "bench/runtimes/docker_capabilities.h"
 
 namespace sc::bench {
 namespace fs = std::filesystem;

@@ -16,8 +16,8 @@
 #include "isolator/profile/context_options.h"
 #include "isolator/profile/parser.h"
 #include "isolator/profile/resolver.h"
-#include "runtimes/audit_variant.h"
-#include "runtimes/oci_seccomp.h"
+#include "isolator/profile/audit_variant.h"
+#include "isolator/profile/oci_format.h"
 
 namespace sc::cli {
 
@@ -56,7 +56,7 @@ std::string docker_profile_text(const std::string& path, bool audit) {
   std::stringstream ss;
   ss << in.rdbuf();
   nlohmann::json document = nlohmann::json::parse(ss.str());
-  if (audit) document = runtimes::docker_audit_variant(document);
+  if (audit) document = profile::docker_audit_variant(document);
   return document.dump(2) + "\n";
 }
 
@@ -83,7 +83,7 @@ int run_compile(const CompileFlags& f) {
     options.binary_tree = !f.linear;
     compiler::Filter filter(resolved, options);
     if (f.format == "oci") {
-      data = runtimes::oci_seccomp_from_resolved(resolved).dump(2) + "\n";
+      data = profile::oci_seccomp_from_resolved(resolved).dump(2) + "\n";
     } else if (f.format == "pfc") {
       data = filter.pfc();
     } else {

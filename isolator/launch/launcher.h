@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/paths.h"
 #include "isolator/launch/agent_flags.h"
 #include "isolator/profile/resolver.h"
 
@@ -30,7 +31,7 @@ struct LaunchRequest {
   // container is registered with them before it runs (they count its denials exactly), on
   // otherwise. "always" and "never" force it. LOG and kill actions are logged either way.
   std::string seccomp_log = "auto";
-  std::string tracer_pin_dir = "/sys/fs/bpf/seccomp-companion";  // --tracer_pin_dir
+  std::string tracer_pin_dir = common::kDefaultPinDir;  // --tracer_pin_dir (the tracer's default)
   std::string workload;                       // --workload (registry entry)
   std::map<std::string, std::string> labels;  // --label KEY=VALUE (registry entry)
   std::vector<std::string> command;

@@ -8,20 +8,9 @@
 #include <cstring>
 
 #include "isolator/launch/launch_error.h"
-#include "isolator/launch/sha256.h"
 #include "isolator/profile/parser.h"
 
 namespace sc::launch {
-
-std::string sha256_hex(const std::string& bytes) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : sha256(bytes.data(), bytes.size())) {
-    out += hex[b >> 4];
-    out += hex[b & 0xf];
-  }
-  return out;
-}
 
 std::string read_profile_bytes(const std::string& path) {
   auto fail = [&](int error) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "common/sha256.h"
 #include "isolator/profile/profile.h"
 
 namespace sc::launch {
@@ -32,8 +33,8 @@ class ProfileSource {
 //   parse_now; else from profile() when first needed)
 ProfileSource load_profile_source(const std::string& path, bool parse_now = true);
 
-// Hex SHA-256 of bytes.
-std::string sha256_hex(const std::string& bytes);
+// Hex SHA-256 of bytes (the one implementation, common/sha256.h).
+using common::sha256_hex;
 
 // The whole file, or throws LaunchError("Failed to read Seccomp profile file ...").
 std::string read_profile_bytes(const std::string& path);

@@ -17,8 +17,6 @@
 
 namespace sc::launch {
 
-inline constexpr const char* kDefaultPinDir = "/sys/fs/bpf/seccomp-companion";
-
 // True when the tracer's syscall hooks are attached right now: their links are pinned in
 // `pin_dir` (a pinned link stays attached while its pin exists, also while no daemon runs).
 // `why` says what is missing when false.

@@ -15,8 +15,8 @@
 
 #include "isolator/profile/parser.h"
 #include "isolator/registry/registry.h"
-#include "runtimes/audit_variant.h"
-#include "runtimes/oci_seccomp.h"
+#include "isolator/profile/audit_variant.h"
+#include "isolator/profile/oci_format.h"
 #include "runtimes/profile_match.h"
 #include "runtimes/runtime_defaults.h"
 
@@ -33,8 +33,8 @@ json read_json(const std::string& path) {
 
 std::string error_of(const json& seccomp) {
   try {
-    runtimes::docker_profile_from_oci(seccomp);
-  } catch (const runtimes::OciError& e) {
+    profile::docker_profile_from_oci(seccomp);
+  } catch (const profile::OciError& e) {
     return e.what();
   }
   return "";
@@ -47,7 +47,7 @@ TEST(OciSeccomp, ConvertsEveryFieldTheRuntimesWrite) {
                  {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
                   "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},
                  {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]})");
-  json d = runtimes::docker_profile_from_oci(oci);
+  json d = profile::docker_profile_from_oci(oci);
   EXPECT_EQ(d["defaultAction"], "SCMP_ACT_ERRNO");
   EXPECT_EQ(d["defaultErrnoRet"], 38);
   EXPECT_EQ(d["architectures"], json::array({"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"}));
@@ -60,7 +60,7 @@ TEST(OciSeccomp, ConvertsEveryFieldTheRuntimesWrite) {
   ASSERT_EQ(p.syscalls.size(), 3u);
   EXPECT_EQ(p.syscalls[2].action.data, 38u);
   EXPECT_EQ(p.default_action.data, 38u);
-  EXPECT_FALSE(runtimes::uses_log_action(oci));
+  EXPECT_FALSE(profile::uses_log_action(oci));
 }
 
 TEST(OciSeccomp, BadFieldsNameTheirJsonPath) {
@@ -85,7 +85,7 @@ TEST(AuditVariant, EveryDenyBecomesLogAndNoFlagIsAdded) {
                  {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38,
                   "includes": {"caps": ["CAP_SYS_ADMIN"]}, "comment": "kept"},
                  {"names": ["ptrace"], "action": "SCMP_ACT_KILL_PROCESS"}]})");
-  json v = runtimes::docker_audit_variant(p);
+  json v = profile::docker_audit_variant(p);
   EXPECT_EQ(v["defaultAction"], "SCMP_ACT_LOG");
   EXPECT_FALSE(v.contains("defaultErrnoRet"));
   EXPECT_EQ(v["syscalls"][0]["action"], "SCMP_ACT_ALLOW");
@@ -95,7 +95,7 @@ TEST(AuditVariant, EveryDenyBecomesLogAndNoFlagIsAdded) {
   EXPECT_EQ(v["syscalls"][1]["comment"], "kept");
   EXPECT_EQ(v["syscalls"][2]["action"], "SCMP_ACT_LOG");
   EXPECT_FALSE(v.contains("flags"));  // runc 1.1 rejects any; LOG verdicts are audited without
-  EXPECT_TRUE(runtimes::uses_log_action(v));
+  EXPECT_TRUE(profile::uses_log_action(v));
 }
 
 // What dockerd 20.10.24 wrote for its built-in default: known by digest for the default
@@ -126,7 +126,7 @@ TEST(RuntimeDefaults, Docker2010DefaultIsKnownByDigestAndByItsFile) {
                            "docker-20.10-many-caps-config.json"}) {
     SCOPED_TRACE(name);
     json c = read_json(data + name);
-    profile::Profile running = profile::parse_profile(runtimes::docker_profile_from_oci(c["linux"]["seccomp"]).dump());
+    profile::Profile running = profile::parse_profile(profile::docker_profile_from_oci(c["linux"]["seccomp"]).dump());
     std::vector<std::string> errors;
     auto m = runtimes::match_profile(running, bounding(c), false, {*not_a_profile, *newer, *file}, &errors);
     ASSERT_TRUE(m);
@@ -160,8 +160,8 @@ TEST(ProfileMatch, TheLogOnlyVariantMatchesItsEnforcingProfile) {
   json oci = json::parse(R"({"defaultAction": "SCMP_ACT_LOG", "flags": ["SECCOMP_FILTER_FLAG_LOG"],
     "syscalls": [{"names": ["read", "write", "exit_group"], "action": "SCMP_ACT_ALLOW"},
                  {"names": ["ptrace"], "action": "SCMP_ACT_LOG"}]})");
-  ASSERT_TRUE(runtimes::uses_log_action(oci));
-  profile::Profile running = profile::parse_profile(runtimes::docker_profile_from_oci(oci).dump());
+  ASSERT_TRUE(profile::uses_log_action(oci));
+  profile::Profile running = profile::parse_profile(profile::docker_profile_from_oci(oci).dump());
   auto m = runtimes::match_profile(running, {}, true, candidates);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->profile.name, "tight");

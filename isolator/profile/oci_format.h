@@ -13,7 +13,7 @@
 
 #include "isolator/profile/resolver.h"
 
-namespace sc::runtimes {
+namespace sc::profile {
 
 // A bad field of config.json; the message names its JSON path
 // ("linux.seccomp.syscalls[2].names[0]: must be a string").
@@ -35,4 +35,4 @@ bool uses_log_action(const nlohmann::json& seccomp);
 // and `flags` only for TSYNC / SPEC_ALLOW (never LOG: runc 1.1 rejects every flag).
 nlohmann::json oci_seccomp_from_resolved(const profile::ResolvedProfile& resolved);
 
-}  // namespace sc::runtimes
+}  // namespace sc::profile

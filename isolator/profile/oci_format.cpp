@@ -1,11 +1,11 @@
-#include "runtimes/oci_seccomp.h"
+#include "isolator/profile/oci_format.h"
 
 #include <limits>
 
 #include "isolator/profile/arch.h"
 #include "isolator/profile/profile.h"
 
-namespace sc::runtimes {
+namespace sc::profile {
 namespace {
 using nlohmann::json;
 
@@ -157,4 +157,4 @@ json oci_seccomp_from_resolved(const profile::ResolvedProfile& resolved) {
   return out;
 }
 
-}  // namespace sc::runtimes
+}  // namespace sc::profile

@@ -1,8 +1,8 @@
-#include "runtimes/audit_variant.h"
+#include "isolator/profile/audit_variant.h"
 
 #include <string>
 
-namespace sc::runtimes {
+namespace sc::profile {
 namespace {
 using nlohmann::json;
 
@@ -26,4 +26,4 @@ json docker_audit_variant(const json& profile) {
   return out;
 }
 
-}  // namespace sc::runtimes
+}  // namespace sc::profile

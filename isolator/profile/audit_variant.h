@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sc::runtimes {
+namespace sc::profile {
 
 // `profile` must already be a valid profile (the engine parsed it); fields are changed only
 // where they hold an action.
 nlohmann::json docker_audit_variant(const nlohmann::json& profile);
 
-}  // namespace sc::runtimes
+}  // namespace sc::profile
