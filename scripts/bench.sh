@@ -108,7 +108,10 @@ if [ $quick = 1 ]; then
   runtime_args=(--quick)
   profile_args=(--benchmark_min_time=0.01)
   tracer_args=(--rounds=1 --calls=20000)
-  daemon_args=(--seconds=0.5)
+  # One storm worker: on 2 CPUs, two workers plus kauditd left the daemon so little CPU on a
+  # loaded CI host that the audit group overran its socket (a loss it reports, but cannot
+  # count record by record), failing the storm's exact accounting. The full run keeps two.
+  daemon_args=(--seconds=0.5 --workers=1)
 else
   mode=full
   limit=240
