@@ -109,7 +109,7 @@ std::optional<CachedProgram> decode_cache_entry(const std::string& text, const s
     if (text.size() != newline + 1 + code_bytes + 64 + 1 || text.back() != '\n')
       return refuse("not an entry (truncated?)");
     const size_t hashed = newline + 1 + code_bytes;
-    if (sha256_hex(text.substr(0, hashed)) != std::string_view(text).substr(hashed, 64))
+    if (sha256_hex(std::string_view(text).substr(0, hashed)) != std::string_view(text).substr(hashed, 64))
       return refuse("checksum mismatch");
     if (body.at("key").get<std::string>() != key) return refuse("another key");
     CachedProgram entry;
