@@ -55,7 +55,7 @@ AuditNetlink::~AuditNetlink() {
 }
 
 int AuditNetlink::poll(int timeout_ms, const std::function<void(int type, std::string_view text)>& on_message,
-                       int max_messages) {
+                       int max_messages, std::chrono::steady_clock::duration max_time) {
   pollfd pfd{fd_, POLLIN, 0};
   int ready = ::poll(&pfd, 1, timeout_ms);
   if (ready < 0) {
@@ -66,7 +66,9 @@ int AuditNetlink::poll(int timeout_ms, const std::function<void(int type, std::s
   // One audit record per datagram (at most 8970 bytes of text plus the header).
   std::vector<char> buffer(16384);  // MAX_AUDIT_MESSAGE_LENGTH is 8970
   int handled = 0;
-  while (handled < max_messages) {
+  const auto until = std::chrono::steady_clock::now() + max_time;
+  // The clock is read once per datagram (vDSO, tens of ns): small beside parsing a record.
+  while (handled < max_messages && (handled == 0 || std::chrono::steady_clock::now() < until)) {
     ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;

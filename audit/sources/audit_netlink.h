@@ -4,6 +4,7 @@
 // kernel drops records for us and recv() fails with ENOBUFS; we count those overruns.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -23,13 +24,17 @@ class AuditNetlink {
   int fd() const { return fd_; }
 
   // Waits up to timeout_ms (0: do not wait, -1: forever) for records, then reads the records
-  // already queued without waiting again, at most max_messages of them: under a storm the
-  // queue never empties, and a caller with other work (a daemon's timers) must get it back.
-  // Calls on_message(type, text) for each audit message read; returns how many. Throws
-  // std::system_error on a socket failure other than EINTR/EAGAIN/ENOBUFS.
+  // already queued without waiting again, at most max_messages of them and for at most
+  // max_time: under a storm the queue never empties, and a caller with other work (a daemon's
+  // timers) must get it back. The time bound is what holds on a slow host (a sanitizer build
+  // beside other work once took 1.4 s for 4,096 records); the count bound keeps one turn's
+  // batch small on a fast one. Calls on_message(type, text) for each audit message read;
+  // returns how many. Throws std::system_error on a socket failure other than
+  // EINTR/EAGAIN/ENOBUFS.
   int poll(int timeout_ms, const std::function<void(int type, std::string_view text)>& on_message,
-           int max_messages = kDefaultBatch);
+           int max_messages = kDefaultBatch, std::chrono::steady_clock::duration max_time = kDefaultTurn);
   static constexpr int kDefaultBatch = 4096;
+  static constexpr std::chrono::milliseconds kDefaultTurn{50};
 
   // Receive-buffer overruns (ENOBUFS) seen so far: each means at least one record was lost.
   uint64_t lost() const { return lost_; }
