@@ -58,6 +58,36 @@ seed_test_costs() {  # seed_test_costs BUILD_DIR FILE
   mkdir -p "$into" && cp "$2" "$into/CTestCostData.txt"
 }
 
+# Each failed test's assertions, gathered from ctest's LastTest.log for the end of the run:
+# a reader of a CI log that keeps only its beginning and its end still sees why (ctest's
+# --output-on-failure prints them where they happened, in the middle).
+failure_digest() {  # failure_digest BUILD_DIR
+  local log=$1/Testing/Temporary/LastTest.log
+  [ -f "$log" ] || return 0
+  awk -v tree="$1" '
+    /^[0-9]+\/[0-9]+ Test: / { name = $0; sub(/^[0-9]+\/[0-9]+ Test: /, "", name); n = 0; split("", out); next }
+    /^Output:$/ { inside = 1; getline; next }
+    /^<end of output>$/ { inside = 0; next }
+    inside { out[n++] = $0; next }
+    /^Test time = / { timed = 1; next }
+    timed && /^-+$/ { next }
+    timed {
+      timed = 0
+      if ($0 == "Test Passed.") next
+      printf "-- %s: %s (%s)\n", tree, name, $0
+      shown = 0; after = 0
+      for (i = 0; i < n && shown < 40; ++i) {
+        line = out[i]
+        if (line ~ /: Failure$|failed \(exit/) after = 7
+        if (after > 0 || line ~ /ERROR: AddressSanitizer|runtime error:|FAILED: |failed \(exit|Timeout|[Tt]imed out/) {
+          print "   " line; ++shown
+        }
+        if (after > 0) --after
+      }
+      if (shown == 0) for (i = (n > 15 ? n - 15 : 0); i < n; ++i) print "   " out[i]
+    }' "$log"
+}
+
 status=0
 if [ "${SC_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build with ASan+UBSan, and the fuzzers (build/sanitize, clang)"
@@ -109,5 +139,13 @@ echo "== time per phase"
 printf '  %s\n' "${timings[@]}"
 echo "== tests"
 seed_test_costs build/main tests/ctest-cost/main.txt
-ctest --test-dir build/main --output-on-failure -j2 --timeout 300 || status=1
+ctest --test-dir build/main --output-on-failure -j2 --timeout 300 2>&1 | tee build/main/ctest.out || status=1
+if [ $status != 0 ]; then
+  echo "== what failed (assertions of each failed test; whole outputs above)"
+  [ "${SC_SKIP_SANITIZE:-0}" != 1 ] && failure_digest build/sanitize
+  failure_digest build/main
+  [ "${fuzz_status:-0}" = 0 ] || echo "-- fuzzing failed (exit $fuzz_status): its output is above"
+  # The closing line is ctest's count, as it is when all pass.
+  grep -E '^[0-9]+% tests passed' build/main/ctest.out | tail -n1
+fi
 exit $status
