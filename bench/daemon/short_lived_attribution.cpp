@@ -33,6 +33,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench/daemon/bench_io.h"
 #include "state/aggregate.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
@@ -41,20 +42,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string flag(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--" + name + "=", 0) == 0) return a.substr(name.size() + 3);
-  }
-  return fallback;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sc::bench::flag;
+using sc::bench::slurp;
 
 // The exec'd spawner: loads the filter, forks short-lived children for `seconds`, writes the
 // number of calls they made to fd 3.

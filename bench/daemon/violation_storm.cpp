@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/daemon/bench_io.h"
 #include "state/aggregate.h"
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
@@ -39,20 +40,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using sc::bench::flag;
+using sc::bench::slurp;
+
 struct Options {
   double seconds = 3;
   int workers = 2;
   std::string action = "errno";
   std::string sources = "audit";
 };
-
-std::string flag(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--" + name + "=", 0) == 0) return a.substr(name.size() + 3);
-  }
-  return fallback;
-}
 
 struct StormResult {
   uint64_t calls = 0;        // denied calls the workers made, counted by themselves
@@ -128,13 +124,6 @@ StormResult storm(const Options& o, const std::string& procs, uint32_t action) {
     if (rep.seconds > 0) r.rate += rep.calls / rep.seconds;
   }
   return r;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace

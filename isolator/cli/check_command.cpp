@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "isolator/cli/commands.h"
+#include "isolator/cli/resolve_flags.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/arch.h"
 #include "isolator/profile/context_options.h"
@@ -17,29 +18,18 @@
 namespace sc::cli {
 
 namespace {
-// --caps absent: nullopt (the bounding set); --caps=none or --caps='': no capabilities.
-std::optional<std::string> caps_flag(const std::string& value, const CLI::Option* option) {
-  if (!option || option->count() == 0) return std::nullopt;
-  return value == "none" ? std::string() : value;
-}
-
 struct CheckFlags {
   std::string profile;
   std::string arch;
-  std::string caps;
-  CLI::Option* caps_option = nullptr;  // given or not: absent means the bounding set
-  std::string kernel;
+  ResolveFlags resolve;
   std::string format = "text";
   std::string dialect = "docker";
-  bool audit = false;
-  std::string new_syscalls = "enosys";
 };
 
 int run_check(const CheckFlags& f) {
   profile::ResolveContext context;
   try {
-    context = profile::make_context(f.arch, caps_flag(f.caps, f.caps_option), f.kernel, f.audit);
-    context.new_syscalls = profile::parse_new_syscalls(f.new_syscalls);
+    context = resolve_context(f.resolve, f.arch);
   } catch (const profile::UsageError& e) {
     std::fprintf(stderr, "seccomp-isolator check: %s\n", e.what());
     return 2;
@@ -125,17 +115,14 @@ Run add_check_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("check", "Validate a seccomp profile (Docker or Mesos format) for one container");
   sub->add_option("PROFILE", flags->profile, "The profile (JSON file)")->required();
   sub->add_option("--arch", flags->arch, "Resolve for this arch (x86_64, aarch64, ...); default: this host");
-  flags->caps_option = sub->add_option("--caps", flags->caps,
-                  "The container's capability set, comma-separated (CAP_SYS_ADMIN or SYS_ADMIN); "
-                  "default: this process's bounding set; 'none' for none");
-  sub->add_option("--kernel", flags->kernel, "Kernel version X.Y for minKernel; default: the running kernel");
+  add_caps_option(sub, flags->resolve);
+  add_kernel_option(sub, flags->resolve);
   sub->add_option("--format", flags->format, "Output format")->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   sub->add_option("--dialect", flags->dialect, "Required keys: docker (modern) or mesos (Mesos-era, strict)")
       ->check(CLI::IsMember({"docker", "mesos"}))->capture_default_str();
-  sub->add_flag("--audit", flags->audit, "Resolve in audit mode (every non-ALLOW action becomes LOG)");
-  sub->add_option("--new_syscalls", flags->new_syscalls, profile::kNewSyscallsHelp)
-      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
+  add_audit_flag(sub, flags->resolve);
+  add_new_syscalls_option(sub, flags->resolve);
   return [flags] { return run_check(*flags); };
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "isolator/cli/commands.h"
+#include "isolator/cli/resolve_flags.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/context_options.h"
 #include "isolator/profile/parser.h"
@@ -25,13 +26,9 @@ namespace {
 struct CompileFlags {
   std::string profile;
   std::string arch;
-  std::string caps;
-  CLI::Option* caps_option = nullptr;
-  std::string kernel;
+  ResolveFlags resolve;
   std::string format = "bpf";
   std::string output;
-  bool audit = false;
-  std::string new_syscalls = "enosys";
   bool linear = false;
 };
 
@@ -61,12 +58,9 @@ std::string docker_profile_text(const std::string& path, bool audit) {
 }
 
 int run_compile(const CompileFlags& f) {
-  std::optional<std::string> caps;
-  if (f.caps_option && f.caps_option->count()) caps = f.caps == "none" ? std::string() : f.caps;
   profile::ResolveContext context;
   try {
-    context = profile::make_context(f.arch, caps, f.kernel, f.audit);
-    context.new_syscalls = profile::parse_new_syscalls(f.new_syscalls);
+    context = resolve_context(f.resolve, f.arch);
   } catch (const profile::UsageError& e) {
     std::fprintf(stderr, "seccomp-isolator compile: %s\n", e.what());
     return 2;
@@ -74,7 +68,7 @@ int run_compile(const CompileFlags& f) {
   std::string data;
   try {
     if (f.format == "docker") {
-      data = docker_profile_text(f.profile, f.audit);
+      data = docker_profile_text(f.profile, f.resolve.audit);
       return write_output(f, data);
     }
     profile::ResolvedProfile resolved = profile::resolve(profile::load_profile(f.profile), context);
@@ -130,14 +124,11 @@ Run add_compile_command(CLI::App& app) {
   auto flags = std::make_shared<CompileFlags>();
   CLI::App* sub = app.add_subcommand("compile", "Compile a seccomp profile into the BPF program the kernel gets");
   sub->add_option("PROFILE", flags->profile, "The profile (JSON file)")->required();
-  sub->add_flag("--audit", flags->audit, "Audit mode: every non-ALLOW action becomes LOG");
-  sub->add_option("--new_syscalls", flags->new_syscalls, profile::kNewSyscallsHelp)
-      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
-  flags->caps_option = sub->add_option("--caps", flags->caps,
-                  "The container's capability set, comma-separated; default: this process's "
-                  "bounding set; 'none' for none");
+  add_audit_flag(sub, flags->resolve);
+  add_new_syscalls_option(sub, flags->resolve);
+  add_caps_option(sub, flags->resolve);
   sub->add_option("--arch", flags->arch, "Compile for this arch as native; default: this host");
-  sub->add_option("--kernel", flags->kernel, "Kernel version X.Y for minKernel; default: the running kernel");
+  add_kernel_option(sub, flags->resolve);
   sub->add_option("--format", flags->format,
                   "bpf: raw struct sock_filter array; pfc: libseccomp's text; docker: a Docker-format profile "
                   "for `docker run`/`podman run --security-opt seccomp=FILE` (with --audit: its log-only variant, "

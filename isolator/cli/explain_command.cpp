@@ -12,6 +12,7 @@
 #include <seccomp.h>
 
 #include "isolator/cli/commands.h"
+#include "isolator/cli/resolve_flags.h"
 #include "isolator/compiler/action_codes.h"
 #include "isolator/compiler/evaluator.h"
 #include "isolator/compiler/filter.h"
@@ -29,12 +30,8 @@ struct ExplainFlags {
   std::string syscall;
   std::vector<std::string> args;
   std::string arch;
-  std::string caps;
-  CLI::Option* caps_option = nullptr;
-  std::string kernel;
+  ResolveFlags resolve;
   std::string format = "text";
-  bool audit = false;
-  std::string new_syscalls = "enosys";
   bool linear = false;
 };
 
@@ -60,8 +57,6 @@ int run_explain(const ExplainFlags& f) {
     if (!v) return usage("ARG" + std::to_string(i) + ": not an unsigned number: '" + f.args[i] + "'");
     args[i] = *v;
   }
-  std::optional<std::string> caps;
-  if (f.caps_option && f.caps_option->count()) caps = f.caps == "none" ? std::string() : f.caps;
 
   // --arch names the arch the call runs under. When the host's filter covers it (x86 or x32
   // on x86_64), explain the host's filter; otherwise resolve as if that arch were native.
@@ -73,8 +68,7 @@ int run_explain(const ExplainFlags& f) {
   }
   profile::ResolveContext context;
   try {
-    context = profile::make_context("", caps, f.kernel, f.audit);
-    context.new_syscalls = profile::parse_new_syscalls(f.new_syscalls);
+    context = resolve_context(f.resolve, "");
   } catch (const profile::UsageError& e) {
     return usage(e.what());
   }
@@ -192,13 +186,10 @@ Run add_explain_command(CLI::App& app) {
   sub->add_option("SYSCALL", flags->syscall, "Syscall name or number (in the --arch table)")->required();
   sub->add_option("ARGS", flags->args, "Up to six arguments ARG0 ... ARG5 (decimal or 0x hex)");
   sub->add_option("--arch", flags->arch, "The arch the call runs under (x86_64, x86, x32, aarch64, ...); default: this host");
-  sub->add_flag("--audit", flags->audit, "Audit mode: every non-ALLOW action becomes LOG");
-  sub->add_option("--new_syscalls", flags->new_syscalls, profile::kNewSyscallsHelp)
-      ->check(CLI::IsMember({"enosys", "default"}))->capture_default_str();
-  flags->caps_option = sub->add_option("--caps", flags->caps,
-                  "The container's capability set, comma-separated; default: this process's "
-                  "bounding set; 'none' for none");
-  sub->add_option("--kernel", flags->kernel, "Kernel version X.Y for minKernel; default: the running kernel");
+  add_audit_flag(sub, flags->resolve);
+  add_new_syscalls_option(sub, flags->resolve);
+  add_caps_option(sub, flags->resolve);
+  add_kernel_option(sub, flags->resolve);
   sub->add_option("--format", flags->format, "Output format")->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   sub->add_flag("--linear", flags->linear, "Evaluate the linear filter instead of the binary tree");
