@@ -33,6 +33,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/runtimes/bench_output.h"
+#include "bench/support/child_figure.h"
 #include "bench/runtimes/contenders.h"
 #include "bench/runtimes/docker_capabilities.h"
 #include "isolator/profile/oci_format.h"
@@ -152,29 +153,11 @@ void load_program(const std::vector<sock_filter>& program) {
 // Time libseccomp's seccomp_load (what Filter::load() and so the launcher call) takes in a
 // fresh child: it regenerates the BPF program from its rule database, then installs it.
 double seccomp_load_ms(const sc::compiler::Filter& filter) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    close(fds[0]);
-    double start = monotonic_ms(), ms = -1;
-    try {
-      filter.load();
-      ms = monotonic_ms() - start;
-    } catch (...) {
-    }
-    ssize_t n = write(fds[1], &ms, sizeof ms);
-    _exit(n == sizeof ms ? 0 : 1);
-  }
-  close(fds[1]);
-  double ms = -1;
-  ssize_t n = read(fds[0], &ms, sizeof ms);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (n != sizeof ms || ms < 0) throw std::runtime_error("seccomp_load failed in a child");
-  return ms;
+  return sc::bench::figure_from_child("seccomp_load", [&filter] {
+    double start = monotonic_ms();
+    filter.load();
+    return monotonic_ms() - start;
+  });
 }
 
 // Runs every available contender once per round, starting at a different one each round.

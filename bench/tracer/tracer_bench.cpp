@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/support/child_figure.h"
 #include "bpf/tracer.h"
 #include "host/cgroup2.h"
 
@@ -54,21 +55,17 @@ struct Config {
 
 // In a child: join the cgroup, maybe install the filter, time the loop; ns per call on a pipe.
 double measure(const Config& config, const std::string& cgroup, bool denied) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    close(fds[0]);
+  return sc::bench::figure_from_child("the getppid loop", [&] {
     {
       std::ofstream procs(cgroup + "/cgroup.procs");
       procs << "0\n";
       procs.flush();
-      if (!procs) _exit(3);
+      if (!procs) throw std::runtime_error("cannot join " + cgroup);
     }
     if (denied) {
       scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-      if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(getppid), 0) != 0 || seccomp_load(ctx) != 0) _exit(4);
+      if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(getppid), 0) != 0 || seccomp_load(ctx) != 0)
+        throw std::runtime_error("cannot load the getppid filter");
       seccomp_release(ctx);
     }
     clockid_t clock = config.cpu_clock ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC;
@@ -76,19 +73,8 @@ double measure(const Config& config, const std::string& cgroup, bool denied) {
     clock_gettime(clock, &t0);
     for (long i = 0; i < config.calls; ++i) syscall(SYS_getppid);
     clock_gettime(clock, &t1);
-    double ns = (double(t1.tv_sec - t0.tv_sec) * 1e9 + double(t1.tv_nsec - t0.tv_nsec)) / double(config.calls);
-    if (write(fds[1], &ns, sizeof ns) != sizeof ns) _exit(5);
-    _exit(0);
-  }
-  close(fds[1]);
-  double ns = -1;
-  ssize_t got = read(fds[0], &ns, sizeof ns);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (got != sizeof ns || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("measurement child failed, status " + std::to_string(status));
-  return ns;
+    return (double(t1.tv_sec - t0.tv_sec) * 1e9 + double(t1.tv_nsec - t0.tv_nsec)) / double(config.calls);
+  });
 }
 
 double median(std::vector<double> v) {
