@@ -1,11 +1,11 @@
 #include "metrics/verdict_series.h"
 
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <cstring>
 #include <set>
 #include <tuple>
+
+#include "common/arch.h"
 
 namespace sc::metrics {
 
@@ -25,20 +25,7 @@ std::string errno_label(int32_t error) {
   return std::to_string(error);
 }
 
-const std::string& native_arch() {
-  static const std::string arch = [] {
-    struct utsname u {};
-    if (uname(&u) != 0) return std::string();
-    std::string m = u.machine;
-    // uname(2) names -> libseccomp arch names (what the state records).
-    if (m == "i386" || m == "i486" || m == "i586" || m == "i686") return std::string("x86");
-    if (m.rfind("armv", 0) == 0) return std::string("arm");
-    if (m == "arm64") return std::string("aarch64");
-    if (m == "ppc64" && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) return std::string("ppc64le");
-    return m;
-  }();
-  return arch;
-}
+const std::string& native_arch() { return common::native_arch_name(); }
 
 namespace {
 

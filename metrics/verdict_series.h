@@ -22,7 +22,8 @@ std::string normalized_action(const std::string& action);
 bool is_denial_action(const std::string& action);
 // "EPERM" for 1; the number as text when the C library has no name; "" for -1 (unknown).
 std::string errno_label(int32_t error);
-// libseccomp's name for the architecture this host runs natively ("x86_64", "aarch64", ...).
+// The name of the arch this build runs as ("x86_64", "aarch64", ...; common/arch.h): its series
+// carry no arch label, and seccomp_build_info says which it is.
 const std::string& native_arch();
 
 struct VerdictSeries {

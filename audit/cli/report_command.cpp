@@ -6,10 +6,11 @@
 
 #include "audit/cli/commands.h"
 #include "audit/cli/fleet_input.h"
-#include "audit/refine/report_model.h"
-#include "audit/refine/shadow_report.h"
-#include "audit/refine/time_text.h"
+#include "audit/refine/shadow_readiness.h"
 #include "audit/refine/state_input.h"
+#include "audit/refine/time_text.h"
+#include "audit/report/report_model.h"
+#include "audit/report/shadow_report.h"
 #include "host/atomic_file.h"
 #include "isolator/registry/registry.h"
 
@@ -48,11 +49,11 @@ int64_t parse_duration_ns(const std::string& text) {
 // --prometheus / --state_file: one profile (the --profile FILE) over every host that ran it.
 int run_fleet_report(const ReportFlags& flags) {
   std::unique_ptr<FleetSelection> fleet = select_fleet(flags.fleet, flags.profile);
-  refine::ReportOptions options;
+  report::ReportOptions options;
   options.ready_after_ns = parse_duration_ns(flags.ready_after);
   options.suggest = {"", flags.profile};
   options.host_states = &fleet->fleet.host_states;
-  refine::Report report = refine::build_report(fleet->fleet.merged, {fleet->group}, options);
+  report::Report report = report::build_report(fleet->fleet.merged, {fleet->group}, options);
   report.coverage = fleet::fleet_coverage(fleet->fleet);
   for (auto& p : report.profiles) {
     p.notes.insert(p.notes.begin(), fleet_summary(*fleet, flags.profile));
@@ -65,7 +66,7 @@ int run_fleet_report(const ReportFlags& flags) {
                          "unknown, so readiness cannot be vouched for: not ready; " + p.readiness.text;
     }
   }
-  std::string text = flags.format == "html" ? refine::render_html(report) : refine::render_markdown(report);
+  std::string text = flags.format == "html" ? report::render_html(report) : report::render_markdown(report);
   if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
   else host::write_file_atomically(flags.output, text);
   return 0;
@@ -77,7 +78,7 @@ int run_report(const ReportFlags& flags) {
   if (!flags.shadow.empty()) {
     refine::ShadowReport report =
         refine::build_shadow_report(state, flags.shadow, parse_duration_ns(flags.ready_after), refine::now_ns());
-    std::string text = flags.format == "html" ? refine::render_shadow_html(report) : refine::render_shadow_markdown(report);
+    std::string text = flags.format == "html" ? report::render_shadow_html(report) : report::render_shadow_markdown(report);
     if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
     else host::write_file_atomically(flags.output, text);
     return 0;
@@ -86,11 +87,11 @@ int run_report(const ReportFlags& flags) {
   if (!flags.container.empty()) groups.push_back(refine::select_container(state, flags.container));
   else if (!flags.profile.empty()) groups.push_back(refine::select_profile(state, flags.profile));
   else groups = refine::group_by_profile(state);
-  refine::ReportOptions options;
+  report::ReportOptions options;
   options.ready_after_ns = parse_duration_ns(flags.ready_after);
   options.suggest = {flags.runtime_dir, flags.profile_file};
-  refine::Report report = refine::build_report(state, groups, options);
-  std::string text = flags.format == "html" ? refine::render_html(report) : refine::render_markdown(report);
+  report::Report report = report::build_report(state, groups, options);
+  std::string text = flags.format == "html" ? report::render_html(report) : report::render_markdown(report);
   if (flags.output.empty()) std::fwrite(text.data(), 1, text.size(), stdout);
   else host::write_file_atomically(flags.output, text);
   return 0;

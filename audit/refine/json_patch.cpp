@@ -5,53 +5,23 @@
 namespace sc::refine {
 namespace {
 
-std::vector<std::string> split_pointer(const std::string& path) {
-  if (path.empty()) return {};
-  if (path[0] != '/') throw std::runtime_error("JSON pointer '" + path + "' does not start with '/'");
-  std::vector<std::string> tokens;
-  std::string current;
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      tokens.push_back(current);
-      current.clear();
-    } else if (path[i] == '~') {
-      if (i + 1 >= path.size() || (path[i + 1] != '0' && path[i + 1] != '1'))
-        throw std::runtime_error("JSON pointer '" + path + "' has a bad '~' escape");
-      current += path[i + 1] == '0' ? '~' : '/';
-      ++i;
-    } else {
-      current += path[i];
-    }
-  }
-  return tokens;
+// nlohmann's messages start with their id ("[json.exception.out_of_range.403] key 'x' not
+// found"): the id says nothing to someone reading a patch error.
+std::string without_id(const std::string& what) {
+  if (what.rfind("[json.exception.", 0) == 0)
+    if (size_t end = what.find("] "); end != std::string::npos) return what.substr(end + 2);
+  return what;
 }
 
-size_t array_index(const std::string& token, size_t size, bool allow_end) {
-  if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos ||
-      (token.size() > 1 && token[0] == '0'))
-    throw std::runtime_error("'" + token + "' is not an array index");
-  size_t index = std::stoul(token);
-  if (index > size || (!allow_end && index == size))
-    throw std::runtime_error("array index " + token + " out of range (size " + std::to_string(size) + ")");
-  return index;
-}
-
-// The parent container of the last token, and the last token.
-ordered_json& parent_of(ordered_json& doc, const std::vector<std::string>& tokens) {
-  ordered_json* node = &doc;
-  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    const std::string& t = tokens[i];
-    if (node->is_object()) {
-      auto it = node->find(t);
-      if (it == node->end()) throw std::runtime_error("no member '" + t + "'");
-      node = &*it;
-    } else if (node->is_array()) {
-      node = &(*node)[array_index(t, node->size(), false)];
-    } else {
-      throw std::runtime_error("'" + t + "' is inside a scalar");
-    }
+// A failed test says what is there instead (nlohmann's says only that it failed).
+std::string test_failure(const ordered_json& doc, const std::string& path) {
+  try {
+    const ordered_json::json_pointer pointer(path);
+    if (!doc.contains(pointer)) return "test failed: no value there";
+    return "test failed: value is " + doc.at(pointer).dump();
+  } catch (const ordered_json::exception& e) {
+    return without_id(e.what());
   }
-  return *node;
 }
 
 }  // namespace
@@ -80,44 +50,16 @@ ordered_json to_json(const std::vector<PatchOp>& ops) {
 }
 
 void apply_patch(ordered_json& doc, const std::vector<PatchOp>& ops) {
+  // One op at a time, so that a failure names the op; nlohmann applies each (RFC 6902).
+  const ordered_json patch = to_json(ops);
   for (size_t n = 0; n < ops.size(); ++n) {
     const PatchOp& op = ops[n];
     try {
-      auto tokens = split_pointer(op.path);
-      if (tokens.empty()) {
-        if (op.op == "add") { doc = op.value; continue; }
-        if (op.op == "test") { if (doc != op.value) throw std::runtime_error("test failed"); continue; }
-        throw std::runtime_error("cannot remove the whole document");
-      }
-      ordered_json& parent = parent_of(doc, tokens);
-      const std::string& last = tokens.back();
-      if (op.op == "add") {
-        if (parent.is_object()) parent[last] = op.value;
-        else if (parent.is_array()) {
-          size_t index = last == "-" ? parent.size() : array_index(last, parent.size(), true);
-          parent.insert(parent.begin() + static_cast<std::ptrdiff_t>(index), op.value);
-        } else throw std::runtime_error("parent is a scalar");
-      } else if (op.op == "remove") {
-        if (parent.is_object()) {
-          if (parent.erase(last) == 0) throw std::runtime_error("no member '" + last + "'");
-        } else if (parent.is_array()) {
-          parent.erase(array_index(last, parent.size(), false));
-        } else throw std::runtime_error("parent is a scalar");
-      } else if (op.op == "test") {
-        const ordered_json* target = nullptr;
-        if (parent.is_object()) {
-          auto it = parent.find(last);
-          if (it == parent.end()) throw std::runtime_error("no member '" + last + "'");
-          target = &*it;
-        } else if (parent.is_array()) {
-          target = &parent[array_index(last, parent.size(), false)];
-        } else throw std::runtime_error("parent is a scalar");
-        if (*target != op.value) throw std::runtime_error("test failed: value is " + target->dump());
-      } else {
-        throw std::runtime_error("unsupported op '" + op.op + "'");
-      }
-    } catch (const std::exception& e) {
-      throw std::runtime_error("patch op " + std::to_string(n) + " (" + op.op + " " + op.path + "): " + e.what());
+      doc.patch_inplace(ordered_json::array({patch[n]}));
+    } catch (const ordered_json::exception& e) {
+      // 501: a test op whose value differs (or whose path holds nothing).
+      std::string why = op.op == "test" && e.id == 501 ? test_failure(doc, op.path) : without_id(e.what());
+      throw std::runtime_error("patch op " + std::to_string(n) + " (" + op.op + " " + op.path + "): " + why);
     }
   }
 }

@@ -10,6 +10,7 @@
 #include "audit/refine/profile_oracle.h"
 #include "audit/refine/syscall_names.h"
 #include "audit/refine/time_text.h"
+#include "common/arch.h"
 #include "isolator/registry/registry.h"
 
 namespace sc::refine {
@@ -361,12 +362,12 @@ Tightening suggest_tighten(const GroupContext& context, const TightenOptions& op
       }
     }
   }
-  std::string native = native_arch_name();
+  const std::string& native = common::native_arch_name();
   for (const auto& name : t.result.removed) {
     auto nr = syscall_number(native, name);
     if (!nr) continue;
     for (const auto& oracle : patched.all())
-      if (oracle->verdict(*arch_token(native), *nr) == "allow") {
+      if (oracle->verdict(common::native_arch(), *nr) == "allow") {
         t.notes.push_back(name + " stays allowed by a rule that does not apply to these containers' arch/caps context");
         break;
       }

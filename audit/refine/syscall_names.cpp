@@ -1,12 +1,11 @@
 #include "audit/refine/syscall_names.h"
 
+#include "common/arch.h"
 #include "isolator/profile/arch.h"
 
 namespace sc::refine {
 
-std::optional<uint32_t> arch_token(const std::string& arch_name) { return profile::arch_from_name(arch_name); }
-
-std::string native_arch_name() { return profile::arch_name(profile::native_arch()); }
+std::optional<uint32_t> arch_token(const std::string& arch_name) { return common::arch_from_name(arch_name); }
 
 std::optional<int32_t> syscall_number(const std::string& arch_name, const std::string& name) {
   auto token = arch_token(arch_name);

@@ -1,5 +1,6 @@
 // Syscall names and numbers per architecture as the recorded state names them (libseccomp
-// arch names: "x86_64", "x86", "x32", "aarch64", ...), via the engine's tables (isolator/profile/arch.h).
+// arch names: "x86_64", "x86", "x32", "aarch64", ...): the names from the one arch table
+// (common/arch.h), the syscalls from the engine's tables (isolator/profile/arch.h).
 #pragma once
 
 #include <cstdint>
@@ -10,8 +11,6 @@ namespace sc::refine {
 
 // libseccomp arch name -> SCMP_ARCH_* token (equal to the AUDIT_ARCH_* value); nullopt if unknown.
 std::optional<uint32_t> arch_token(const std::string& arch_name);
-// The arch name of this host ("x86_64").
-std::string native_arch_name();
 // Number of `name` on `arch`; nullopt when the arch lacks it (libseccomp pseudo numbers).
 std::optional<int32_t> syscall_number(const std::string& arch_name, const std::string& name);
 // Name of `nr` on `arch`; nullopt when unknown.

@@ -1,7 +1,9 @@
 // Architecture and syscall-name helpers shared by the engine, the launcher, the tracer and
-// the daemon. Arch values are libseccomp tokens (SCMP_ARCH_*), which equal the kernel's
-// AUDIT_ARCH_* for every arch except x32: x32 has its own token (SCMP_ARCH_X32) but runs
-// with AUDIT_ARCH_X86_64 and its syscall numbers carry __X32_SYSCALL_BIT (0x40000000).
+// the daemon: libseccomp's part (which arches this libseccomp can build filters for, syscall
+// names and numbers) on top of the one arch table, common/arch.h (tokens, short names, names,
+// values, the native arch). Arch values are libseccomp tokens (SCMP_ARCH_*), which equal the
+// kernel's AUDIT_ARCH_* for every arch except x32: x32 has its own token (SCMP_ARCH_X32) but
+// runs with AUDIT_ARCH_X86_64 and its syscall numbers carry __X32_SYSCALL_BIT (0x40000000).
 #pragma once
 
 #include <cstdint>
@@ -9,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "common/arch.h"
+
 namespace sc::profile {
 
-inline constexpr uint32_t kX32SyscallBit = 0x40000000u;  // __X32_SYSCALL_BIT
+using common::kX32SyscallBit;  // __X32_SYSCALL_BIT
 
 struct ArchInfo {
   const char* token;       // "SCMP_ARCH_X86_64": how profiles name it (archMap, architectures)
@@ -21,7 +25,7 @@ struct ArchInfo {
   bool libseccomp_knows;   // false for arches this libseccomp cannot build filters for
 };
 
-// Every arch a profile may name, in a fixed order.
+// Every arch a profile may name, in common/arch.h's order, with what this libseccomp can do.
 const std::vector<ArchInfo>& known_arches();
 
 // "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64 (== AUDIT_ARCH_X86_64).
@@ -33,7 +37,7 @@ std::string arch_short_name(uint32_t scmp_arch);
 // The "SCMP_ARCH_*" token of an arch; "" if unknown.
 std::string arch_token(uint32_t scmp_arch);
 
-// seccomp_arch_native().
+// The arch this program was built for (common::native_arch(); equal to seccomp_arch_native()).
 uint32_t native_arch();
 
 // libseccomp's name: "x86_64", "x86", "x32", "aarch64", ...; "0x<hex>" if unknown.

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/fleet/prometheus_client.h"
-#include "audit/refine/markdown_escape.h"
+#include "audit/report/markdown_escape.h"
 #include "tests/fleet/fleet_files.h"
 #include "tests/metrics/prometheus_server.h"
 #include "tests/refine/loop_fixture.h"
@@ -174,14 +174,14 @@ TEST_F(FleetLoop, OnePatchAndFleetReadinessFromPrometheus) {
   EXPECT_NE(hour.out.find("**Readiness: not ready** — 0 of 2 hosts ready"), std::string::npos) << hour.out;
   const std::pair<const Host*, const char*> rows[] = {{&a, " | 1 | "}, {&b, " | 2 | "}};  // containers per host
   for (const auto& [h, n] : rows)
-    EXPECT_NE(hour.out.find("| " + refine::markdown_text(h->address) + n + "not ready | "), std::string::npos) << hour.out;
+    EXPECT_NE(hour.out.find("| " + report::markdown_text(h->address) + n + "not ready | "), std::string::npos) << hour.out;
   // A zero window: every host's verdict is its own (its sources, losses and flush); the
   // fleet's is the least ready host's.
   ProcessResult now = audit_cli({"report", "--prometheus=" + url, "--profile=" + profile, "--ready_after=0s"});
   ASSERT_EQ(now.exit_code, 0) << now.err;
   size_t ready_hosts = 0;
   for (const auto& [h, n] : rows)
-    if (now.out.find("| " + refine::markdown_text(h->address) + n + "ready with patch | ") != std::string::npos) ++ready_hosts;
+    if (now.out.find("| " + report::markdown_text(h->address) + n + "ready with patch | ") != std::string::npos) ++ready_hosts;
   EXPECT_NE(now.out.find(std::to_string(ready_hosts) + " of 2 hosts ready"), std::string::npos) << now.out;
   EXPECT_NE(now.out.find(ready_hosts == 2 ? "**Readiness: ready with patch**" : "**Readiness: not ready**"),
             std::string::npos) << now.out;

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/refine/markdown_escape.h"
+#include "audit/report/markdown_escape.h"
 #include "tests/fleet/fleet_files.h"
 
 namespace sc::fleet_tests {
@@ -80,9 +80,9 @@ TEST_F(OfflineFleet, ReadyFleetWideOnlyWhenEveryHostIs) {
                            "--profile=" + profile});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("**Readiness: not ready** — 2 of 3 hosts ready"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("| " + refine::markdown_text(host_c) + " | 1 | not ready | "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("| " + refine::markdown_text(host_a) + " | 1 | ready with patch | "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("### Container " + refine::markdown_text("api-1@" + host_c)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| " + report::markdown_text(host_c) + " | 1 | not ready | "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| " + report::markdown_text(host_a) + " | 1 | ready with patch | "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("### Container " + report::markdown_text("api-1@" + host_c)), std::string::npos) << r.out;
 
   ProcessResult html = audit({"report", "--state_file=" + host_a, "--state_file=" + host_c, "--profile=" + profile,
                               "--format=html"});

@@ -34,8 +34,8 @@
 #include "audit/attribution/cgroup_rules.h"
 #include "audit/daemon/journal.h"
 #include "audit/daemon/state_file.h"
-#include "audit/refine/html_escape.h"
-#include "audit/refine/markdown_escape.h"
+#include "audit/report/html_escape.h"
+#include "audit/report/markdown_escape.h"
 #include "state/aggregate.h"
 #include "bytes/untrusted.h"
 #include "isolator/launch/container_info.h"
@@ -273,8 +273,8 @@ void check_html(const char* target, std::string_view html, bool newlines_allowed
 
 void fuzz_html(std::string_view input) {
   std::string raw(input);
-  check_html("html_text", refine::html_text(raw), false);
-  std::string lines = refine::html_lines(raw);
+  check_html("html_text", report::html_text(raw), false);
+  std::string lines = report::html_lines(raw);
   check_html("html_lines", lines, true);
   size_t in_newlines = 0, out_newlines = 0;
   for (char c : raw) in_newlines += c == '\n';
@@ -284,7 +284,7 @@ void fuzz_html(std::string_view input) {
 
 void fuzz_markdown(std::string_view input) {
   std::string raw(input);
-  std::string text = refine::markdown_text(raw);
+  std::string text = report::markdown_text(raw);
   if (!bytes::valid_utf8(text)) inputs_fail("markdown_text", "not UTF-8");
   if (has_control(text)) inputs_fail("markdown_text", "a control character (or a newline that breaks a row)");
   for (size_t i = 0; i < text.size(); ++i) {
@@ -295,7 +295,7 @@ void fuzz_markdown(std::string_view input) {
     if (text[i] == '|' && (i == 0 || text[i - 1] != '\\')) inputs_fail("markdown_text", "an unescaped '|'");
     if (text[i] == '`' && (i == 0 || text[i - 1] != '\\')) inputs_fail("markdown_text", "an unescaped '`'");
   }
-  std::string block = refine::markdown_code_block(raw, "json");
+  std::string block = report::markdown_code_block(raw, "json");
   if (!bytes::valid_utf8(block)) inputs_fail("markdown_code_block", "not UTF-8");
   size_t fence = 0;
   while (fence < block.size() && block[fence] == '`') ++fence;

@@ -17,7 +17,7 @@
 #include "audit/daemon/observation.h"
 #include "audit/daemon/state_file.h"
 #include "audit/refine/observations.h"
-#include "audit/refine/report_model.h"
+#include "audit/report/report_model.h"
 #include "audit/sources/seccomp_record.h"
 #include "state/aggregate.h"
 #include "bytes/untrusted.h"
@@ -98,11 +98,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string exposition = metrics::render(loaded.state, mo, 2);
   if (!bytes::valid_utf8(exposition)) fail("metrics exposition is not UTF-8");
 
-  refine::ReportOptions ro;
+  report::ReportOptions ro;
   ro.generated_at_ns = 2;
-  auto report = refine::build_report(loaded.state, refine::group_by_profile(loaded.state), ro);
-  if (!bytes::valid_utf8(refine::render_markdown(report))) fail("Markdown report is not UTF-8");
-  std::string html = refine::render_html(report);
+  auto built = report::build_report(loaded.state, refine::group_by_profile(loaded.state), ro);
+  if (!bytes::valid_utf8(report::render_markdown(built))) fail("Markdown report is not UTF-8");
+  std::string html = report::render_html(built);
   if (!bytes::valid_utf8(html)) fail("HTML report is not UTF-8");
   if (comm.find("<") != std::string::npos && html.find("<span class=\"comm\">" + comm) != std::string::npos)
     fail("raw markup from a recorded name in the HTML report");

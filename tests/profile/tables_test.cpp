@@ -29,6 +29,16 @@ TEST(ArchTable, TokensShortNamesAndNamesRoundTrip) {
   EXPECT_EQ(native_arch(), seccomp_arch_native());
 }
 
+// The one arch table is stated in AUDIT_ARCH_* terms (common/arch.h): libseccomp gives every
+// arch it knows the same value under the same name.
+TEST(ArchTable, LibseccompAgreesWithTheCommonTable) {
+  for (const auto& a : known_arches()) {
+    if (!a.libseccomp_knows) continue;
+    EXPECT_EQ(seccomp_arch_resolve_name(a.name), a.value) << a.name;
+  }
+  EXPECT_EQ(known_arches().size(), sc::common::known_arches().size());
+}
+
 TEST(ArchTable, SyscallNamesPerArchIncludingX32) {
   EXPECT_EQ(syscall_name(AUDIT_ARCH_X86_64, 0), "read");
   EXPECT_EQ(syscall_name(AUDIT_ARCH_I386, 3), "read");

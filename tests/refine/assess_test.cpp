@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "audit/refine/report_model.h"
+#include "audit/report/report_model.h"
 #include "audit/refine/suggestion.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/parser.h"
@@ -25,6 +25,7 @@ namespace sc::refine {
 namespace {
 
 using namespace sc::refine::testing;
+using namespace sc::report;
 
 const char* kProfile = R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
   "syscalls": [

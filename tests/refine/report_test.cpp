@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/refine/readiness.h"
-#include "audit/refine/report_model.h"
+#include "audit/report/report_model.h"
 #include "tests/bench_quick/markdown_table.h"
 #include "tests/refine/hostile_state.h"
 #include "tests/refine/recorded_state.h"
@@ -15,6 +15,7 @@ namespace sc::refine {
 namespace {
 
 using namespace sc::refine::testing;
+using namespace sc::report;
 
 struct Built {
   TempDir runtime;

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "audit/refine/shadow_report.h"
+#include "audit/refine/shadow_readiness.h"
 #include "state/shadow.h"
 #include "state/shadow_files.h"
 #include "tests/refine/hostile_state.h"
@@ -227,7 +227,7 @@ TEST_F(ShadowCli, ReportSaysWhatTheCandidateWouldBreakAndNewlyAllow) {
   EXPECT_NE(r.err.find("no shadow named 'nope'"), std::string::npos) << r.err;
 }
 
-// The readiness rule (audit/refine/shadow_report.h), one condition at a time.
+// The readiness rule (audit/refine/shadow_readiness.h), one condition at a time.
 TEST(ShadowReadiness, EachConditionDecides) {
   auto verdict = [](const audit::State& s, int64_t ready_after = 24 * kHour) {
     return build_shadow_report(s, "tight", ready_after, kT0).readiness;

@@ -1,6 +1,7 @@
 // Patch generation on hand-made recorded states against the shared real profiles. Every
-// patch is applied by an independent implementation (nlohmann::json::patch) and the result
-// compared with ours; verdicts before and after come from the engine's compiled filter.
+// patch is applied in one piece, as a standard tool would (nlohmann::json::patch on the whole
+// emitted patch, comments and all), and the result compared with the engine's own op-by-op
+// application; verdicts before and after come from the engine's compiled filter.
 #include <fstream>
 #include <set>
 #include <string>

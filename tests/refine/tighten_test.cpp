@@ -1,5 +1,6 @@
 // --tighten on hand-made learning sets: the patched profile allows exactly what was used plus
-// the launch essentials, and the patch applies identically with nlohmann::json::patch.
+// the launch essentials, and the emitted patch, applied in one piece with nlohmann::json::patch,
+// gives the same profile as the engine's op-by-op application.
 // The expectations are independent of the product: the essentials are a literal list here,
 // syscall names come from libseccomp, and what a profile allows is the kernel's verdict on
 // the live filter (tests/support/kernel_verdict.h: each x86_64 number 0-460 really called

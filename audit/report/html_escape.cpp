@@ -1,8 +1,8 @@
-#include "audit/refine/html_escape.h"
+#include "audit/report/html_escape.h"
 
 #include "bytes/untrusted.h"
 
-namespace sc::refine {
+namespace sc::report {
 
 std::string printable(const std::string& raw) { return bytes::display_text(raw); }
 
@@ -34,4 +34,4 @@ std::string html_lines(const std::string& raw) {
   return out;
 }
 
-}  // namespace sc::refine
+}  // namespace sc::report

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace sc::refine {
+namespace sc::report {
 
 struct TimelineRow {
   std::string label;       // syscall name
@@ -30,4 +30,4 @@ std::string bars_svg(const std::vector<BarRow>& rows);
 // The colour of a verdict kind (shared by the charts and the legend).
 const char* kind_colour(const std::string& kind);
 
-}  // namespace sc::refine
+}  // namespace sc::report

@@ -1,11 +1,29 @@
-#include "audit/refine/report_model.h"
+#include "audit/report/report_model.h"
 
 #include "audit/refine/arg_display.h"
 #include "audit/refine/time_text.h"
 
 #include <sstream>
 
-namespace sc::refine {
+namespace sc::report {
+
+using refine::Assessment;
+using refine::container_readiness;
+using refine::ContainerGroup;
+using refine::GroupContext;
+using refine::LoosenOptions;
+using refine::now_ns;
+using refine::prepare;
+using refine::profile_readiness;
+using refine::Readiness;
+using refine::ReadinessVerdict;
+using refine::record_lines;
+using refine::recorded_verdicts;
+using refine::RecordedVerdict;
+using refine::suggest_loosen;
+using refine::Suggestion;
+using refine::to_json;
+
 namespace {
 
 // Without a usable profile file the recorded data still tells most of the story: the
@@ -115,4 +133,4 @@ std::vector<std::string> arguments_lines(const RecordedVerdict& v) {
   return {"-"};
 }
 
-}  // namespace sc::refine
+}  // namespace sc::report

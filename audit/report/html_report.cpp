@@ -3,12 +3,18 @@
 // loads as a second line of defence. Every recorded string goes through html_text().
 #include <sstream>
 
-#include "audit/refine/html_escape.h"
-#include "audit/refine/report_model.h"
-#include "audit/refine/svg_charts.h"
+#include "audit/report/html_escape.h"
+#include "audit/report/report_model.h"
+#include "audit/report/svg_charts.h"
 #include "audit/refine/time_text.h"
 
-namespace sc::refine {
+namespace sc::report {
+
+using refine::ReadinessVerdict;
+using refine::readiness_word;
+using refine::utc_time;
+using refine::duration_text;
+
 namespace {
 
 const char* kStyle = R"(
@@ -167,4 +173,4 @@ std::string render_html(const Report& report) {
   return h.str();
 }
 
-}  // namespace sc::refine
+}  // namespace sc::report

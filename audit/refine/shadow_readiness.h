@@ -1,6 +1,6 @@
-// `seccomp-audit report --shadow=NAME`: what a shadowed candidate profile would do to the real
-// traffic of the containers it was shadowed on (state/shadow_record.h), and whether it
-// may be enforced.
+// `seccomp-audit report --shadow=NAME`, the judgement: what a shadowed candidate profile would
+// do to the real traffic of the containers it was shadowed on (state/shadow_record.h), and
+// whether it may be enforced. audit/report/shadow_report.h renders it.
 //
 // Every result row falls in one class, by what the container's own filter did (current) and
 // what the candidate would do:
@@ -47,7 +47,5 @@ struct ShadowReport {
 // Throws std::runtime_error when `name` is not in state.shadows (naming those that are).
 ShadowReport build_shadow_report(const audit::State& state, const std::string& name, int64_t ready_after_ns,
                                  int64_t now_ns);
-std::string render_shadow_markdown(const ShadowReport& report);
-std::string render_shadow_html(const ShadowReport& report);
 
 }  // namespace sc::refine

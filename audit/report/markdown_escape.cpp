@@ -1,11 +1,11 @@
-#include "audit/refine/markdown_escape.h"
+#include "audit/report/markdown_escape.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "audit/refine/html_escape.h"
+#include "audit/report/html_escape.h"
 
-namespace sc::refine {
+namespace sc::report {
 
 std::string markdown_text(const std::string& raw) {
   std::string one_line = raw;
@@ -43,4 +43,4 @@ std::string markdown_code_block(const std::string& body, const std::string& lang
   return fence + language + "\n" + clean + fence + "\n";
 }
 
-}  // namespace sc::refine
+}  // namespace sc::report

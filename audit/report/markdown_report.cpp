@@ -1,11 +1,16 @@
 // `seccomp-audit report --format=md`. Every recorded string goes through markdown_text().
 #include <sstream>
 
-#include "audit/refine/markdown_escape.h"
-#include "audit/refine/report_model.h"
+#include "audit/report/markdown_escape.h"
+#include "audit/report/report_model.h"
 #include "audit/refine/time_text.h"
 
-namespace sc::refine {
+namespace sc::report {
+
+using refine::readiness_word;
+using refine::utc_time;
+using refine::duration_text;
+
 namespace {
 
 // Several tuples in one table cell: a Markdown table has no line breaks, so "; ".
@@ -113,4 +118,4 @@ std::string render_markdown(const Report& report) {
   return md.str();
 }
 
-}  // namespace sc::refine
+}  // namespace sc::report

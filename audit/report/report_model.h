@@ -1,4 +1,5 @@
-// What `seccomp-audit report` shows, computed once and rendered as Markdown or HTML.
+// What `seccomp-audit report` shows: the engine's judgement (audit/refine/: the loosening
+// patch, readiness) gathered per profile and container once, and rendered as Markdown or HTML.
 #pragma once
 
 #include <cstdint>
@@ -12,11 +13,11 @@
 #include "state/aggregate.h"
 #include "state/coverage.h"
 
-namespace sc::refine {
+namespace sc::report {
 
 struct ReportOptions {
   int64_t ready_after_ns = 24LL * 3600 * 1000000000;
-  SuggestOptions suggest;
+  refine::SuggestOptions suggest;
   int64_t generated_at_ns = 0;   // 0 = now
   // A fleet merge (report --prometheus / several --state_file): each host's own state, by the
   // `host` its container records carry. A container's readiness is then judged with its host's
@@ -28,15 +29,15 @@ struct ReportOptions {
 struct HostReadiness {
   std::string host;
   size_t containers = 0;
-  Readiness readiness;
+  refine::Readiness readiness;
 };
 
 struct ContainerSection {
   const audit::ContainerRecord* container = nullptr;
-  std::vector<Assessment> rows;                  // every recorded key, judged against the profile
+  std::vector<refine::Assessment> rows;                  // every recorded key, judged against the profile
   std::map<std::string, uint64_t> counts_by_action;
   std::vector<std::string> would_break;          // audit mode: what enforcing would deny
-  Readiness readiness;
+  refine::Readiness readiness;
   size_t learned_syscalls = 0;
 };
 
@@ -45,12 +46,12 @@ struct ProfileSection {
   std::string profile_path;
   std::vector<ContainerSection> containers;
   std::string patch_json;                        // the loosening patch (pretty JSON), "" when none
-  std::vector<LoosenDecision> decisions;
+  std::vector<refine::LoosenDecision> decisions;
   std::vector<std::string> notes;
   std::string error;                             // why there is no patch (profile unreadable, ...)
   // Fleet merges: the hosts running it. The profile is ready fleet-wide only when every host is.
   std::vector<HostReadiness> hosts;
-  Readiness readiness;
+  refine::Readiness readiness;
 };
 
 struct Report {
@@ -62,15 +63,15 @@ struct Report {
   std::vector<ProfileSection> profiles;
 };
 
-Report build_report(const audit::State& state, const std::vector<ContainerGroup>& groups, const ReportOptions& options);
+Report build_report(const audit::State& state, const std::vector<refine::ContainerGroup>& groups, const ReportOptions& options);
 
 // The six syscall arguments of a sample in hex, or "not recorded".
 std::string arguments_text(const audit::Sample& s);
 // The "arguments" column: the recorded tuples (symbolic, with counts and dropped calls) when
 // the daemon kept them, else the sample's arguments, else "-". One entry per line.
-std::vector<std::string> arguments_lines(const RecordedVerdict& v);
+std::vector<std::string> arguments_lines(const refine::RecordedVerdict& v);
 
 std::string render_markdown(const Report& report);
 std::string render_html(const Report& report);
 
-}  // namespace sc::refine
+}  // namespace sc::report

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace sc::refine {
+namespace sc::report {
 
 // Bytes -> printable text: invalid UTF-8 bytes and control characters become "\xNN"
 // (bytes::display_text, the rule every renderer shares).
@@ -15,4 +15,4 @@ std::string html_text(const std::string& raw);
 // html_text() line by line, keeping the newlines (for <pre>).
 std::string html_lines(const std::string& raw);
 
-}  // namespace sc::refine
+}  // namespace sc::report

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace sc::refine {
+namespace sc::report {
 
 // For text in paragraphs and table cells.
 std::string markdown_text(const std::string& raw);
@@ -13,4 +13,4 @@ std::string markdown_text(const std::string& raw);
 // cannot close it early. Non-printable bytes are shown as \xNN.
 std::string markdown_code_block(const std::string& body, const std::string& language);
 
-}  // namespace sc::refine
+}  // namespace sc::report

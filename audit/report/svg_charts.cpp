@@ -1,13 +1,16 @@
-#include "audit/refine/svg_charts.h"
+#include "audit/report/svg_charts.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "audit/refine/html_escape.h"
+#include "audit/report/html_escape.h"
 #include "audit/refine/time_text.h"
 
-namespace sc::refine {
+namespace sc::report {
+
+using refine::utc_time;
+
 namespace {
 
 std::string num(double v) {
@@ -101,4 +104,4 @@ std::string bars_svg(const std::vector<BarRow>& input) {
   return s;
 }
 
-}  // namespace sc::refine
+}  // namespace sc::report
