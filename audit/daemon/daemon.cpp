@@ -32,10 +32,8 @@
 #include "audit/daemon/would_be.h"
 #include "audit/daemon/workload.h"
 #include "audit/ownership/ownership.h"
-#include "audit/sources/audit_netlink.h"
-#include "audit/sources/kernel_lost_reader.h"
-#include "audit/sources/proc_connector.h"
 #include "audit/sources/seccomp_record.h"
+#include "audit/sources/source.h"
 #include "state/coverage.h"
 #include "bytes/untrusted.h"
 #include "host/atomic_file.h"
@@ -110,7 +108,7 @@ struct Place {
 
 class Daemon {
  public:
-  explicit Daemon(const DaemonOptions& o) : opts_(o), attributor_({}) {}
+  Daemon(const DaemonOptions& o, const DaemonSeams& seams) : opts_(o), seams_(seams), attributor_({}) {}
   int run(std::atomic<bool>* stop);
 
  private:
@@ -155,7 +153,12 @@ class Daemon {
     return tracer_.get();
   }
 
+  bool process_dying(int32_t pid) const {
+    return seams_.process_dying ? seams_.process_dying(pid) : process_dying_of_sigsys(pid);
+  }
+
   DaemonOptions opts_;
+  DaemonSeams seams_;
   std::mutex mu_;  // guards state_ (the metrics exporter reads it from its own thread)
   State state_;
   Bookkeeping books_;
@@ -165,8 +168,7 @@ class Daemon {
   ArgRecorder args_;
   ownership::PendingKills<Observation> pending_kills_;  // kill_thread records waiting to see their process die
   std::string cgroup_mount_;
-  std::unique_ptr<AuditNetlink> audit_;
-  std::unique_ptr<KernelLostReader> kernel_lost_;  // its own thread: the request can block 60 s
+  std::unique_ptr<Source> audit_;  // the kernel audit stream (audit/sources/source.h)
   // When the audit stream last brought a record: the kernel's lost counter is asked for only
   // after a second without any (see account_audit_losses).
   std::chrono::steady_clock::time_point audit_last_record_{};
@@ -176,7 +178,7 @@ class Daemon {
   int inotify_fd_ = -1;
   int registry_wd_ = -1;
   std::string registry_watched_;  // the directory registry_wd_ watches ("" none)
-  std::unique_ptr<ProcConnector> proc_;  // pid -> cgroup from fork time (no BPF needed)
+  std::unique_ptr<Source> proc_;  // the process connector: pid -> cgroup from fork time (no BPF needed)
   uint64_t proc_events_base_ = 0, proc_lost_base_ = 0;  // from earlier runs (state.json)
   bool registry_readable_ = true;
   std::chrono::steady_clock::time_point last_registry_refresh_{};
@@ -265,14 +267,13 @@ void Daemon::open_sources() {
   SourceHealth audit_health, bpf_health;
   if (opts_.sources == "auto" || opts_.sources == "audit") {
     try {
-      audit_ = std::make_unique<AuditNetlink>();
+      audit_ = seams_.audit ? seams_.audit() : open_audit_stream();
       audit_health.live = true;
-      audit_health.detail = "netlink multicast AUDIT_NLGRP_READLOG (type 1326)";
+      audit_health.detail = audit_->detail();
       // The kernel's lost counter from before the first flush is the base (unless the state
-      // file has one); losses are its increments. Read off the loop, see kernel_lost_reader.h.
-      kernel_lost_ = std::make_unique<KernelLostReader>();
-      if (kernel_lost_->wait_first(std::chrono::milliseconds(200)) && !books_.have_kernel_lost_base) {
-        books_.audit_kernel_lost_base = *kernel_lost_->latest();
+      // file has one); losses are its increments.
+      if (auto lost = audit_->kernel_lost(); lost && !books_.have_kernel_lost_base) {
+        books_.audit_kernel_lost_base = *lost;
         books_.have_kernel_lost_base = true;
       }
     } catch (const std::exception& e) {
@@ -312,6 +313,7 @@ void Daemon::open_sources() {
   } else {
     bpf_health.detail = "disabled (--sources=" + opts_.sources + ")";
   }
+  if (!tracer_ && seams_.tracer_hooks) hooks_ = *seams_.tracer_hooks;  // tests: the rules as if a tracer ran
   std::lock_guard lock(mu_);
   auto keep = [&](const char* name, SourceHealth h) {
     SourceHealth& s = state_.sources[name];  // events/lost accumulate across restarts
@@ -340,7 +342,7 @@ bool Daemon::start() {
     return false;
   }
   try {
-    cgroup_mount_ = host::cgroup2_mount();
+    cgroup_mount_ = seams_.cgroup_mount ? *seams_.cgroup_mount : host::cgroup2_mount();
   } catch (const std::exception& e) {
     spdlog::warn("no cgroup2 mount ({}): verdicts are attributed by registry pid only", e.what());
   }
@@ -420,7 +422,7 @@ Place Daemon::place_of_pid(int32_t pid) {
   // was read). Its fork event was queued before the record was written: drain, then ask.
   if (proc_) {
     auto known = proc_->cgroup_of(pid);
-    if (!known && proc_->poll()) known = proc_->cgroup_of(pid);
+    if (!known && proc_->poll(0, {})) known = proc_->cgroup_of(pid);
     if (known) {
       pid_cache_[pid] = {*known, now};
       return {*known, 0};
@@ -481,6 +483,7 @@ Observation Daemon::observation_for(const Place& place, int32_t pid) {
 // In Auto mode the tracer attaches sys_enter/sys_exit at the first watch(id, true) and may
 // detach them later: ask it after every change of the watched set, not once at start-up.
 void Daemon::refresh_syscall_hooks() {
+  if (!tracer_ && seams_.tracer_hooks) return;  // a test's hooks, as given
   bool live = tracer_ && opts_.syscall_hooks != "off" && tracer_->syscall_hooks_attached();
   if (live && !hooks_.syscall) {
     hooks_.syscall_since_ns = realtime_ns();
@@ -538,7 +541,7 @@ void Daemon::handle_audit(int type, std::string_view text,
   // same kill: fold it into the tracer's count (it keeps only its sample).
   if (o.count && o.key.action == "kill_thread") {
     bool owns_kills = tracer_owns("kill_process", o.cgroup_id, ts);
-    switch (ownership::classify_kill_thread(owns_kills, owns_kills && process_dying_of_sigsys(r->pid))) {
+    switch (ownership::classify_kill_thread(owns_kills, owns_kills && process_dying(r->pid))) {
       case ownership::KillThreadRecord::Count: break;
       case ownership::KillThreadRecord::Fold: o.count = 0; break;
       case ownership::KillThreadRecord::Hold:
@@ -569,7 +572,8 @@ void Daemon::handle_audit_guarded(int type, std::string_view text,
 void Daemon::settle_pending_kills(bool all) {
   if (pending_kills_.empty()) return;
   std::map<std::pair<std::string, VerdictKey>, Observation> batch;
-  pending_kills_.settle(Clock::now(), all, process_dying_of_sigsys, [&](Observation o, bool folded) {
+  pending_kills_.settle(Clock::now(), all, [this](int32_t pid) { return process_dying(pid); },
+                        [&](Observation o, bool folded) {
     if (folded) o.count = 0;
     auto [b, created] = batch.try_emplace({o.container_id, o.key}, o);
     if (!created) b->second.count += o.count;
@@ -603,15 +607,15 @@ void Daemon::commit_batch(std::map<std::pair<std::string, VerdictKey>, Observati
 
 void Daemon::account_audit_losses() {
   if (!audit_) return;
-  uint64_t overruns = audit_->lost() - audit_overruns_accounted_;
-  audit_overruns_accounted_ = audit_->lost();
+  uint64_t overruns = audit_->overruns() - audit_overruns_accounted_;
+  audit_overruns_accounted_ = audit_->overruns();
   uint64_t kernel = 0;
   // A fresh reading for the next flush, asked for only once the stream has been silent for a
   // second (see kernel_lost_reader.h: a request made while records are coming can take the
   // wake-up a container's logging thread needs and keep it asleep for 60 s). The counter only
   // grows: what is lost during a burst is counted after it.
-  if (kernel_lost_ && Clock::now() - audit_last_record_ >= std::chrono::seconds(1)) kernel_lost_->request();
-  if (auto lost = kernel_lost_ ? kernel_lost_->latest() : std::nullopt) {
+  if (Clock::now() - audit_last_record_ >= std::chrono::seconds(1)) audit_->request_kernel_lost();
+  if (auto lost = audit_->kernel_lost()) {
     uint64_t now = *lost;
     if (books_.have_kernel_lost_base) kernel = now >= books_.audit_kernel_lost_base ? now - books_.audit_kernel_lost_base : now;
     books_.audit_kernel_lost_base = now;
@@ -790,9 +794,9 @@ void Daemon::open_proc_connector() {
     health.detail = "disabled (--proc_connector=off)";
   } else {
     try {
-      proc_ = std::make_unique<ProcConnector>();
+      proc_ = seams_.proc_connector ? seams_.proc_connector() : audit::open_proc_connector();
       health.live = true;
-      health.detail = "netlink CN_IDX_PROC fork/exec/exit: pid -> cgroup of processes gone before their record is read";
+      health.detail = proc_->detail();
     } catch (const std::exception& e) {
       health.detail = std::string("not live: ") + e.what();
     }
@@ -1075,7 +1079,7 @@ int Daemon::run(std::atomic<bool>* stop) {
       }
       // Forks and exits before the records they explain.
       if (proc_) {
-        proc_->poll();
+        proc_->poll(0, {});
         std::lock_guard lock(mu_);
         SourceHealth& s = state_.sources["proc_connector"];
         s.events = proc_events_base_ + proc_->events();
@@ -1126,8 +1130,8 @@ int Daemon::run(std::atomic<bool>* stop) {
 
 }  // namespace
 
-int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop) {
-  Daemon daemon(options);
+int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop, const DaemonSeams& seams) {
+  Daemon daemon(options, seams);
   return daemon.run(stop);
 }
 
