@@ -31,10 +31,9 @@
 #include "audit/daemon/state_file.h"
 #include "audit/daemon/would_be.h"
 #include "audit/daemon/workload.h"
-#include "audit/sources/audit_netlink.h"
-#include "audit/sources/kernel_lost_reader.h"
-#include "audit/sources/proc_connector.h"
+#include "audit/ownership/ownership.h"
 #include "audit/sources/seccomp_record.h"
+#include "audit/sources/source.h"
 #include "state/coverage.h"
 #include "bytes/untrusted.h"
 #include "host/atomic_file.h"
@@ -98,6 +97,7 @@ struct Watch {
   std::string container_id;
   int64_t since_ns = 0;   // CLOCK_REALTIME when the tracer started watching
   bool exact = false;
+  ownership::WatchedCgroupView view() const { return {since_ns, exact}; }
 };
 
 // Where a verdict came from, resolved to a cgroup.
@@ -108,7 +108,7 @@ struct Place {
 
 class Daemon {
  public:
-  explicit Daemon(const DaemonOptions& o) : opts_(o), attributor_({}) {}
+  Daemon(const DaemonOptions& o, const DaemonSeams& seams) : opts_(o), seams_(seams), attributor_({}) {}
   int run(std::atomic<bool>* stop);
 
  private:
@@ -135,7 +135,6 @@ class Daemon {
   std::optional<std::string> path_of_cgroup_id(uint64_t id) const;
   Observation observation_for(const Place& place, int32_t pid);
   bool tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const;
-  bool tracer_counts_action(const std::string& action) const;
   void refresh_syscall_hooks();
   void decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args);
   void collect_tracer();
@@ -154,7 +153,12 @@ class Daemon {
     return tracer_.get();
   }
 
+  bool process_dying(int32_t pid) const {
+    return seams_.process_dying ? seams_.process_dying(pid) : process_dying_of_sigsys(pid);
+  }
+
   DaemonOptions opts_;
+  DaemonSeams seams_;
   std::mutex mu_;  // guards state_ (the metrics exporter reads it from its own thread)
   State state_;
   Bookkeeping books_;
@@ -162,15 +166,9 @@ class Daemon {
   WouldBe would_be_;
   ShadowEvaluator shadow_{opts_.state_dir};
   ArgRecorder args_;
-  struct PendingKill {
-    Observation observation;
-    int32_t pid = 0;
-    Clock::time_point deadline;
-  };
-  std::vector<PendingKill> pending_kills_;  // kill_thread records waiting to see their process die
+  ownership::PendingKills<Observation> pending_kills_;  // kill_thread records waiting to see their process die
   std::string cgroup_mount_;
-  std::unique_ptr<AuditNetlink> audit_;
-  std::unique_ptr<KernelLostReader> kernel_lost_;  // its own thread: the request can block 60 s
+  std::unique_ptr<Source> audit_;  // the kernel audit stream (audit/sources/source.h)
   // When the audit stream last brought a record: the kernel's lost counter is asked for only
   // after a second without any (see account_audit_losses).
   std::chrono::steady_clock::time_point audit_last_record_{};
@@ -180,7 +178,7 @@ class Daemon {
   int inotify_fd_ = -1;
   int registry_wd_ = -1;
   std::string registry_watched_;  // the directory registry_wd_ watches ("" none)
-  std::unique_ptr<ProcConnector> proc_;  // pid -> cgroup from fork time (no BPF needed)
+  std::unique_ptr<Source> proc_;  // the process connector: pid -> cgroup from fork time (no BPF needed)
   uint64_t proc_events_base_ = 0, proc_lost_base_ = 0;  // from earlier runs (state.json)
   bool registry_readable_ = true;
   std::chrono::steady_clock::time_point last_registry_refresh_{};
@@ -196,10 +194,9 @@ class Daemon {
   std::map<uint64_t, KnownCgroup> known_cgroups_;
   std::unordered_map<int32_t, std::pair<std::string, int64_t>> pid_cache_;  // pid -> (cgroup path, when)
   std::unique_ptr<bpf::Tracer> tracer_;
-  bool hook_audit_ = false;    // fentry/kprobe on audit_seccomp: the tracer sees every verdict
-  bool hook_signal_ = false;   // tp_btf/signal_generate: SIGSYS of kills and traps
-  bool hook_syscall_ = false;  // sys_enter/sys_exit pairing: ERRNO skips (attached right now)
-  int64_t hook_syscall_since_ns_ = 0;  // CLOCK_REALTIME when they were (last) attached
+  // What the tracer sees (audit_seccomp, signal_generate, the syscall hooks): the inputs of
+  // the ownership rules (audit/ownership/ownership.h).
+  ownership::TracerHooks hooks_;
   std::unique_ptr<metrics::Exporter> exporter_;
 };
 
@@ -270,14 +267,13 @@ void Daemon::open_sources() {
   SourceHealth audit_health, bpf_health;
   if (opts_.sources == "auto" || opts_.sources == "audit") {
     try {
-      audit_ = std::make_unique<AuditNetlink>();
+      audit_ = seams_.audit ? seams_.audit() : open_audit_stream();
       audit_health.live = true;
-      audit_health.detail = "netlink multicast AUDIT_NLGRP_READLOG (type 1326)";
+      audit_health.detail = audit_->detail();
       // The kernel's lost counter from before the first flush is the base (unless the state
-      // file has one); losses are its increments. Read off the loop, see kernel_lost_reader.h.
-      kernel_lost_ = std::make_unique<KernelLostReader>();
-      if (kernel_lost_->wait_first(std::chrono::milliseconds(200)) && !books_.have_kernel_lost_base) {
-        books_.audit_kernel_lost_base = *kernel_lost_->latest();
+      // file has one); losses are its increments.
+      if (auto lost = audit_->kernel_lost(); lost && !books_.have_kernel_lost_base) {
+        books_.audit_kernel_lost_base = *lost;
         books_.have_kernel_lost_base = true;
       }
     } catch (const std::exception& e) {
@@ -295,16 +291,17 @@ void Daemon::open_sources() {
                                                         : bpf::SyscallHooks::Auto;
       to.disable = opts_.disable_programs;
       tracer_ = std::make_unique<bpf::Tracer>(to);
+      hooks_.present = true;
       bpf::TracerCoverage coverage = tracer_->coverage();
-      hook_audit_ = coverage.logged_verdicts;
-      hook_signal_ = coverage.traps_and_kills;
+      hooks_.audit = coverage.logged_verdicts;
+      hooks_.signal = coverage.traps_and_kills;
       std::string detail, off;
       for (const auto& h : tracer_->hooks()) {
         bpf_health.hooks.push_back(HookHealth{h.name, h.live || (coverage.errno_skips && (h.program == "sc_sys_enter" || h.program == "sc_sys_exit")),
                                               h.serves, h.reason});
         const HookHealth& hh = bpf_health.hooks.back();
         if (hh.live) detail += (detail.empty() ? "" : ", ") + h.name;
-        else if (h.name != "kprobe/audit_seccomp" || !hook_audit_)
+        else if (h.name != "kprobe/audit_seccomp" || !hooks_.audit)
           off += (off.empty() ? "" : "; ") + h.name + " (" + h.reason + ")";
       }
       bpf_health.live = true;
@@ -316,6 +313,7 @@ void Daemon::open_sources() {
   } else {
     bpf_health.detail = "disabled (--sources=" + opts_.sources + ")";
   }
+  if (!tracer_ && seams_.tracer_hooks) hooks_ = *seams_.tracer_hooks;  // tests: the rules as if a tracer ran
   std::lock_guard lock(mu_);
   auto keep = [&](const char* name, SourceHealth h) {
     SourceHealth& s = state_.sources[name];  // events/lost accumulate across restarts
@@ -344,7 +342,7 @@ bool Daemon::start() {
     return false;
   }
   try {
-    cgroup_mount_ = host::cgroup2_mount();
+    cgroup_mount_ = seams_.cgroup_mount ? *seams_.cgroup_mount : host::cgroup2_mount();
   } catch (const std::exception& e) {
     spdlog::warn("no cgroup2 mount ({}): verdicts are attributed by registry pid only", e.what());
   }
@@ -377,21 +375,16 @@ bool Daemon::start() {
     }
   }
   spdlog::info("process connector {} [{}]", proc_ ? "LIVE" : "OFF", state_.sources["proc_connector"].detail);
-  std::string owned = hook_audit_ ? "all actions" : "";
-  if (!hook_audit_) {
-    if (hook_signal_) owned += "kill_process, trap";
-    if (hook_syscall_) owned += std::string(owned.empty() ? "" : ", ") + "errno (cgroups with syscall hooks)";
-  }
   spdlog::info("seccomp-audit running: audit stream {} [{}]; bpf tracer {} [{}]; syscall hooks {}; "
                "tracer counts {}; the audit stream counts the rest; watching {} cgroup(s); "
                "flush every {} s to {}",
                audit_ ? "LIVE" : "OFF", state_.sources["audit"].detail,
                state_.sources["bpf"].live ? "LIVE" : "OFF", state_.sources["bpf"].detail,
-               hook_syscall_ ? "live"
+               hooks_.syscall ? "live"
                : opts_.syscall_hooks == "auto" && state_.sources["bpf"].live
                    ? "not attached yet (auto: attached at the first watched cgroup that wants them)"
                    : "off",
-               owned.empty() ? "nothing" : owned, watched_.size(),
+               ownership::tracer_counts_summary(hooks_), watched_.size(),
                opts_.flush_interval_s, state_file_path(opts_.state_dir));
   // Which verdict classes no live source sees (the same rule `suggest` and `report` apply).
   for (const auto& gap : coverage_of(state_).gaps)
@@ -429,7 +422,7 @@ Place Daemon::place_of_pid(int32_t pid) {
   // was read). Its fork event was queued before the record was written: drain, then ask.
   if (proc_) {
     auto known = proc_->cgroup_of(pid);
-    if (!known && proc_->poll()) known = proc_->cgroup_of(pid);
+    if (!known && proc_->poll(0, {})) known = proc_->cgroup_of(pid);
     if (known) {
       pid_cache_[pid] = {*known, now};
       return {*known, 0};
@@ -490,14 +483,15 @@ Observation Daemon::observation_for(const Place& place, int32_t pid) {
 // In Auto mode the tracer attaches sys_enter/sys_exit at the first watch(id, true) and may
 // detach them later: ask it after every change of the watched set, not once at start-up.
 void Daemon::refresh_syscall_hooks() {
+  if (!tracer_ && seams_.tracer_hooks) return;  // a test's hooks, as given
   bool live = tracer_ && opts_.syscall_hooks != "off" && tracer_->syscall_hooks_attached();
-  if (live && !hook_syscall_) {
-    hook_syscall_since_ns_ = realtime_ns();
+  if (live && !hooks_.syscall) {
+    hooks_.syscall_since_ns = realtime_ns();
     spdlog::info("bpf: syscall hooks attached: the tracer counts ERRNO for exact cgroups from now on");
-  } else if (!live && hook_syscall_) {
+  } else if (!live && hooks_.syscall) {
     spdlog::info("bpf: syscall hooks detached: the audit stream counts ERRNO again");
   }
-  hook_syscall_ = live;
+  hooks_.syscall = live;
 }
 
 // Audit mode: a `log` verdict of a container whose enforcing profile is known gets the
@@ -509,19 +503,12 @@ void Daemon::decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t
 
 // ---- which source counts what (docs/daemon.md, "Sources") --------------------------------
 
-bool Daemon::tracer_counts_action(const std::string& action) const {
-  if (hook_audit_) return true;
-  if (hook_signal_ && (action == "kill_process" || action == "trap")) return true;
-  if (hook_syscall_ && action == "errno") return true;
-  return false;
-}
-
+// The rules are audit/ownership's; the daemon supplies the watched cgroup.
 bool Daemon::tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const {
   auto it = watched_.find(cgroup_id);
-  if (it == watched_.end() || ts_ns < it->second.since_ns) return false;
-  if (action == "errno" && !hook_audit_)
-    return hook_syscall_ && it->second.exact && ts_ns >= hook_syscall_since_ns_;
-  return tracer_counts_action(action);
+  if (it == watched_.end()) return ownership::tracer_owns_record(hooks_, nullptr, action, ts_ns);
+  ownership::WatchedCgroupView view = it->second.view();
+  return ownership::tracer_owns_record(hooks_, &view, action, ts_ns);
 }
 
 // ---- the audit stream ------------------------------------------------------------------
@@ -552,13 +539,15 @@ void Daemon::handle_audit(int type, std::string_view text,
   // SIGSYS and counts it as kill_process. When the tracer owns kills for this cgroup and the
   // process is dying of SIGSYS (core dump, pending SIGSYS, zombie, reaped) the record is the
   // same kill: fold it into the tracer's count (it keeps only its sample).
-  if (o.count && o.key.action == "kill_thread" && tracer_owns("kill_process", o.cgroup_id, ts)) {
-    if (process_dying_of_sigsys(r->pid)) {
-      o.count = 0;
-    } else {
-      // The record can be read before the kernel delivers the SIGSYS: look again shortly.
-      pending_kills_.push_back({std::move(o), r->pid, Clock::now() + std::chrono::milliseconds(300)});
-      return;
+  if (o.count && o.key.action == "kill_thread") {
+    bool owns_kills = tracer_owns("kill_process", o.cgroup_id, ts);
+    switch (ownership::classify_kill_thread(owns_kills, owns_kills && process_dying(r->pid))) {
+      case ownership::KillThreadRecord::Count: break;
+      case ownership::KillThreadRecord::Fold: o.count = 0; break;
+      case ownership::KillThreadRecord::Hold:
+        // The record can be read before the kernel delivers the SIGSYS: look again shortly.
+        pending_kills_.hold(std::move(o), r->pid, Clock::now());
+        return;
     }
   }
   auto [it, created] = batch.try_emplace({o.container_id, o.key}, o);
@@ -583,19 +572,12 @@ void Daemon::handle_audit_guarded(int type, std::string_view text,
 void Daemon::settle_pending_kills(bool all) {
   if (pending_kills_.empty()) return;
   std::map<std::pair<std::string, VerdictKey>, Observation> batch;
-  auto now = Clock::now();
-  for (auto it = pending_kills_.begin(); it != pending_kills_.end();) {
-    bool dying = process_dying_of_sigsys(it->pid);
-    if (!dying && !all && now < it->deadline) {
-      ++it;
-      continue;
-    }
-    Observation o = std::move(it->observation);
-    if (dying) o.count = 0;
+  pending_kills_.settle(Clock::now(), all, [this](int32_t pid) { return process_dying(pid); },
+                        [&](Observation o, bool folded) {
+    if (folded) o.count = 0;
     auto [b, created] = batch.try_emplace({o.container_id, o.key}, o);
     if (!created) b->second.count += o.count;
-    it = pending_kills_.erase(it);
-  }
+  });
   commit_batch(batch);
 }
 
@@ -625,15 +607,15 @@ void Daemon::commit_batch(std::map<std::pair<std::string, VerdictKey>, Observati
 
 void Daemon::account_audit_losses() {
   if (!audit_) return;
-  uint64_t overruns = audit_->lost() - audit_overruns_accounted_;
-  audit_overruns_accounted_ = audit_->lost();
+  uint64_t overruns = audit_->overruns() - audit_overruns_accounted_;
+  audit_overruns_accounted_ = audit_->overruns();
   uint64_t kernel = 0;
   // A fresh reading for the next flush, asked for only once the stream has been silent for a
   // second (see kernel_lost_reader.h: a request made while records are coming can take the
   // wake-up a container's logging thread needs and keep it asleep for 60 s). The counter only
   // grows: what is lost during a burst is counted after it.
-  if (kernel_lost_ && Clock::now() - audit_last_record_ >= std::chrono::seconds(1)) kernel_lost_->request();
-  if (auto lost = kernel_lost_ ? kernel_lost_->latest() : std::nullopt) {
+  if (Clock::now() - audit_last_record_ >= std::chrono::seconds(1)) audit_->request_kernel_lost();
+  if (auto lost = audit_->kernel_lost()) {
     uint64_t now = *lost;
     if (books_.have_kernel_lost_base) kernel = now >= books_.audit_kernel_lost_base ? now - books_.audit_kernel_lost_base : now;
     books_.audit_kernel_lost_base = now;
@@ -669,10 +651,7 @@ void Daemon::collect_tracer() {
     base = c.count;
     if (delta == 0) continue;
     std::string action = seccomp_action_name(c.action);
-    // ERRNO counts exist only while the syscall hooks were attached (the audit stream deferred
-    // to the tracer then), so take them also when the hooks have been detached since.
-    bool errno_from_hooks = action == "errno" && hook_syscall_since_ns_ != 0;
-    if (!tracer_counts_action(action) && !errno_from_hooks) continue;  // the audit stream owns it
+    if (!ownership::take_tracer_count(hooks_, action)) continue;  // the audit stream owns it
     Place place{path_of_cgroup_id(c.cgroup_id).value_or(""), c.cgroup_id};
     if (place.path.empty())
       spdlog::warn("bpf: {} count(s) for cgroup id {}, which no scan has seen: attributed to cgroup:{}", delta,
@@ -815,9 +794,9 @@ void Daemon::open_proc_connector() {
     health.detail = "disabled (--proc_connector=off)";
   } else {
     try {
-      proc_ = std::make_unique<ProcConnector>();
+      proc_ = seams_.proc_connector ? seams_.proc_connector() : audit::open_proc_connector();
       health.live = true;
-      health.detail = "netlink CN_IDX_PROC fork/exec/exit: pid -> cgroup of processes gone before their record is read";
+      health.detail = proc_->detail();
     } catch (const std::exception& e) {
       health.detail = std::string("not live: ") + e.what();
     }
@@ -992,7 +971,8 @@ void Daemon::rescan() {
     if (e.exited_at_ns) c.exited_at_ns = e.exited_at_ns;
     // Launched with --seccomp_log leaving the LOG flag off: the audit stream never sees its
     // ERRNO denials, only the syscall hooks do. Say so once when they are not live.
-    if (e.seccomp_log == "off" && !e.exited_at_ns && !hook_syscall_ && unseen_warned_.insert(e.container_id).second)
+    if (ownership::errno_denials_unseen(e.seccomp_log, e.exited_at_ns.has_value(), hooks_) &&
+        unseen_warned_.insert(e.container_id).second)
       spdlog::warn("container {} runs without the LOG flag (seccomp_log off) and the syscall hooks are not live: "
                    "its ERRNO denials are not seen (run with --syscall_hooks=auto or on)",
                    bytes::display_text(e.container_id));
@@ -1033,15 +1013,13 @@ void Daemon::rescan() {
 
 std::vector<WatchedCgroup> Daemon::watched_status() const {
   std::vector<WatchedCgroup> out;
-  bool tracer = false;
-  tracer = tracer_ != nullptr;
   for (const auto& [id, w] : watched_) {
     WatchedCgroup c;
     c.container_id = w.container_id;
     c.cgroup_path = w.path;
     c.cgroup_id = id;
     // ERRNO of an exact cgroup is the tracer's only from when the syscall hooks were attached.
-    if (tracer) c.since_ns = w.exact && hook_syscall_ ? std::max(w.since_ns, hook_syscall_since_ns_) : w.since_ns;
+    c.since_ns = ownership::published_since_ns(hooks_, w.view());
     out.push_back(std::move(c));
   }
   return out;
@@ -1101,7 +1079,7 @@ int Daemon::run(std::atomic<bool>* stop) {
       }
       // Forks and exits before the records they explain.
       if (proc_) {
-        proc_->poll();
+        proc_->poll(0, {});
         std::lock_guard lock(mu_);
         SourceHealth& s = state_.sources["proc_connector"];
         s.events = proc_events_base_ + proc_->events();
@@ -1152,8 +1130,8 @@ int Daemon::run(std::atomic<bool>* stop) {
 
 }  // namespace
 
-int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop) {
-  Daemon daemon(options);
+int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop, const DaemonSeams& seams) {
+  Daemon daemon(options, seams);
   return daemon.run(stop);
 }
 

@@ -4,8 +4,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
+#include "audit/ownership/ownership.h"
+#include "audit/sources/source.h"
 #include "common/paths.h"
 
 namespace sc::audit {
@@ -32,8 +36,21 @@ struct DaemonOptions {
   std::string workload_label;
 };
 
+// What the daemon takes from the host, replaceable for unit tests (tests/audit/
+// daemon_unit_test.cpp drives it without root through FakeSource). Empty members: the real
+// thing; `seccomp-audit run` passes none.
+struct DaemonSeams {
+  SourceOpener audit;            // instead of open_audit_stream() (when --sources opens the audit stream)
+  SourceOpener proc_connector;   // instead of open_proc_connector() (when --proc_connector=auto)
+  std::optional<std::string> cgroup_mount;   // instead of host::cgroup2_mount(); "": none
+  // Without a tracer (--sources=audit): apply the ownership rules as if a tracer with these
+  // hooks were live (its maps count nothing here; what it owns the audit stream leaves alone).
+  std::optional<ownership::TracerHooks> tracer_hooks;
+  std::function<bool(int32_t pid)> process_dying;   // instead of reading /proc/<pid>/status
+};
+
 // Runs until SIGTERM/SIGINT (or until `stop` becomes true). Returns the exit code:
 // 0 after a clean stop, 1 when it cannot run at all (no source, bad rules file, state dir).
-int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop = nullptr);
+int run_daemon(const DaemonOptions& options, std::atomic<bool>* stop = nullptr, const DaemonSeams& seams = {});
 
 }  // namespace sc::audit
