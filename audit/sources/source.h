@@ -35,7 +35,8 @@ class Source {
   virtual std::string detail() const = 0;
   // Events handled so far (a process source: fork/exec/exit events).
   virtual uint64_t events() const = 0;
-  // Events the kernel dropped for us so far (receive-buffer overruns, ENOBUFS).
+  // Events lost for us so far: receive-buffer overruns (ENOBUFS) and, for the audit stream,
+  // the records its bounded queue could not keep (AuditNetlink::lost()).
   virtual uint64_t overruns() const = 0;
   // The kernel's own count of records it dropped (the audit stream: AUDIT_GET), as last read;
   // nullopt when unknown. request_kernel_lost() asks for a fresh reading without blocking.
