@@ -97,7 +97,8 @@ struct Watch {
   std::string container_id;
   int64_t since_ns = 0;   // CLOCK_REALTIME when the tracer started watching
   bool exact = false;
-  ownership::WatchedCgroupView view() const { return {since_ns, exact}; }
+  int64_t until_ns = 0;   // when the watch ended (gone_watched_ only)
+  ownership::WatchedCgroupView view() const { return {since_ns, exact, until_ns}; }
 };
 
 // Where a verdict came from, resolved to a cgroup.
@@ -184,6 +185,10 @@ class Daemon {
   std::chrono::steady_clock::time_point last_registry_refresh_{};
   std::string last_registry_error_;
   std::map<uint64_t, Watch> watched_;
+  // Watches that ended (their container went), kept for kKeepGoneCgroupNs: the records of a
+  // container's last calls are often read after its exit ended the watch, and those stamped
+  // while it lasted were counted by the tracer (ownership::WatchedCgroupView::until_ns).
+  std::map<uint64_t, Watch> gone_watched_;
   // cgroup id -> path, for attributing tracer counts and samples. Kept for kKeepGoneCgroupNs
   // after a cgroup was last seen: counts of a container that just exited (its cgroup removed)
   // are often read after the scan that noticed it gone.
@@ -506,7 +511,10 @@ void Daemon::decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t
 // The rules are audit/ownership's; the daemon supplies the watched cgroup.
 bool Daemon::tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const {
   auto it = watched_.find(cgroup_id);
-  if (it == watched_.end()) return ownership::tracer_owns_record(hooks_, nullptr, action, ts_ns);
+  if (it == watched_.end()) {
+    it = gone_watched_.find(cgroup_id);
+    if (it == gone_watched_.end()) return ownership::tracer_owns_record(hooks_, nullptr, action, ts_ns);
+  }
   ownership::WatchedCgroupView view = it->second.view();
   return ownership::tracer_owns_record(hooks_, &view, action, ts_ns);
 }
@@ -917,6 +925,7 @@ void Daemon::rescan() {
   for (const auto& [id, w] : watched_) known_cgroups_[id] = {w.path, now};
   for (const auto& [id, path] : id_to_path) known_cgroups_[id] = {path, now};
   std::erase_if(known_cgroups_, [&](const auto& kv) { return now - kv.second.last_seen_ns > kKeepGoneCgroupNs; });
+  std::erase_if(gone_watched_, [&](const auto& kv) { return now - kv.second.until_ns > kKeepGoneCgroupNs; });
   for (const auto& [id, w] : watched_)
     if (!desired.count(id)) {
       // Its last syscalls were learned after the previous harvest: take them before it goes.
@@ -924,6 +933,9 @@ void Daemon::rescan() {
       args_.forget(tracer_.get(), id, books_.tracer_baseline);  // collected just above ("going")
       if (tracer_) try { tracer_->unwatch(id); } catch (const std::exception& e) { spdlog::warn("bpf: unwatch {}: {}", id, e.what()); }
       spdlog::info("container {} ({}) gone; its counts are kept", w.container_id, w.path);
+      Watch ended = w;
+      ended.until_ns = realtime_ns();  // after the unwatch: the tracer counted until then
+      gone_watched_[id] = std::move(ended);
       auto c = state_.containers.find(w.container_id);
       if (c != state_.containers.end() && !c->second.exited_at_ns) c->second.exited_at_ns = now;
     }
@@ -933,6 +945,7 @@ void Daemon::rescan() {
       w.since_ns = old->second.since_ns;
       continue;
     }
+    gone_watched_.erase(id);
     if (tracer_) try { tracer_->watch(id, w.exact); } catch (const std::exception& e) { spdlog::warn("bpf: watch {}: {}", w.path, e.what()); }
     w.since_ns = realtime_ns();  // the tracer counts from here on (hooks attached by watch())
     spdlog::info("watching container {} (cgroup {}, id {})", w.container_id, w.path, id);

@@ -13,7 +13,7 @@ bool tracer_counts_action(const TracerHooks& hooks, std::string_view action) {
 
 bool tracer_owns_record(const TracerHooks& hooks, const WatchedCgroupView* watch, std::string_view action,
                         int64_t ts_ns) {
-  if (!watch || ts_ns < watch->since_ns) return false;
+  if (!watch || ts_ns < watch->since_ns || (watch->until_ns != 0 && ts_ns > watch->until_ns)) return false;
   if (action == "errno" && !hooks.audit) return hooks.syscall && watch->exact && ts_ns >= hooks.syscall_since_ns;
   return tracer_counts_action(hooks, action);
 }

@@ -31,6 +31,10 @@ struct TracerHooks {
 struct WatchedCgroupView {
   int64_t since_ns = 0;  // CLOCK_REALTIME from which the tracer counts its verdicts
   bool exact = false;    // watched with the syscall hooks (ERRNO counted exactly)
+  // When the watch ended (its container went), 0 while it lasts. The daemon reads a record
+  // later than the kernel made it, and a container's last records are often read after its
+  // exit ended the watch: one stamped while the watch lasted is still the tracer's.
+  int64_t until_ns = 0;
 };
 
 // Whether the tracer counts `action` (a seccomp_action_name word) for watched cgroups:
@@ -42,7 +46,7 @@ bool tracer_counts_action(const TracerHooks& hooks, std::string_view action);
 // Whether an audit record of `action` stamped `ts_ns` (CLOCK_REALTIME) for a cgroup is the
 // tracer's to count; the record then only contributes its sample. `watch` is null when the
 // cgroup is not watched (then never the tracer's). A record stamped before the tracer started
-// watching the cgroup is the audit stream's, and the ERRNO of a cgroup is the tracer's only
+// watching the cgroup, or after the watch ended, is the audit stream's, and the ERRNO of a cgroup is the tracer's only
 // when the cgroup is exact and from when the syscall hooks were attached.
 bool tracer_owns_record(const TracerHooks& hooks, const WatchedCgroupView* watch, std::string_view action,
                         int64_t ts_ns);

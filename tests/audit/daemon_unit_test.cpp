@@ -244,6 +244,35 @@ TEST(DaemonUnit, ARecordTheTracerOwnsIsNotCountedAgainAndAKillSeenTwiceIsCounted
   EXPECT_LE(books.watched[0].since_ns, now);
 }
 
+// Seen in the churn end-to-end test: the exit record of a short container reaches the daemon
+// before the audit records of its last calls; those were counted by the tracer while it
+// watched, and must not be counted again by the audit stream once the watch has ended.
+TEST(DaemonUnit, RecordsReadAfterTheirContainerWentAreNotCountedAgain) {
+  Harness h;
+  sc::audit::ownership::TracerHooks hooks;
+  hooks.present = hooks.syscall = true;
+  hooks.syscall_since_ns = 1;
+  h.seams.tracer_hooks = hooks;
+  auto web = entry("web", "/seccomp-companion/web", 4242);
+  sc::registry::write(h.runtime.path, web);
+  h.feed->push_process(kPidWeb, "/seccomp-companion/web");
+  h.start();
+  ASSERT_TRUE(h.wait_watched(4242));
+  int64_t while_watched = realtime_ns();
+  web.exited_at_ns = realtime_ns();
+  web.exit_status = 0;
+  sc::registry::write(h.runtime.path, web);  // the container went: the watch ends
+  ASSERT_TRUE(h.wait_state([](const State&, const sc::audit::Bookkeeping& b) { return b.watched.empty(); }));
+  int64_t after = realtime_ns() + 1'000'000'000;
+  h.feed->push_seccomp(kPidWeb, 39, kErrnoEperm, while_watched);  // the tracer counted it
+  h.feed->push_seccomp(kPidWeb, 40, kErrnoEperm, after);          // not watched then: audit's
+  ASSERT_TRUE(h.feed->wait_consumed());
+  ASSERT_EQ(h.finish(), 0);
+  State s = h.final_state();
+  EXPECT_EQ(count_of(s, "web", 39, "errno"), 0);
+  EXPECT_EQ(count_of(s, "web", 40, "errno"), 1);
+}
+
 TEST(DaemonUnit, AHeldKillWhoseProcessDiesLaterIsFoldedIntoTheTracersCount) {
   Harness h;
   sc::audit::ownership::TracerHooks hooks;

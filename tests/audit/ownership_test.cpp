@@ -88,6 +88,20 @@ TEST(Ownership, ARecordOfAnUnwatchedCgroupIsNeverTheTracers) {
   }
 }
 
+// The churn case: a container's last records are read after its exit ended the watch. Those
+// stamped while it lasted were the tracer's and stay so; one stamped after is the audit's.
+TEST(Ownership, ARecordReadAfterTheWatchEndedIsTheTracersIfStampedWhileItLasted) {
+  WatchedCgroupView ended{1000, true, 2000};
+  EXPECT_TRUE(tracer_owns_record(signal_only(), &ended, "kill_process", 1500));
+  EXPECT_TRUE(tracer_owns_record(signal_only(), &ended, "kill_process", 2000));  // at until_ns
+  EXPECT_FALSE(tracer_owns_record(signal_only(), &ended, "kill_process", 2001));
+  EXPECT_EQ(audit_record_count(signal_only(), &ended, "kill_process", 2001), 1u);
+  EXPECT_FALSE(tracer_owns_record(signal_only(), &ended, "kill_process", 999));
+  // ERRNO of an exact cgroup under the syscall hooks: the same window.
+  EXPECT_TRUE(tracer_owns_record(syscall_since(500), &ended, "errno", 1500));
+  EXPECT_FALSE(tracer_owns_record(syscall_since(500), &ended, "errno", 2500));
+}
+
 TEST(Ownership, ARecordStampedBeforeTheWatchBeganIsTheAuditStreams) {
   WatchedCgroupView w{1000, true};
   EXPECT_FALSE(tracer_owns_record(signal_only(), &w, "kill_process", 999));
