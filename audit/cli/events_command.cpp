@@ -2,9 +2,8 @@
 // daemon writes that file every --flush_interval, so counts are at most that late.
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 #include <string>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "audit/cli/commands.h"
 #include "common/paths.h"
 #include "state/aggregate.h"
+#include "state/state_file.h"
 #include "bytes/untrusted.h"
 
 namespace sc::audit::cli {
@@ -73,18 +73,14 @@ Run add_events_command(CLI::App& app) {
       "Counts come from state.json, which a running daemon rewrites every --flush_interval: they are at\n"
       "most one flush interval late. Exit codes: 0 ok, 1 state missing or unreadable, 2 usage.");
   return [state_dir, container, format, args] {
-    std::string path = common::state_file_path(*state_dir);
-    std::ifstream in(path);
-    if (!in) {
-      std::fprintf(stderr, "seccomp-audit events: cannot read %s: %s (is the daemon running with --state_dir=%s?)\n",
-                   path.c_str(), std::strerror(errno), state_dir->c_str());
-      return 1;
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    std::string path = state_file_path(*state_dir);
     State state;
     try {
-      state = from_json_text(buffer.str());
+      state = read_state_file(*state_dir);  // the daemon's own format (state/state_file.h), changing nothing
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "seccomp-audit events: cannot read %s: %s (is the daemon running with --state_dir=%s?)\n",
+                   path.c_str(), e.code().message().c_str(), state_dir->c_str());
+      return 1;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "seccomp-audit events: %s: %s\n", path.c_str(), e.what());
       return 1;

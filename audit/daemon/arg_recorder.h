@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/daemon/compiled_profile.h"
+#include "audit/oracle/compiled_profile.h"
 #include "audit/daemon/shadow_evaluator.h"
 #include "state/aggregate.h"
 

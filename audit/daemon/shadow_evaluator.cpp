@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/arch_names.h"
-#include "audit/daemon/compiled_profile.h"
+#include "audit/oracle/compiled_profile.h"
 #include "state/shadow.h"
 #include "state/shadow_files.h"
 #include "bytes/untrusted.h"

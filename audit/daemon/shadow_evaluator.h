@@ -21,7 +21,7 @@
 
 #include <linux/filter.h>
 
-#include "audit/daemon/compiled_profile.h"
+#include "audit/oracle/compiled_profile.h"
 #include "state/aggregate.h"
 #include "isolator/profile/resolver.h"
 #include "isolator/registry/registry.h"

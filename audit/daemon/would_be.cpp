@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "audit/daemon/compiled_profile.h"
+#include "audit/oracle/compiled_profile.h"
 #include "isolator/profile/parser.h"
 #include "isolator/profile/resolver.h"
 

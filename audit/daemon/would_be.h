@@ -13,7 +13,7 @@
 
 namespace sc::audit {
 
-struct CompiledProfile;  // audit/daemon/compiled_profile.h
+struct CompiledProfile;  // audit/oracle/compiled_profile.h
 
 class WouldBe {
  public:

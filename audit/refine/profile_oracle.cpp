@@ -1,17 +1,11 @@
 #include "audit/refine/profile_oracle.h"
 
-#include <linux/seccomp.h>
-
-#include "common/seccomp_ret.h"
-#include "isolator/compiler/evaluator.h"
 #include "isolator/compiler/filter.h"
 #include "isolator/profile/arch.h"
 #include "isolator/profile/capabilities.h"
 #include "isolator/profile/parser.h"
 
 namespace sc::refine {
-
-std::string verdict_word(uint32_t ret) { return common::seccomp_ret_name(ret); }
 
 int rule_index(const std::string& json_path) {
   const std::string prefix = "syscalls[";
@@ -25,26 +19,20 @@ int rule_index(const std::string& json_path) {
 
 ProfileOracle::ProfileOracle(const std::string& profile_text, const std::set<std::string>& capabilities)
     : capabilities_(capabilities) {
-  profile::Profile parsed = profile::parse_profile(profile_text);
   profile::ResolveContext context;
   context.capabilities = capabilities;
   context.audit = false;
-  resolved_ = profile::resolve(parsed, context);
-  compiler::Filter filter(resolved_, compiler::CompileOptions{});
-  program_ = filter.bpf();
+  compiled_ = audit::compile_profile(profile::parse_profile(profile_text), context);
 }
 
 std::string ProfileOracle::verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args) const {
-  compiler::SyscallData data;
-  data.arch = profile::audit_arch_of(arch);  // x32: AUDIT_ARCH_X86_64 with the x32 bit in nr
-  data.nr = nr;
-  for (size_t i = 0; i < 6; ++i) data.args[i] = args[i];
-  return verdict_word(compiler::evaluate(program_, data).ret);
+  // x32: AUDIT_ARCH_X86_64 with the x32 bit in nr
+  return audit::verdict_word(audit::verdict_ret(*compiled_, profile::audit_arch_of(arch), nr, args.data())).first;
 }
 
 std::vector<const profile::ResolvedRule*> ProfileOracle::rules_for(const std::string& name) const {
   std::vector<const profile::ResolvedRule*> out;
-  for (const auto& rule : resolved_.rules)
+  for (const auto& rule : compiled_->resolved.rules)
     if (rule.name == name) out.push_back(&rule);
   return out;
 }

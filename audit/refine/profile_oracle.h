@@ -1,23 +1,20 @@
 // What a profile does with a syscall, as the engine decides it: the profile parsed, resolved
 // for one container context (capabilities, this host's arch and kernel) and compiled in
-// enforce mode; verdicts come from the evaluator running the real cBPF program, so `suggest`
+// enforce mode by the daemon's own evaluator (audit/oracle); verdicts come from the evaluator running the real cBPF program, so `suggest`
 // and `report` agree with what `seccomp-isolator launch` would enforce.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include <linux/filter.h>
-
+#include "audit/oracle/compiled_profile.h"
 #include "isolator/profile/resolver.h"
 
 namespace sc::refine {
-
-// Verdict word of a raw SECCOMP_RET_* value: "allow", "errno", "kill_process", ...
-std::string verdict_word(uint32_t ret);
 
 // "syscalls[12]" -> 12; -1 when the path is not a rule's.
 int rule_index(const std::string& json_path);
@@ -27,7 +24,7 @@ class ProfileOracle {
   // Throws sc::profile::ParseError / sc::compiler::FilterError (what `check` would report).
   ProfileOracle(const std::string& profile_text, const std::set<std::string>& capabilities);
 
-  const profile::ResolvedProfile& resolved() const { return resolved_; }
+  const profile::ResolvedProfile& resolved() const { return compiled_->resolved; }
   const std::set<std::string>& capabilities() const { return capabilities_; }
   // Enforcing verdict for one call. `arch` is a SCMP_ARCH_* / AUDIT_ARCH_* value.
   std::string verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args = {}) const;
@@ -36,8 +33,7 @@ class ProfileOracle {
 
  private:
   std::set<std::string> capabilities_;
-  profile::ResolvedProfile resolved_;
-  std::vector<sock_filter> program_;
+  std::shared_ptr<const audit::CompiledProfile> compiled_;  // the daemon's evaluator, the same program
 };
 
 // Parse + resolve + compile in enforce and audit mode, exactly the steps of

@@ -20,7 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/daemon/daemon.h"
-#include "audit/daemon/state_file.h"
+#include "state/state_file.h"
 #include "isolator/registry/registry.h"
 #include "state/aggregate.h"
 #include "tests/support/fake_source.h"

@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "audit/daemon/journal.h"
-#include "audit/daemon/state_file.h"
+#include "state/journal.h"
+#include "state/state_file.h"
 #include "state/aggregate.h"
 #include "isolator/registry/registry.h"
 #include "tests/support/temp_dir.h"

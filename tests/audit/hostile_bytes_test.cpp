@@ -1,5 +1,5 @@
 // Every byte value, in every string the daemon journals and keeps, survives a restart: the
-// journal (audit/daemon/journal.cpp) and state.json (audit/daemon/state_file.cpp) are written
+// journal (state/journal.cpp) and state.json (state/state_file.cpp) are written
 // by one daemon and read back by the next (new objects, only the files in between). Each of
 // the 256 byte values stands alone, between text, and at the ends of process names, exe and
 // cgroup paths, container ids and profile paths. The oracle is the raw bytes put in, compared
@@ -16,9 +16,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "audit/daemon/journal.h"
-#include "audit/daemon/observation.h"
-#include "audit/daemon/state_file.h"
+#include "state/journal.h"
+#include "state/observation.h"
+#include "state/state_file.h"
 #include "state/aggregate.h"
 #include "tests/support/temp_dir.h"
 

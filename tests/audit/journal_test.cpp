@@ -17,9 +17,9 @@
 
 #include <gtest/gtest.h>
 
-#include "audit/daemon/journal.h"
-#include "audit/daemon/observation.h"
-#include "audit/daemon/state_file.h"
+#include "state/journal.h"
+#include "state/observation.h"
+#include "state/state_file.h"
 #include "state/aggregate.h"
 #include "tests/support/temp_dir.h"
 

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "audit/daemon/state_file.h"
+#include "state/state_file.h"
 #include "state/aggregate.h"
 #include "tests/support/temp_dir.h"
 

@@ -32,8 +32,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/attribution/cgroup_rules.h"
-#include "audit/daemon/journal.h"
-#include "audit/daemon/state_file.h"
+#include "state/journal.h"
+#include "state/state_file.h"
 #include "audit/report/html_escape.h"
 #include "audit/report/markdown_escape.h"
 #include "state/aggregate.h"

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "audit/daemon/journal.h"
-#include "audit/daemon/observation.h"
-#include "audit/daemon/state_file.h"
+#include "state/journal.h"
+#include "state/observation.h"
+#include "state/state_file.h"
 #include "audit/refine/observations.h"
 #include "audit/report/report_model.h"
 #include "audit/sources/seccomp_record.h"

@@ -1,4 +1,4 @@
-#include "audit/daemon/state_file.h"
+#include "state/state_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -60,6 +60,15 @@ Bookkeeping bookkeeping_from_json_text(const std::string& text) {
       books.watched.push_back(std::move(c));
     }
   return books;
+}
+
+State read_state_file(const std::string& state_dir) {
+  std::string path = state_file_path(state_dir);
+  std::ifstream in(path);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot read " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return from_json_text(buffer.str());
 }
 
 LoadedState load_state_file(const std::string& state_dir) {

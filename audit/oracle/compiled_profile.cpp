@@ -1,4 +1,4 @@
-#include "audit/daemon/compiled_profile.h"
+#include "audit/oracle/compiled_profile.h"
 
 #include "common/seccomp_ret.h"
 #include "isolator/compiler/evaluator.h"

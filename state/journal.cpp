@@ -1,4 +1,4 @@
-#include "audit/daemon/journal.h"
+#include "state/journal.h"
 
 #include <fcntl.h>
 #include <unistd.h>

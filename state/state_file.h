@@ -57,7 +57,12 @@ std::string set_aside_file(const std::string& path);
 // Throws std::runtime_error / nlohmann::json::exception when the text is not JSON.
 Bookkeeping bookkeeping_from_json_text(const std::string& text);
 
-// Never throws for a corrupt file: moves it aside (set_aside_file) and reports.
+// The State of <state_dir>/state.json for a reader that changes nothing (`seccomp-audit
+// events`). Throws std::system_error (the errno of open) when the file cannot be opened, and
+// std::runtime_error naming the JSON path when it is corrupt (the file stays where it is).
+State read_state_file(const std::string& state_dir);
+
+// The daemon's loader. Never throws for a corrupt file: moves it aside (set_aside_file) and reports.
 // Throws std::system_error when the file exists but cannot be read or moved aside.
 LoadedState load_state_file(const std::string& state_dir);
 // Atomic replacement (temporary file, fsync, rename, fsync dir).

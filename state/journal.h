@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/daemon/observation.h"
+#include "state/observation.h"
 
 namespace sc::audit {
 

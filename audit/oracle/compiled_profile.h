@@ -1,6 +1,7 @@
-// A container filter or candidate profile as the daemon judges calls with it: resolved by the
-// project's engine for one context (arch, capabilities, audit mode) and compiled to the same
-// BPF program the isolator loads, so a verdict computed here is the kernel's verdict.
+// The one would-be evaluator: a container filter or candidate profile resolved by the project's
+// engine for one context (arch, capabilities, audit mode) and compiled to the same BPF program
+// the isolator loads, so a verdict computed here is the kernel's verdict. The daemon (would-be
+// action, shadow candidates, argument recorder) and refine's ProfileOracle judge calls with it.
 #pragma once
 
 #include <cstdint>

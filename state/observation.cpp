@@ -1,4 +1,4 @@
-#include "audit/daemon/observation.h"
+#include "state/observation.h"
 
 namespace sc::audit {
 
