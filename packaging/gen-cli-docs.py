@@ -153,27 +153,21 @@ def emit_command(out, cmd, parent_footer, name):
     out.append(".nf")
     out.append("\\fB" + roff(cmd.usage.split(" ")[0]) + "\\fR " + roff(cmd.usage.split(" ", 1)[1] if " " in cmd.usage else ""))
     out.append(".fi")
-    if cmd.positionals:
+    # Each list: a heading, then one tagged paragraph (.TP) per item.
+    lists = [
+        ("Arguments:", [("\\fI" + roff(head) + "\\fR", roff_line(desc)) for head, desc in cmd.positionals]),
+        ("Options:", [(option_tag(opt), roff_line(opt.desc) if opt.desc else "\\&") for opt in cmd.options]),
+        ("Subcommands:", [("\\fB" + roff(sub) + "\\fR", roff_line(desc)) for sub, desc in cmd.subcommands]),
+    ]
+    for heading, items in lists:
+        if not items:
+            continue
         out.append(".PP")
-        out.append("Arguments:")
-        for head, desc in cmd.positionals:
+        out.append(heading)
+        for tag, body in items:
             out.append(".TP")
-            out.append("\\fI" + roff(head) + "\\fR")
-            out.append(roff_line(desc))
-    if cmd.options:
-        out.append(".PP")
-        out.append("Options:")
-        for opt in cmd.options:
-            out.append(".TP")
-            out.append(option_tag(opt))
-            out.append(roff_line(opt.desc) if opt.desc else "\\&")
-    if cmd.subcommands:
-        out.append(".PP")
-        out.append("Subcommands:")
-        for sub, desc in cmd.subcommands:
-            out.append(".TP")
-            out.append("\\fB" + roff(sub) + "\\fR")
-            out.append(roff_line(desc))
+            out.append(tag)
+            out.append(body)
     if cmd.footer and cmd.footer != parent_footer:
         out.append(".PP")
         for line in cmd.footer:

@@ -62,9 +62,10 @@ Bookkeeping bookkeeping_from_json_text(const std::string& text) {
   return books;
 }
 
-State read_state_file(const std::string& state_dir) {
-  std::string path = state_file_path(state_dir);
-  std::ifstream in(path);
+State read_state_file(const std::string& state_dir) { return read_state_json(state_file_path(state_dir)); }
+
+State read_state_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw std::system_error(errno, std::generic_category(), "cannot read " + path);
   std::stringstream buffer;
   buffer << in.rdbuf();

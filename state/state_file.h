@@ -58,9 +58,11 @@ std::string set_aside_file(const std::string& path);
 Bookkeeping bookkeeping_from_json_text(const std::string& text);
 
 // The State of <state_dir>/state.json for a reader that changes nothing (`seccomp-audit
-// events`). Throws std::system_error (the errno of open) when the file cannot be opened, and
+// events`, `suggest`, `report`, `shadow`). Throws std::system_error (the errno of open) when the file cannot be opened, and
 // std::runtime_error naming the JSON path when it is corrupt (the file stays where it is).
 State read_state_file(const std::string& state_dir);
+// The same for a state.json at `path` (`suggest --state_file`, a copy from another host).
+State read_state_json(const std::string& path);
 
 // The daemon's loader. Never throws for a corrupt file: moves it aside (set_aside_file) and reports.
 // Throws std::system_error when the file exists but cannot be read or moved aside.

@@ -6,6 +6,9 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
+
+#include "state/state_file.h"
 
 namespace sc::fleet {
 
@@ -15,14 +18,12 @@ std::vector<HostRecording> load_state_files(const std::vector<std::string>& path
   for (const auto& path : paths) {
     if (!seen.insert(path).second)
       throw std::runtime_error("--state_file '" + path + "' is given twice: its containers would be counted twice");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read state file '" + path + "': " + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
     HostRecording h;
     h.host = path;
     try {
-      h.state = audit::from_json_text(ss.str());
+      h.state = audit::read_state_json(path);
+    } catch (const std::system_error& e) {
+      throw std::runtime_error("cannot read state file '" + path + "': " + e.code().message());
     } catch (const std::exception& e) {
       throw std::runtime_error("state file '" + path + "' is corrupt: " + e.what());
     }

@@ -1,10 +1,14 @@
-// What the daemon benches read: their --name=value flags, and the daemon's files (its log, its
-// state.json) as text.
+// What the daemon benches share: their --name=value flags, the daemon they run (`seccomp-audit
+// run` of this build tree, its output in DIR/daemon.log) and its files (log, state.json) as text.
 #pragma once
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace sc::bench {
 
@@ -23,6 +27,27 @@ inline std::string slurp(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Forks `seccomp-audit run` with its state in DIR/state, its registry in DIR/run, no metrics
+// listener and `flags` after those; stdout and stderr go to DIR/daemon.log. Returns its pid.
+inline pid_t spawn_daemon(const std::string& dir, const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {std::string(SC_BINARY_DIR) + "/bin/seccomp-audit", "run",
+                                   "--state_dir=" + dir + "/state", "--runtime_dir=" + dir + "/run",
+                                   "--listen=off"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open((dir + "/daemon.log").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    dup2(fd, 2);
+    dup2(fd, 1);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 }  // namespace sc::bench

@@ -104,18 +104,8 @@ int main(int argc, char** argv) {
       cgs.push_back(parent + "/" + ids.back());
       fs::create_directories(mount + cgs.back());
     }
-    pid_t daemon = fork();
-    if (daemon == 0) {
-      int fd = open((dir + "/daemon.log").c_str(), O_WRONLY | O_CREAT, 0644);
-      dup2(fd, 2);
-      dup2(fd, 1);
-      std::string bin = std::string(SC_BINARY_DIR) + "/bin/seccomp-audit";
-      execl(bin.c_str(), bin.c_str(), "run", ("--state_dir=" + dir + "/state").c_str(),
-            ("--runtime_dir=" + dir + "/run").c_str(), "--listen=off", "--flush_interval=0.5",
-            ("--sources=" + row.sources).c_str(), ("--proc_connector=" + row.connector).c_str(),
-            ("--pin_dir=" + pins).c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    pid_t daemon = sc::bench::spawn_daemon(dir, {"--flush_interval=0.5", "--sources=" + row.sources,
+                                                 "--proc_connector=" + row.connector, "--pin_dir=" + pins});
     for (int i = 0; i < 200 && slurp(dir + "/daemon.log").find("seccomp-audit running") == std::string::npos; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     // The spawners: join their cgroup, get a registry entry, exec (as a container's init does).

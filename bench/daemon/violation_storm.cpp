@@ -163,18 +163,8 @@ int main(int argc, char** argv) {
   sc::registry::write(dir + "/run", e);
   // The tracer's pins must live on bpffs; removed at the end (with the kernel's counts).
   std::string pins = "/sys/fs/bpf/sc-storm-" + std::to_string(getpid());
-  pid_t daemon = fork();
-  if (daemon == 0) {
-    int fd = open((dir + "/daemon.log").c_str(), O_WRONLY | O_CREAT, 0644);
-    dup2(fd, 2);
-    dup2(fd, 1);
-    std::string bin = std::string(SC_BINARY_DIR) + "/bin/seccomp-audit";
-    execl(bin.c_str(), bin.c_str(), "run", ("--state_dir=" + dir + "/state").c_str(),
-          ("--runtime_dir=" + dir + "/run").c_str(), "--listen=off", "--flush_interval=1",
-          ("--sources=" + o.sources).c_str(), "--syscall_hooks=on", ("--pin_dir=" + pins).c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  pid_t daemon = sc::bench::spawn_daemon(dir, {"--flush_interval=1", "--sources=" + o.sources, "--syscall_hooks=on",
+                                               "--pin_dir=" + pins});
   auto daemon_start = std::chrono::steady_clock::now();
   bool started = false;
   for (int i = 0; i < 200 && !(started = slurp(dir + "/daemon.log").find("seccomp-audit running") != std::string::npos);

@@ -107,6 +107,28 @@ std::string metrics_url(const DaemonHarness& h) {
 
 std::string suffix() { return std::to_string(getpid()); }
 
+// `n` containers whose init is killed by KILL_PROCESS on getppid, each registered (and, with
+// `wait_watched`, watched) before it runs; their ids, "<prefix><i>-<pid>".
+std::vector<std::string> run_killed_containers(DaemonHarness& h, const std::string& prefix, int n, bool wait_watched) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    std::string kid = prefix + std::to_string(i) + "-" + suffix();
+    std::string kcg = h.make_cgroup(kid);
+    auto victim = h.fork_child(kcg, [] {
+      if (!load_filter(SCMP_ACT_KILL_PROCESS)) return 90;
+      syscall(SYS_getppid);
+      return 93;  // not reached
+    });
+    h.write_registry(kid, victim.pid, kcg, "enforce");
+    if (wait_watched) h.wait_until_watched(kid);
+    DaemonHarness::release(victim);
+    int st = DaemonHarness::wait_child(victim);
+    EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << kid << ": " << st;
+    ids.push_back(kid);
+  }
+  return ids;
+}
+
 }  // namespace
 
 TEST(DaemonEndToEnd, EnforceModeCountsErrnoKillAndTrapExactly) {
@@ -142,21 +164,7 @@ TEST(DaemonEndToEnd, EnforceModeCountsErrnoKillAndTrapExactly) {
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
 
   // N launches killed by KILL_PROCESS: each its own container, the killed process its init.
-  std::vector<std::string> kill_ids;
-  for (int i = 0; i < kKills; ++i) {
-    std::string kid = "kill" + std::to_string(i) + "-" + suffix();
-    std::string kcg = h.make_cgroup(kid);
-    auto victim = h.fork_child(kcg, [] {
-      if (!load_filter(SCMP_ACT_KILL_PROCESS)) return 90;
-      syscall(SYS_getppid);
-      return 93;  // not reached
-    });
-    h.write_registry(kid, victim.pid, kcg, "enforce");
-    DaemonHarness::release(victim);
-    st = DaemonHarness::wait_child(victim);
-    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << st;
-    kill_ids.push_back(kid);
-  }
+  std::vector<std::string> kill_ids = run_killed_containers(h, "kill", kKills, false);
 
   wait_at_least(h, id, "getppid", "errno", uint64_t{kErrno});
   wait_at_least(h, trap_id, "uname", "trap", 1u);
@@ -572,22 +580,7 @@ TEST(DaemonEndToEnd, AHookOffIsTakenOverByTheAuditStreamAndShown) {
   DaemonHarness::release(trapper);
   int st = DaemonHarness::wait_child(trapper);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
-  std::vector<std::string> kill_ids;
-  for (int i = 0; i < kKills; ++i) {
-    std::string kid = "hookoff-kill" + std::to_string(i) + "-" + suffix();
-    std::string kcg = h.make_cgroup(kid);
-    auto victim = h.fork_child(kcg, [] {
-      if (!load_filter(SCMP_ACT_KILL_PROCESS)) return 90;
-      syscall(SYS_getppid);
-      return 93;  // not reached
-    });
-    h.write_registry(kid, victim.pid, kcg, "enforce");
-    h.wait_until_watched(kid);
-    DaemonHarness::release(victim);
-    st = DaemonHarness::wait_child(victim);
-    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) << st;
-    kill_ids.push_back(kid);
-  }
+  std::vector<std::string> kill_ids = run_killed_containers(h, "hookoff-kill", kKills, true);
   EXPECT_EQ(wait_count(h, trap_id, "uname", "trap", kTraps), uint64_t{kTraps}) << h.log();
   for (const auto& kid : kill_ids) EXPECT_EQ(wait_count(h, kid, "getppid", "kill_process", 1u), 1u) << kid;
   h.stop_daemon();

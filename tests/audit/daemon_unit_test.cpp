@@ -24,6 +24,7 @@
 #include "isolator/registry/registry.h"
 #include "state/aggregate.h"
 #include "tests/support/fake_source.h"
+#include "tests/support/registry_entry.h"
 #include "tests/support/temp_dir.h"
 
 namespace sc_daemon_unit_test {
@@ -49,14 +50,7 @@ int64_t realtime_ns() {
 }
 
 sc::registry::Entry entry(const std::string& id, const std::string& cgroup, uint64_t cgroup_id) {
-  sc::registry::Entry e;
-  e.container_id = id;
-  e.cgroup_path = cgroup;
-  e.cgroup_id = cgroup_id;
-  e.mode = "enforce";
-  e.profile_name = "default";
-  e.started_at_ns = realtime_ns();
-  return e;
+  return sc::testing::registry_entry(id, cgroup, cgroup_id);
 }
 
 // The daemon in a thread of the test, fed by one FakeSourceFeed (audit records and process

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/registry_entry.h"
+
 #include "audit/daemon/reattribute.h"
 #include "host/cgroup2.h"
 #include "tests/support/privileges.h"
@@ -114,14 +116,7 @@ TEST(ProcConnectorLive, KnowsTheCgroupOfAChildThatIsAlreadyGone) {
 namespace {
 
 sc::registry::Entry entry(const std::string& id, const std::string& path, uint64_t cgroup_id) {
-  sc::registry::Entry e;
-  e.container_id = id;
-  e.cgroup_path = path;
-  e.cgroup_id = cgroup_id;
-  e.mode = "audit";
-  e.profile_name = "p.json";
-  e.started_at_ns = 1;
-  return e;
+  return sc::testing::registry_entry(id, path, cgroup_id, "audit", "p.json");
 }
 
 sc::audit::ContainerRecord bare(const std::string& id, const std::string& runtime,

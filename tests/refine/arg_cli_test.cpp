@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/refine/cli_fixture.h"
 #include "tests/refine/process.h"
 #include "tests/refine/recorded_state.h"
 
@@ -21,14 +22,9 @@ using namespace sc::refine::testing;
 
 const char* kHostileComm = "<script>alert(1)</script>|*x*";
 
-struct ArgCliFixture : ::testing::Test {
-  TempDir dir;
-  std::string state_dir() { return dir.path() + "/state"; }
-  std::string runtime_dir() { return dir.path() + "/run"; }
+struct ArgCliFixture : RecordedStateCli {
   void SetUp() override {
-    std::filesystem::create_directories(state_dir());
     audit::State state;
-    state.last_flush_ns = kT0;
     auto c = container("web-1", shared_profile("docker-default.json"),
                        {{"personality", "log", 3, kT0 - 30 * kHour, kT0 - kHour, kHostileComm},
                         {"syslog", "log", 2, kT0 - 30 * kHour, kT0 - kHour, kHostileComm},
@@ -40,12 +36,7 @@ struct ArgCliFixture : ::testing::Test {
       if (stats.syscall == "unshare") stats.args = audit::ArgRecord{{{{0x10000000, 0, 0, 0, 0, 0}, 1}}, 0};
     }
     state.containers = {{"web-1", c}};
-    register_caps(runtime_dir(), c, docker_caps());
-    write_file(state_dir() + "/state.json", audit::to_json_text(state));
-  }
-  ProcessResult audit(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("seccomp-audit"));
-    return run(args);
+    write_recorded(state);
   }
 };
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/refine/cli_fixture.h"
 #include "tests/refine/process.h"
 #include "tests/refine/recorded_state.h"
 
@@ -13,27 +14,16 @@ namespace {
 
 using namespace sc::refine::testing;
 
-struct CliFixture : ::testing::Test {
-  TempDir dir;
-  std::string state_dir() { return dir.path() + "/state"; }
-  std::string runtime_dir() { return dir.path() + "/run"; }
+struct CliFixture : RecordedStateCli {
   void SetUp() override {
-    std::filesystem::create_directories(state_dir());
     audit::State state;
-    state.last_flush_ns = kT0;
     std::string profile = shared_profile("docker-default.json");
     auto a = container("web-1", profile, {{"acct", "log", 2, kT0 - 30 * kHour, kT0 - kHour, "<img src=x onerror=alert(1)>"}});
     auto b = container("web-2", profile, {{"acct", "log", 1}, {"personality", "log", 3, kT0 - 40 * kHour, kT0 - kHour, "w", {0x1234}}});
     a.learned["x86_64"] = {0, 1, 3, 39};
     b.learned["x86_64"] = {0, 1, 2};
     state.containers = {{"web-1", a}, {"web-2", b}};
-    register_caps(runtime_dir(), a, docker_caps());
-    register_caps(runtime_dir(), b, docker_caps());
-    write_file(state_dir() + "/state.json", audit::to_json_text(state));
-  }
-  ProcessResult audit(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("seccomp-audit"));
-    return run(args);
+    write_recorded(state);
   }
 };
 

@@ -17,6 +17,12 @@ ProcessResult run(const std::vector<std::string>& argv, int timeout_seconds) {
 
 std::string bin(const std::string& name) { return sc::testing::built_binary(name); }
 
+ProcessResult seccomp_audit(const std::vector<std::string>& args, int timeout_seconds) {
+  std::vector<std::string> argv = {bin("seccomp-audit")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv, timeout_seconds);
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;

@@ -16,6 +16,8 @@ struct ProcessResult {
 
 ProcessResult run(const std::vector<std::string>& argv, int timeout_seconds = 60);
 std::string bin(const std::string& name);   // <build>/bin/<name>
+// <build>/bin/seccomp-audit ARGS...
+ProcessResult seccomp_audit(const std::vector<std::string>& args, int timeout_seconds = 60);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 

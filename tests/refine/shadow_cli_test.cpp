@@ -56,9 +56,8 @@ struct ShadowCli : ::testing::Test {
   }
   void write_state(const audit::State& s) { write_file(state_dir() + "/state.json", audit::to_json_text(s)); }
   ProcessResult audit(std::vector<std::string> args) {
-    args.insert(args.begin(), bin("seccomp-audit"));
     args.push_back("--state_dir=" + state_dir());
-    return run(args);
+    return seccomp_audit(args);
   }
 };
 
