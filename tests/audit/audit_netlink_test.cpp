@@ -134,13 +134,14 @@ TEST(AuditNetlink, CountsEachRecordItCannotKeep) {
   constexpr int kCalls = 5000;
   pid_t pid = run_child(SCMP_ACT_LOG, kCalls);
   int seen = drain_getppid_of(stream, pid, std::chrono::milliseconds(500));
-  EXPECT_GT(seen, 0);
+  // Tests run side by side and the audit stream is the host's: other processes' records may
+  // fill the queue before the child's (seen can be 0) and be among the dropped ones. What
+  // holds whatever else runs: the queue kept fewer than the child made, and every one of the
+  // child's that was not handed out was counted.
   EXPECT_LT(seen, kCalls);
-  EXPECT_EQ(stream.overruns(), 0u);
-  // Other processes' records may be among the dropped ones (tests run side by side): at least
-  // every one of the child's that was not handed out.
+  EXPECT_GT(stream.dropped(), 0u);
   EXPECT_GE(static_cast<uint64_t>(seen) + stream.dropped(), static_cast<uint64_t>(kCalls));
-  EXPECT_EQ(stream.lost(), stream.dropped());
+  EXPECT_EQ(stream.lost(), stream.overruns() + stream.dropped());
 }
 
 // The thread ends with the object, also while records are still arriving.
