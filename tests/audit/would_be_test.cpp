@@ -20,26 +20,12 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/would_be.h"
+#include "tests/support/hand_made_profile.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
 
-// defaultAction ERRNO; getpid allowed; socket allowed for AF_UNIX, and for AF_INET only with
-// SOCK_STREAM; kill with SIGKILL kills the process; mount allowed with CAP_SYS_ADMIN, chroot
-// allowed without it; getppid logged; uname traced.
-const char* kProfile = R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-  "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
-  "syscalls": [
-    {"names": ["getpid"], "action": "SCMP_ACT_ALLOW"},
-    {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
-    {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"},
-                                                               {"index": 1, "value": 1, "op": "SCMP_CMP_EQ"}]},
-    {"names": ["kill"], "action": "SCMP_ACT_KILL_PROCESS", "args": [{"index": 1, "value": 9, "op": "SCMP_CMP_EQ"}]},
-    {"names": ["mount"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}},
-    {"names": ["chroot"], "action": "SCMP_ACT_ALLOW", "excludes": {"caps": ["CAP_SYS_ADMIN"]}},
-    {"names": ["getppid"], "action": "SCMP_ACT_LOG"},
-    {"names": ["uname"], "action": "SCMP_ACT_TRACE"}
-  ]})";
+using sc::testing::kHandMadeProfile;
 
 struct Dir : sc::testing::TempDir {
   Dir() : TempDir("sc-would-be") {}
@@ -77,7 +63,7 @@ struct LogCapture {
 
 TEST(WouldBe, ArgumentCheckedRulesDecideByTheRecordedArguments) {
   Dir dir;
-  std::string p = dir.write("p.json", kProfile);
+  std::string p = dir.write("p.json", kHandMadeProfile);
   sc::audit::WouldBe w;
   const std::vector<std::string> caps = {"CAP_CHOWN"};
   EXPECT_EQ(word(w, p, "d1", caps, kGetpid), "allow");
@@ -107,7 +93,7 @@ TEST(WouldBe, ArgumentCheckedRulesDecideByTheRecordedArguments) {
 
 TEST(WouldBe, CapabilityDependentRulesFollowTheContainersCapabilities) {
   Dir dir;
-  std::string p = dir.write("p.json", kProfile);
+  std::string p = dir.write("p.json", kHandMadeProfile);
   sc::audit::WouldBe w;
   const std::vector<std::string> admin = {"CAP_SYS_ADMIN", "CAP_CHOWN"}, plain = {"CAP_CHOWN"}, none = {};
   EXPECT_EQ(word(w, p, "d1", admin, kMount), "allow");
@@ -125,7 +111,7 @@ TEST(WouldBe, CapabilityDependentRulesFollowTheContainersCapabilities) {
 
 TEST(WouldBe, TheCacheIsKeyedByTheProfilesDigestAndCapabilities) {
   Dir dir;
-  std::string p = dir.write("p.json", kProfile);
+  std::string p = dir.write("p.json", kHandMadeProfile);
   sc::audit::WouldBe w;
   const std::vector<std::string> caps = {"CAP_CHOWN"};
   EXPECT_EQ(word(w, p, "digest-1", caps, kGetpid), "allow");
@@ -174,7 +160,7 @@ TEST(WouldBe, AProfileThatFailsToCompileGivesNoAnswerAndOneWarningNamingIt) {
   for (const auto& path : {unresolvable, not_json, missing}) EXPECT_NE(all.find(path), std::string::npos) << all;
   EXPECT_NE(all.find("no_such_call"), std::string::npos) << "the reason is in the warning:\n" << all;
   // Fixed on disk and launched again (a new digest): answered.
-  dir.write("unresolvable.json", kProfile);
+  dir.write("unresolvable.json", kHandMadeProfile);
   EXPECT_EQ(word(w, unresolvable, "fixed", caps, kGetpid), "allow");
 }
 

@@ -19,6 +19,7 @@
 #include "isolator/profile/parser.h"
 #include "isolator/profile/resolver.h"
 #include "tests/refine/recorded_state.h"
+#include "tests/support/hand_made_profile.h"
 #include "tests/support/kernel_verdict.h"
 
 namespace sc::refine {
@@ -27,17 +28,7 @@ namespace {
 using namespace sc::refine::testing;
 using namespace sc::report;
 
-const char* kProfile = R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-  "syscalls": [
-    {"names": ["getpid"], "action": "SCMP_ACT_ALLOW"},
-    {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
-    {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"},
-                                                               {"index": 1, "value": 1, "op": "SCMP_CMP_EQ"}]},
-    {"names": ["kill"], "action": "SCMP_ACT_KILL_PROCESS", "args": [{"index": 1, "value": 9, "op": "SCMP_CMP_EQ"}]},
-    {"names": ["mount"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}},
-    {"names": ["chroot"], "action": "SCMP_ACT_ALLOW", "excludes": {"caps": ["CAP_SYS_ADMIN"]}},
-    {"names": ["getppid"], "action": "SCMP_ACT_LOG"}
-  ]})";
+using sc::testing::kHandMadeProfile;  // uname is traced, chdir is not named
 
 std::string write_profile(const TempDir& dir, const std::string& name, const std::string& text) {
   std::string path = dir.path() + "/" + name;
@@ -74,7 +65,8 @@ const std::vector<Case> kCases = {
     {"mount-plain", kPlain, "mount", {}, "errno", true},
     {"chroot-admin", kAdmin, "chroot", {}, "errno", true},
     {"chroot-plain", kPlain, "chroot", {}, "allow", false},
-    {"uname", kAdmin, "uname", {}, "errno", true},
+    {"unnamed", kAdmin, "chdir", {}, "errno", true},
+    {"uname-traced", kPlain, "uname", {}, "trace", false},
 };
 
 struct Recorded {
@@ -94,7 +86,7 @@ void record(Recorded& r, const std::string& profile_text) {
 
 TEST(WouldBe, EveryRecordedCallIsJudgedByItsArgumentsAndItsContainersCapabilities) {
   Recorded r;
-  record(r, kProfile);
+  record(r, kHandMadeProfile);
   // All containers in one group: one compiled profile per distinct capability set (the
   // cache), each container judged with its own.
   GroupContext ctx = prepare(select_profile(r.state, "hand-made.json"), {r.dir.path(), ""});
@@ -125,7 +117,7 @@ TEST(WouldBe, TheKernelAgreesWithEveryLiteralExpectation) {
     profile::ResolveContext context;
     context.native_arch = SCMP_ARCH_X86_64;
     context.capabilities = std::set<std::string>(caps->begin(), caps->end());
-    auto resolved = profile::resolve(profile::parse_profile(kProfile), context);
+    auto resolved = profile::resolve(profile::parse_profile(kHandMadeProfile), context);
     compiler::CompileOptions options;
     options.log_flag = false;
     std::vector<sc::testing::KernelCall> calls;
@@ -147,7 +139,7 @@ TEST(WouldBe, TheKernelAgreesWithEveryLiteralExpectation) {
       // rules name (chroot, 161): runc's ENOSYS rule answers before the default. would_be
       // still says "errno"; the kernel shows which errno.
       const bool above_profile = which[i]->id == std::string("mount-plain");
-      std::string expected = want == "allow" || want == "log" ? "passed"
+      std::string expected = want == "allow" || want == "log" || want == "trace" ? "passed"
                              : want == "errno"                 ? (above_profile ? "errno(38)" : "errno(1)")
                              : want == "kill_process"          ? "killed"
                                                                : "no kernel check for " + want;

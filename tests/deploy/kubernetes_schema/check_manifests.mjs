@@ -18,28 +18,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { installPinned, installedVersion, typeCheck } from '../../support/npm_checker.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [workDir, seccompAudit, ...manifests] = process.argv.slice(2);
 if (!workDir || !seccompAudit || manifests.length === 0) {
   console.error('usage: node check_manifests.mjs WORK_DIR SECCOMP_AUDIT MANIFEST.yaml...');
   process.exit(2);
 }
-fs.mkdirSync(workDir, { recursive: true });
-
-const lock = fs.readFileSync(path.join(here, 'package-lock.json'), 'utf8');
-const installedLock = path.join(workDir, 'node_modules', '.sc-lock.json');
-if (!fs.existsSync(installedLock) || fs.readFileSync(installedLock, 'utf8') !== lock) {
-  fs.copyFileSync(path.join(here, 'package.json'), path.join(workDir, 'package.json'));
-  fs.writeFileSync(path.join(workDir, 'package-lock.json'), lock);
-  try {
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', '--engine-strict=false'],
-                 { cwd: workDir, stdio: 'inherit' });
-  } catch (e) {
-    console.error(`npm ci failed in ${workDir}: ${e.message}`);
-    process.exit(process.env.CI === 'true' ? 1 : 77);
-  }
-  fs.writeFileSync(installedLock, lock);
-}
+installPinned(here, workDir, ['--engine-strict=false']);
 
 const need = (m) => import(pathToFileURL(path.join(workDir, 'node_modules', m)).href);
 const YAML = await need('yaml/dist/index.js');
@@ -84,16 +71,8 @@ for (const { name, key, obj } of tsFiles) {
   fs.writeFileSync(path.join(workDir, `${name}.ts`),
     `import type { ${iface} } from '${typeModule}';\nexport const ${name}: ${iface} = ${JSON.stringify(obj, null, 1)};\n`);
 }
-fs.writeFileSync(path.join(workDir, 'tsconfig.json'), JSON.stringify({
-  compilerOptions: { strict: true, noEmit: true, module: 'esnext', moduleResolution: 'bundler', target: 'es2022',
-                     skipLibCheck: true, types: [] },
-  files: tsFiles.map((t) => `${t.name}.ts`) }, null, 2));
-try {
-  execFileSync(path.join(workDir, 'node_modules', '.bin', 'tsc'), ['-p', path.join(workDir, 'tsconfig.json')],
-               { cwd: workDir, stdio: 'inherit' });
-} catch {
+if (!typeCheck(workDir, tsFiles.map((t) => `${t.name}.ts`), 'es2022'))
   errors.push('tsc: the manifests have fields their Kubernetes types do not (errors above)');
-}
 
 // What the daemon needs, from the DaemonSet itself.
 const help = execFileSync(seccompAudit, ['run', '--help'], { encoding: 'utf8' });
@@ -142,6 +121,5 @@ if (errors.length) {
   for (const e of errors) console.error(e);
   process.exit(1);
 }
-const versions = ['kubernetes-models', 'typescript'].map((p) =>
-  `${p} ${JSON.parse(fs.readFileSync(path.join(workDir, 'node_modules', p, 'package.json'))).version}`);
+const versions = ['kubernetes-models', 'typescript'].map((p) => `${p} ${installedVersion(workDir, p)}`);
 console.log(`${tsFiles.length} manifest documents conform (${versions.join(', ')}); the DaemonSet gives the daemon what it needs`);

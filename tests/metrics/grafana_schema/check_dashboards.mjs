@@ -8,10 +8,11 @@
 // npm registry is needed only then), the generated .ts files and a tsconfig. Exit 0: all
 // dashboards conform; 1: tsc found errors (printed); 77: npm could not install the checker
 // outside CI (ctest reports a skip; under CI=true that is a failure instead).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { installPinned, installedVersion, typeCheck } from '../../support/npm_checker.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [workDir, ...dashboards] = process.argv.slice(2);
@@ -19,23 +20,7 @@ if (!workDir || dashboards.length === 0) {
   console.error('usage: node check_dashboards.mjs WORK_DIR DASHBOARD.json...');
   process.exit(2);
 }
-fs.mkdirSync(workDir, { recursive: true });
-
-// Install the pinned checker (package-lock.json) when missing or when the lock changed.
-const lock = fs.readFileSync(path.join(here, 'package-lock.json'), 'utf8');
-const installedLock = path.join(workDir, 'node_modules', '.sc-lock.json');
-if (!fs.existsSync(installedLock) || fs.readFileSync(installedLock, 'utf8') !== lock) {
-  fs.copyFileSync(path.join(here, 'package.json'), path.join(workDir, 'package.json'));
-  fs.writeFileSync(path.join(workDir, 'package-lock.json'), lock);
-  try {
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
-                 { cwd: workDir, stdio: 'inherit' });
-  } catch (e) {
-    console.error(`npm ci failed in ${workDir}: ${e.message}`);
-    process.exit(process.env.CI === 'true' ? 1 : 77);
-  }
-  fs.writeFileSync(installedLock, lock);
-}
+installPinned(here, workDir);
 
 const files = [];
 for (const f of dashboards) {
@@ -51,16 +36,9 @@ for (const f of dashboards) {
     `export const ${name}: Json<Dashboard> = ${json};\n`);
   files.push(`${name}.ts`);
 }
-fs.writeFileSync(path.join(workDir, 'tsconfig.json'), JSON.stringify({
-  compilerOptions: { strict: true, noEmit: true, module: 'esnext', moduleResolution: 'bundler',
-                     target: 'es2020', skipLibCheck: true, types: [] },
-  files }, null, 2));
-try {
-  execFileSync(path.join(workDir, 'node_modules', '.bin', 'tsc'), ['-p', path.join(workDir, 'tsconfig.json')],
-               { cwd: workDir, stdio: 'inherit' });
-} catch {
+if (!typeCheck(workDir, files, 'es2020')) {
   console.error('dashboards do not conform to @grafana/schema (errors above)');
   process.exit(1);
 }
-const version = JSON.parse(fs.readFileSync(path.join(workDir, 'node_modules', '@grafana', 'schema', 'package.json'))).version;
+const version = installedVersion(workDir, '@grafana/schema');
 console.log(`${dashboards.length} dashboards conform to @grafana/schema ${version}`);

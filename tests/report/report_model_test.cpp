@@ -1,4 +1,5 @@
-// Readiness verdicts and the rendered reports (Markdown and HTML) on hand-made states.
+// The report model (audit/report/report_model.h) on hand-made states: readiness verdicts as
+// the report gives them, and the rendered Markdown and HTML.
 #include <regex>
 #include <sstream>
 #include <string>
