@@ -40,6 +40,8 @@ std::optional<uint32_t> arch_from_short(const std::string& short_name);
 std::optional<uint32_t> arch_from_name(const std::string& name);
 // The name of an arch: "x86_64", "x86", "x32", "aarch64", ...; "0x<hex>" if unknown.
 std::string arch_name(uint32_t arch);
+// The inverse of arch_name: a name or "0x<hex>" (any value); nullopt for anything else.
+std::optional<uint32_t> arch_from_text(const std::string& text);
 // The short name ("amd64" for x86_64); "" if it has none or is unknown.
 std::string arch_short_name(uint32_t arch);
 // The "SCMP_ARCH_*" token; "" if unknown.

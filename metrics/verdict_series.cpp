@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::metrics {
 
@@ -51,9 +52,9 @@ ContainerSeries container_series(const audit::ContainerRecord& container, size_t
     // place under the cap and fold zeros (found by the churn test under the real daemon).
     if (stats.count == 0) continue;
     VerdictSeries s;
-    s.action = normalized_action(key.action);
+    s.action = normalized_action(common::action_text(key.action));
     s.syscall = stats.syscall.empty() ? "#" + std::to_string(key.nr) : stats.syscall;
-    s.arch = key.arch == native_arch() ? "" : key.arch;
+    s.arch = key.arch == common::native_arch() ? "" : common::arch_name(key.arch);
     s.error = s.action == "errno" ? errno_label(key.error) : "";
     s.count = stats.count;
     s.first_seen_ns = stats.first_seen_ns;

@@ -6,6 +6,8 @@
 
 #include "bytes/integer_json.h"
 #include "bytes/untrusted.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::audit {
 namespace {
@@ -51,12 +53,25 @@ ArgRecord args_from(const json& j) {
 }
 
 json key_json(const VerdictKey& k) {
-  return {{"arch", encode_bytes(k.arch)}, {"nr", k.nr}, {"action", encode_bytes(k.action)},
+  return {{"arch", common::arch_name(k.arch)}, {"nr", k.nr}, {"action", common::action_text(k.action)},
           {"errno", k.error >= 0 ? json(k.error) : json(nullptr)}};
 }
 
-VerdictKey key_from(const json& v) {
-  return VerdictKey{text_at(v, "arch"), v.at("nr").get<int32_t>(), text_at(v, "action"),
+// An arch as state.json names it; `where` is the JSON path of the object holding it.
+uint32_t arch_at(const json& v, const std::string& where) {
+  std::string text = text_at(v, "arch");
+  if (text.empty()) return 0;  // fleet's row of calls no container was found for, as earlier versions wrote it
+  if (auto arch = common::arch_from_text(text)) return *arch;
+  throw std::runtime_error(where + ".arch: '" + bytes::display_text(text) + "' is neither an arch name nor 0x<hex>");
+}
+
+VerdictKey key_from(const json& v, const std::string& where) {
+  std::string action = text_at(v, "action");
+  auto a = common::action_from_text(action);
+  if (!a)
+    throw std::runtime_error(where + ".action: '" + bytes::display_text(action) +
+                             "' is neither a seccomp action word nor 0x<8 hex digits>");
+  return VerdictKey{arch_at(v, where), v.at("nr").get<int32_t>(), *a,
                     v.contains("errno") && !v["errno"].is_null() ? v["errno"].get<int32_t>() : -1};
 }
 
@@ -119,7 +134,7 @@ ShadowRecord shadow_from(const json& j, std::string& where) {
       size_t i = 0;
       for (const auto& b : t.value("baseline", json::array())) {
         where = base + ".targets." + id + ".baseline[" + std::to_string(i++) + "]";
-        target.baseline[key_from(b)] = b.at("count").get<uint64_t>();
+        target.baseline[key_from(b, where)] = b.at("count").get<uint64_t>();
       }
       r.targets[decode_bytes(id)] = std::move(target);
     }
@@ -141,11 +156,10 @@ std::string to_json_text(const State& state) {
   for (const auto& [id, c] : state.containers) {
     json verdicts = json::array();
     for (const auto& [k, v] : c.verdicts) {
-      json row = {{"arch", encode_bytes(k.arch)}, {"nr", k.nr}, {"action", encode_bytes(k.action)},
-                  {"errno", k.error >= 0 ? json(k.error) : json(nullptr)},
-                  {"syscall", encode_bytes(v.syscall)}, {"count", v.count},
+      json row = key_json(k);
+      row.update(json{{"syscall", encode_bytes(v.syscall)}, {"count", v.count},
                   {"first_seen_ns", v.first_seen_ns}, {"last_seen_ns", v.last_seen_ns},
-                  {"would_be_action", encode_bytes(v.would_be_action)}};
+                  {"would_be_action", encode_bytes(v.would_be_action)}});
       if (v.sample) row["sample"] = sample_json(*v.sample);
       if (v.args) row["args"] = args_json(*v.args);
       verdicts.push_back(std::move(row));
@@ -243,7 +257,7 @@ State from_json_text(const std::string& text) {
       size_t i = 0;
       for (const auto& v : c.at("verdicts")) {
         where = "containers." + id + ".verdicts[" + std::to_string(i++) + "]";
-        VerdictKey k = key_from(v);
+        VerdictKey k = key_from(v, where);
         VerdictStats s;
         s.syscall = text_or_empty(v, "syscall");
         s.count = v.at("count").get<uint64_t>();

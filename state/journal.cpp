@@ -12,6 +12,7 @@
 
 #include "bytes/integer_json.h"
 #include "bytes/untrusted.h"
+#include "common/arch.h"
 
 namespace sc::audit {
 namespace {
@@ -35,7 +36,8 @@ json observation_json(const Observation& o) {
   auto t = [](const std::string& s) { return bytes::encode_stored(s); };
   json j = {{"c", t(o.container_id)}, {"rt", t(o.runtime)}, {"cg", t(o.cgroup_path)},
             {"cgid", o.cgroup_id}, {"mode", t(o.mode)}, {"pn", t(o.profile_name)}, {"pp", t(o.profile_path)},
-            {"ps", t(o.profile_sha256)}, {"arch", t(o.key.arch)}, {"nr", o.key.nr}, {"act", t(o.key.action)},
+            {"ps", t(o.profile_sha256)}, {"arch", common::arch_name(o.key.arch)}, {"nr", o.key.nr},
+            {"act", common::action_text(o.key.action)},
             {"err", o.key.error}, {"sys", t(o.syscall)}, {"n", o.count}, {"f", o.first_ns}, {"l", o.last_ns}};
   if (!o.would_be_action.empty()) j["wb"] = t(o.would_be_action);
   if (o.sample)
@@ -58,7 +60,11 @@ Observation observation_from(const json& j, int format) {
   o.profile_name = text(j, "pn");
   o.profile_path = hexed(j, "pp");
   o.profile_sha256 = text(j, "ps");
-  o.key = VerdictKey{text(j, "arch"), j.at("nr").get<int32_t>(), text(j, "act"), j.at("err").get<int32_t>()};
+  auto arch = common::arch_from_text(text(j, "arch"));
+  if (!arch) throw std::invalid_argument("journal field 'arch' is neither an arch name nor 0x<hex>");
+  auto action = common::action_from_text(text(j, "act"));
+  if (!action) throw std::invalid_argument("journal field 'act' is neither a seccomp action word nor 0x<8 hex digits>");
+  o.key = VerdictKey{*arch, j.at("nr").get<int32_t>(), *action, j.at("err").get<int32_t>()};
   o.syscall = text(j, "sys");
   o.count = j.at("n").get<uint64_t>();
   o.first_ns = j.at("f").get<int64_t>();

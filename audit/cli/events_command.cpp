@@ -11,7 +11,9 @@
 #include "audit/refine/arg_names.h"
 #include "state/coverage.h"
 #include "audit/cli/commands.h"
+#include "common/arch.h"
 #include "common/paths.h"
+#include "common/seccomp_ret.h"
 #include "state/aggregate.h"
 #include "state/state_file.h"
 #include "bytes/untrusted.h"
@@ -50,7 +52,7 @@ nlohmann::json args_json(const EventRow& r) {
   for (const auto& [t, n] : r.stats->args->tuples) {
     nlohmann::json values = nlohmann::json::array();
     for (uint64_t v : t) values.push_back(refine::hex_value(v));
-    tuples.push_back({{"values", values}, {"text", refine::tuple_text(r.stats->syscall, r.key->arch, t)}, {"count", n}});
+    tuples.push_back({{"values", values}, {"text", refine::tuple_text(r.stats->syscall, common::arch_name(r.key->arch), t)}, {"count", n}});
   }
   return {{"tuples", tuples}, {"dropped", r.stats->args->dropped}};
 }
@@ -96,8 +98,8 @@ Run add_events_command(CLI::App& app) {
                             {"cgroup", shown(r.container->cgroup_path)},
                             {"syscall", shown(r.stats->syscall)},
                             {"nr", r.key->nr},
-                            {"arch", shown(r.key->arch)},
-                            {"action", shown(r.key->action)},
+                            {"arch", common::arch_name(r.key->arch)},
+                            {"action", common::action_text(r.key->action)},
                             {"errno", r.key->error >= 0 ? nlohmann::json(r.key->error) : nlohmann::json(nullptr)},
                             {"count", r.stats->count},
                             {"first_seen", iso_time(r.stats->first_seen_ns)},
@@ -123,14 +125,14 @@ Run add_events_command(CLI::App& app) {
       std::string id = clip(shown(r.container->container_id), 24);
       std::string mode = r.container->mode.empty() ? "-" : shown(r.container->mode);
       std::printf("%-24s %-8s %-20s %-8s %-12s %5s %10llu %-24s %-16s\n", id.c_str(), mode.c_str(),
-                  shown(r.stats->syscall).c_str(), shown(r.key->arch).c_str(), shown(r.key->action).c_str(),
+                  shown(r.stats->syscall).c_str(), common::arch_name(r.key->arch).c_str(), common::action_text(r.key->action).c_str(),
                   r.key->error >= 0 ? std::to_string(r.key->error).c_str() : "-",
                   static_cast<unsigned long long>(r.stats->count), iso_time(r.stats->last_seen_ns).c_str(),
                   r.stats->sample ? shown(r.stats->sample->comm).c_str() : "");
       if (*args) {
         if (!r.stats->args) std::printf("    args: not recorded\n");
         else
-          for (const auto& line : refine::record_lines(r.stats->syscall, r.key->arch, *r.stats->args))
+          for (const auto& line : refine::record_lines(r.stats->syscall, common::arch_name(r.key->arch), *r.stats->args))
             std::printf("    args: %s\n", line.c_str());
       }
     }

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/arch_names.h"
+#include "common/arch.h"
 #include "bytes/untrusted.h"
 #include "isolator/profile/arch.h"
 #include "isolator/profile/capabilities.h"
@@ -42,7 +43,7 @@ std::string drop_key(uint64_t cg, uint32_t arch, int32_t nr) {
 // The "log" verdict a would-be denial of (arch, nr) is recorded under, or null while the audit
 // stream (or the audit hook) has not produced it yet.
 VerdictStats* log_verdict(ContainerRecord& c, uint32_t audit_arch, int32_t nr) {
-  auto it = c.verdicts.find(VerdictKey{arch_name(audit_arch, nr), nr, "log", -1});
+  auto it = c.verdicts.find(VerdictKey{common::arch_of(audit_arch, nr), nr, common::Action::Log, -1});
   return it == c.verdicts.end() ? nullptr : &it->second;
 }
 

@@ -23,6 +23,8 @@
 
 #include "audit/attribution/attributor.h"
 #include "audit/daemon/arch_names.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 #include "state/journal.h"
 #include "state/observation.h"
 #include "audit/daemon/reattribute.h"
@@ -135,7 +137,7 @@ class Daemon {
   Place place_of_pid(int32_t pid);
   std::optional<std::string> path_of_cgroup_id(uint64_t id) const;
   Observation observation_for(const Place& place, int32_t pid);
-  bool tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const;
+  bool tracer_owns(common::Action action, uint64_t cgroup_id, int64_t ts_ns) const;
   void refresh_syscall_hooks();
   void decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args);
   void collect_tracer();
@@ -502,14 +504,14 @@ void Daemon::refresh_syscall_hooks() {
 // Audit mode: a `log` verdict of a container whose enforcing profile is known gets the
 // action that profile would have taken (docs/daemon.md, "would_be_action").
 void Daemon::decide_would_be(Observation& o, uint32_t audit_arch, const uint64_t* args) {
-  if (o.key.action != "log" || o.mode != "audit" || o.profile_path.empty()) return;
+  if (o.key.action != common::Action::Log || o.mode != "audit" || o.profile_path.empty()) return;
   o.would_be_action = would_be_.verdict(o.profile_path, o.profile_sha256, o.capabilities, audit_arch, o.key.nr, args);
 }
 
 // ---- which source counts what (docs/daemon.md, "Sources") --------------------------------
 
 // The rules are audit/ownership's; the daemon supplies the watched cgroup.
-bool Daemon::tracer_owns(const std::string& action, uint64_t cgroup_id, int64_t ts_ns) const {
+bool Daemon::tracer_owns(common::Action action, uint64_t cgroup_id, int64_t ts_ns) const {
   auto it = watched_.find(cgroup_id);
   if (it == watched_.end()) {
     it = gone_watched_.find(cgroup_id);
@@ -531,7 +533,7 @@ void Daemon::handle_audit(int type, std::string_view text,
   }
   Place place = place_of_pid(r->pid);
   Observation o = observation_for(place, r->pid);
-  o.key = VerdictKey{arch_name(r->arch, r->syscall), r->syscall, seccomp_action_name(r->code), -1};
+  o.key = VerdictKey{common::arch_of(r->arch, r->syscall), r->syscall, common::action_of(r->code), -1};
   o.syscall = syscall_name(r->arch, r->syscall);
   decide_would_be(o, r->arch, nullptr);
   int64_t ts = r->timestamp_ns ? r->timestamp_ns : realtime_ns();
@@ -547,8 +549,8 @@ void Daemon::handle_audit(int type, std::string_view text,
   // SIGSYS and counts it as kill_process. When the tracer owns kills for this cgroup and the
   // process is dying of SIGSYS (core dump, pending SIGSYS, zombie, reaped) the record is the
   // same kill: fold it into the tracer's count (it keeps only its sample).
-  if (o.count && o.key.action == "kill_thread") {
-    bool owns_kills = tracer_owns("kill_process", o.cgroup_id, ts);
+  if (o.count && o.key.action == common::Action::KillThread) {
+    bool owns_kills = tracer_owns(common::Action::KillProcess, o.cgroup_id, ts);
     switch (ownership::classify_kill_thread(owns_kills, owns_kills && process_dying(r->pid))) {
       case ownership::KillThreadRecord::Count: break;
       case ownership::KillThreadRecord::Fold: o.count = 0; break;
@@ -658,7 +660,7 @@ void Daemon::collect_tracer() {
     uint64_t delta = c.count >= base ? c.count - base : c.count;
     base = c.count;
     if (delta == 0) continue;
-    std::string action = seccomp_action_name(c.action);
+    common::Action action = common::action_of(c.action);
     if (!ownership::take_tracer_count(hooks_, action)) continue;  // the audit stream owns it
     Place place{path_of_cgroup_id(c.cgroup_id).value_or(""), c.cgroup_id};
     if (place.path.empty())
@@ -666,7 +668,7 @@ void Daemon::collect_tracer() {
                    c.cgroup_id, c.cgroup_id);
     Observation o = observation_for(place, 0);
     o.cgroup_id = c.cgroup_id;
-    o.key = VerdictKey{arch_name(c.audit_arch, c.nr), c.nr, action, action == "errno" ? c.error : -1};
+    o.key = VerdictKey{common::arch_of(c.audit_arch, c.nr), c.nr, action, action == common::Action::Errno ? c.error : -1};
     o.syscall = syscall_name(c.audit_arch, c.nr);
     decide_would_be(o, c.audit_arch, nullptr);
     o.count = delta;
@@ -698,8 +700,8 @@ void Daemon::poll_tracer_samples() {
   std::vector<Observation> samples;
   tracer_->poll(0, [&](const bpf::SampleEvent& e) {
     Observation o = observation_for({path_of_cgroup_id(e.cgroup_id).value_or(""), e.cgroup_id}, e.pid);
-    std::string action = seccomp_action_name(e.action);
-    o.key = VerdictKey{arch_name(e.audit_arch, e.nr), e.nr, action, action == "errno" ? e.error : -1};
+    common::Action action = common::action_of(e.action);
+    o.key = VerdictKey{common::arch_of(e.audit_arch, e.nr), e.nr, action, action == common::Action::Errno ? e.error : -1};
     o.syscall = syscall_name(e.audit_arch, e.nr);
     o.count = 0;  // counts come from the maps
     o.first_ns = o.last_ns = static_cast<int64_t>(e.ts_ns) + offset;

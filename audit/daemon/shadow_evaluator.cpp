@@ -10,6 +10,7 @@
 
 #include "audit/daemon/arch_names.h"
 #include "audit/oracle/compiled_profile.h"
+#include "common/arch.h"
 #include "state/shadow.h"
 #include "state/shadow_files.h"
 #include "bytes/untrusted.h"
@@ -40,6 +41,13 @@ std::optional<uint32_t> audit_arch_of_name(const std::string& arch) {
 
 // Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
 bool runs(const std::string& action) { return action == "allow" || action == "log" || action == "trace"; }
+bool runs(common::Action a) { return a == common::Action::Allow || a == common::Action::Log || a == common::Action::Trace; }
+
+// The same for a recorded arch value (VerdictKey.arch).
+std::optional<uint32_t> audit_arch_of_value(uint32_t arch) {
+  if (arch != SCMP_ARCH_X86_64 && arch != SCMP_ARCH_X32 && arch != SCMP_ARCH_X86) return std::nullopt;
+  return common::audit_arch_of(arch);
+}
 
 std::set<std::string> caps_of(const ShadowCandidateTarget& t) {
   if (t.entry) return {t.entry->capabilities.begin(), t.entry->capabilities.end()};
@@ -328,9 +336,9 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       if (v.count <= base) continue;
       std::string cw = "unknown";
       int32_t ce = -1;
-      auto audit_arch = audit_arch_of_name(k.arch);
+      auto audit_arch = audit_arch_of_value(k.arch);
       if (cand && audit_arch && !depends_on_args(*cand, *audit_arch, k.nr)) std::tie(cw, ce) = verdict_word(verdict_ret(*cand, *audit_arch, k.nr, zeros));
-      counts[{id, k.arch, k.nr, k.action, k.error, cw, ce}] += v.count - base;
+      counts[{id, common::arch_name(k.arch), k.nr, common::action_text(k.action), k.error, cw, ce}] += v.count - base;
     }
   }
   std::vector<ShadowRow> rows;

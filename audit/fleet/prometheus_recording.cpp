@@ -9,6 +9,8 @@
 #include <tuple>
 
 #include "audit/refine/syscall_names.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::fleet {
 namespace {
@@ -154,7 +156,7 @@ class Rebuild {
            audit::ContainerRecord& u = h.state.containers["unattributed"];
            u.container_id = "unattributed";
            u.host = h.host;
-           u.verdicts[{"", 0, "unknown", -1}].count = count_of(s, "unattributed verdicts");
+           u.verdicts[{0, 0, common::Action::Unknown, -1}].count = count_of(s, "unattributed verdicts");
          });
     each("up", [](HostRecording& h, const PromSample& s) {
       if (s.value != 1)
@@ -213,13 +215,22 @@ class Rebuild {
                           ") has no number in this build's tables: not merged");
         continue;
       }
-      audit::VerdictKey key{arch, *nr, s.label("action"), errno_from_label(s.label("errno"))};
+      auto arch_value = common::arch_from_text(arch);
+      auto action = common::action_from_text(s.label("action"));
+      if (!arch_value || !action) {
+        h.calls_not_covered += n;
+        h.notes.push_back("series of syscall '" + name + "' (container " + c->container_id + " on " + h.host +
+                          ") has an " + (arch_value ? "action '" + s.label("action") + "'" : "arch '" + arch + "'") +
+                          " this build does not know: not merged");
+        continue;
+      }
+      audit::VerdictKey key{*arch_value, *nr, *action, errno_from_label(s.label("errno"))};
       audit::VerdictStats& v = c->verdicts[key];
       v.syscall = name;
       v.count += n;
       v.first_seen_ns = ns_of(first[series_key(s)]);
       v.last_seen_ns = ns_of(last[series_key(s)]);
-      if (key.action == "log")
+      if (key.action == common::Action::Log)
         if (auto w = would_be.find({c->host, c->container_id, name, s.label("arch")}); w != would_be.end())
           v.would_be_action = w->second;
     }

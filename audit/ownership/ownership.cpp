@@ -4,27 +4,27 @@
 
 namespace sc::audit::ownership {
 
-bool tracer_counts_action(const TracerHooks& hooks, std::string_view action) {
+bool tracer_counts_action(const TracerHooks& hooks, common::Action action) {
   if (hooks.audit) return true;
-  if (hooks.signal && (action == "kill_process" || action == "trap")) return true;
-  if (hooks.syscall && action == "errno") return true;
+  if (hooks.signal && (action == common::Action::KillProcess || action == common::Action::Trap)) return true;
+  if (hooks.syscall && action == common::Action::Errno) return true;
   return false;
 }
 
-bool tracer_owns_record(const TracerHooks& hooks, const WatchedCgroupView* watch, std::string_view action,
+bool tracer_owns_record(const TracerHooks& hooks, const WatchedCgroupView* watch, common::Action action,
                         int64_t ts_ns) {
   if (!watch || ts_ns < watch->since_ns || (watch->until_ns != 0 && ts_ns > watch->until_ns)) return false;
-  if (action == "errno" && !hooks.audit) return hooks.syscall && watch->exact && ts_ns >= hooks.syscall_since_ns;
+  if (action == common::Action::Errno && !hooks.audit) return hooks.syscall && watch->exact && ts_ns >= hooks.syscall_since_ns;
   return tracer_counts_action(hooks, action);
 }
 
-uint64_t audit_record_count(const TracerHooks& hooks, const WatchedCgroupView* watch, std::string_view action,
+uint64_t audit_record_count(const TracerHooks& hooks, const WatchedCgroupView* watch, common::Action action,
                             int64_t ts_ns) {
   return tracer_owns_record(hooks, watch, action, ts_ns) ? 0 : 1;
 }
 
-bool take_tracer_count(const TracerHooks& hooks, std::string_view action) {
-  bool errno_from_hooks = action == "errno" && hooks.syscall_since_ns != 0;
+bool take_tracer_count(const TracerHooks& hooks, common::Action action) {
+  bool errno_from_hooks = action == common::Action::Errno && hooks.syscall_since_ns != 0;
   return tracer_counts_action(hooks, action) || errno_from_hooks;
 }
 

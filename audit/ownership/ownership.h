@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/seccomp_ret.h"
+
 namespace sc::audit::ownership {
 
 // What the tracer sees right now. All false (and no tracer) when it is not running.
@@ -37,29 +39,29 @@ struct WatchedCgroupView {
   int64_t until_ns = 0;
 };
 
-// Whether the tracer counts `action` (a seccomp_action_name word) for watched cgroups:
+// Whether the tracer counts `action` for watched cgroups:
 // everything with the audit_seccomp hook; kill_process and trap with the signal hook; errno
 // while the syscall hooks are attached. log, kill_thread, user_notif and trace only with the
 // audit_seccomp hook.
-bool tracer_counts_action(const TracerHooks& hooks, std::string_view action);
+bool tracer_counts_action(const TracerHooks& hooks, common::Action action);
 
 // Whether an audit record of `action` stamped `ts_ns` (CLOCK_REALTIME) for a cgroup is the
 // tracer's to count; the record then only contributes its sample. `watch` is null when the
 // cgroup is not watched (then never the tracer's). A record stamped before the tracer started
 // watching the cgroup, or after the watch ended, is the audit stream's, and the ERRNO of a cgroup is the tracer's only
 // when the cgroup is exact and from when the syscall hooks were attached.
-bool tracer_owns_record(const TracerHooks& hooks, const WatchedCgroupView* watch, std::string_view action,
+bool tracer_owns_record(const TracerHooks& hooks, const WatchedCgroupView* watch, common::Action action,
                         int64_t ts_ns);
 
 // What an audit record adds to its verdict's count: 0 when the tracer owns it, else 1.
-uint64_t audit_record_count(const TracerHooks& hooks, const WatchedCgroupView* watch, std::string_view action,
+uint64_t audit_record_count(const TracerHooks& hooks, const WatchedCgroupView* watch, common::Action action,
                             int64_t ts_ns);
 
 // Whether a count read from the tracer's maps is applied (otherwise the audit stream owns that
 // action and the tracer's count is ignored). ERRNO counts exist only while the syscall hooks
 // were attached (the audit stream deferred to the tracer then), so they are taken also after
 // the hooks have been detached since.
-bool take_tracer_count(const TracerHooks& hooks, std::string_view action);
+bool take_tracer_count(const TracerHooks& hooks, common::Action action);
 
 // since_ns as state.json's daemon.watched publishes it: 0 without a tracer; for an exact
 // cgroup while the syscall hooks are attached, the later of the watch and the attach (the

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "audit/refine/syscall_names.h"
+#include "common/arch.h"
 
 namespace sc::refine {
 namespace {
@@ -86,18 +87,18 @@ void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict&
   if (first || v.stats->last_seen_ns > m.last_seen_ns) m.last_seen_ns = v.stats->last_seen_ns;
   m.containers.insert(v.container->container_id);
   if (!v.container->host.empty()) m.hosts.insert(v.container->host);
-  m.actions.insert(v.key.action);
+  m.actions.insert(common::action_text(v.key.action));
   if (!would_be.empty()) m.would_be.insert(would_be);
-  m.arch_numbers.insert({v.key.arch, v.key.nr});
+  m.arch_numbers.insert({common::arch_name(v.key.arch), v.key.nr});
   if (v.stats->sample && v.stats->sample->has_args) m.recorded_args.insert(v.stats->sample->args);
   if (v.stats->args) {
     m.args_recorded = true;
     m.args_dropped += v.stats->args->dropped;
-    for (const auto& [t, n] : v.stats->args->tuples) m.arg_counts[{v.key.arch, t}] += n;
+    for (const auto& [t, n] : v.stats->args->tuples) m.arg_counts[{common::arch_name(v.key.arch), t}] += n;
   }
   if (v.stats->sample && (!m.sample || (!m.sample->has_args && v.stats->sample->has_args))) {
     m.sample = v.stats->sample;
-    m.sample_arch = v.key.arch;
+    m.sample_arch = common::arch_name(v.key.arch);
     m.sample_nr = v.key.nr;
   }
 }

@@ -11,6 +11,7 @@
 #include "audit/refine/syscall_names.h"
 #include "audit/refine/time_text.h"
 #include "common/arch.h"
+#include "common/seccomp_ret.h"
 #include "isolator/registry/registry.h"
 
 namespace sc::refine {
@@ -137,14 +138,15 @@ std::vector<Assessment> assess(const GroupContext& context) {
   std::vector<Assessment> out;
   for (const auto& v : recorded_verdicts(context.group)) {
     Assessment a{v, "", false, ""};
-    const std::string& action = v.key.action;
+    const common::Action action = v.key.action;
     auto token = arch_token(v.key.arch);
     if (v.name.empty()) {
-      a.note = "syscall " + std::to_string(v.key.nr) + " on " + v.key.arch + " has no name: cannot be named in a profile";
+      a.note = "syscall " + std::to_string(v.key.nr) + " on " + common::arch_name(v.key.arch) +
+               " has no name: cannot be named in a profile";
     } else if (!token) {
-      a.note = "unknown arch '" + v.key.arch + "'";
-    } else if (action == "trace" || action == "user_notif") {
-      a.would_be = action;
+      a.note = "unknown arch '" + common::arch_name(v.key.arch) + "'";
+    } else if (action == common::Action::Trace || action == common::Action::UserNotif) {
+      a.would_be = common::action_text(action);
       a.note = "handed to a tracer or notifier by the profile: not a denial to loosen";
     } else {
       const ProfileOracle& oracle = oracles.of(v.container->container_id);
@@ -197,7 +199,7 @@ Suggestion suggest_loosen(const GroupContext& context, const LoosenOptions& opti
       merge_into(merged, a.verdict, a.would_be);
     } else if (!a.note.empty() && a.note != "allowed by the profile as it is now") {
       std::string n = (a.verdict.name.empty() ? "#" + std::to_string(a.verdict.key.nr) : a.verdict.name) +
-                      " (" + a.verdict.key.action + "): not loosened: " + a.note;
+                      " (" + common::action_text(a.verdict.key.action) + "): not loosened: " + a.note;
       if (std::find(s.notes.begin(), s.notes.end(), n) == s.notes.end()) s.notes.push_back(n);
     }
   }
@@ -252,7 +254,7 @@ Suggestion suggest_loosen(const GroupContext& context, const LoosenOptions& opti
     for (const auto& t : tuples_of(a.verdict)) {
       std::string v = patched.of(a.verdict.container->container_id).verdict(*token, a.verdict.key.nr, t);
       if (v != "allow")
-        unresolved.insert(a.verdict.name + " on " + a.verdict.key.arch + " is still " + v +
+        unresolved.insert(a.verdict.name + " on " + common::arch_name(a.verdict.key.arch) + " is still " + v +
                           (a.verdict.stats->args ? " for recorded arguments " + hex_tuple(t) : ""));
     }
   }

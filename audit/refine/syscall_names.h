@@ -16,4 +16,9 @@ std::optional<int32_t> syscall_number(const std::string& arch_name, const std::s
 // Name of `nr` on `arch`; nullopt when unknown.
 std::optional<std::string> syscall_name(const std::string& arch_name, int32_t nr);
 
+// The same for a recorded arch value (VerdictKey.arch): nullopt when the arch table lacks it.
+std::optional<uint32_t> arch_token(uint32_t arch);
+std::optional<int32_t> syscall_number(uint32_t arch, const std::string& name);
+std::optional<std::string> syscall_name(uint32_t arch, int32_t nr);
+
 }  // namespace sc::refine

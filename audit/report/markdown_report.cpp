@@ -4,6 +4,8 @@
 #include "audit/report/markdown_escape.h"
 #include "audit/report/report_model.h"
 #include "audit/refine/time_text.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::report {
 
@@ -89,9 +91,8 @@ std::string render_markdown(const Report& report) {
               "|---|---|---|---|---:|---|---|---|---|\n";
         for (const auto& a : c.rows) {
           const auto& v = a.verdict;
-          std::string action = v.key.action + (v.key.error >= 0 ? "(" + std::to_string(v.key.error) + ")" : "");
           md << "| " << markdown_text(v.name.empty() ? "#" + std::to_string(v.key.nr) : v.name) << " | "
-             << markdown_text(v.key.arch) << " | " << markdown_text(action) << " | "
+             << markdown_text(common::arch_name(v.key.arch)) << " | " << markdown_text(action_label(v.key)) << " | "
              << markdown_text(a.would_be.empty() ? "-" : a.would_be) << (a.denial ? " (denied)" : "") << " | "
              << v.stats->count << " | " << utc_time(v.stats->first_seen_ns) << " | " << utc_time(v.stats->last_seen_ns)
              << " | " << markdown_text(sample_text(v.stats->sample)) << " | "

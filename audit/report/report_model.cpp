@@ -2,6 +2,8 @@
 
 #include "audit/refine/arg_display.h"
 #include "audit/refine/time_text.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 #include <sstream>
 
@@ -32,10 +34,11 @@ std::vector<Assessment> assess_from_record(const ContainerGroup& group) {
   std::vector<Assessment> out;
   for (const auto& v : recorded_verdicts(group)) {
     Assessment a{v, v.stats->would_be_action, false, "judged from the recording only (no profile file)"};
-    const std::string& action = v.key.action;
-    if (action == "log") a.denial = !a.would_be.empty() && a.would_be != "allow" && a.would_be != "log";
-    else a.denial = action != "trace" && action != "user_notif";
-    if (a.would_be.empty() && action != "log") a.would_be = action;
+    using common::Action;
+    const Action action = v.key.action;
+    if (action == Action::Log) a.denial = !a.would_be.empty() && a.would_be != "allow" && a.would_be != "log";
+    else a.denial = action != Action::Trace && action != Action::UserNotif;
+    if (a.would_be.empty() && action != Action::Log) a.would_be = common::action_text(action);
     out.push_back(std::move(a));
   }
   return out;
@@ -86,7 +89,7 @@ Report build_report(const audit::State& state, const std::vector<ContainerGroup>
       for (const auto& a : rows) {
         if (a.verdict.container != c) continue;
         cs.rows.push_back(a);
-        cs.counts_by_action[a.verdict.key.action] += a.verdict.stats->count;
+        cs.counts_by_action[common::action_text(a.verdict.key.action)] += a.verdict.stats->count;
         if (a.denial && c->mode == "audit") breaks.insert(a.verdict.name.empty() ? "#" + std::to_string(a.verdict.key.nr) : a.verdict.name);
       }
       cs.would_break.assign(breaks.begin(), breaks.end());
@@ -128,9 +131,13 @@ std::string arguments_text(const audit::Sample& s) {
 }
 
 std::vector<std::string> arguments_lines(const RecordedVerdict& v) {
-  if (v.stats->args) return record_lines(v.name, v.key.arch, *v.stats->args);
+  if (v.stats->args) return record_lines(v.name, common::arch_name(v.key.arch), *v.stats->args);
   if (v.stats->sample) return {arguments_text(*v.stats->sample)};
   return {"-"};
+}
+
+std::string action_label(const audit::VerdictKey& key) {
+  return common::action_text(key.action) + (key.error >= 0 ? "(" + std::to_string(key.error) + ")" : "");
 }
 
 }  // namespace sc::report

@@ -70,6 +70,8 @@ std::string arguments_text(const audit::Sample& s);
 // The "arguments" column: the recorded tuples (symbolic, with counts and dropped calls) when
 // the daemon kept them, else the sample's arguments, else "-". One entry per line.
 std::vector<std::string> arguments_lines(const refine::RecordedVerdict& v);
+// The "action" column: "errno(1)", "log", "kill_process", ...
+std::string action_label(const audit::VerdictKey& key);
 
 std::string render_markdown(const Report& report);
 std::string render_html(const Report& report);

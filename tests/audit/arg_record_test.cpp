@@ -15,6 +15,8 @@
 
 #include "tests/audit/daemon_harness.h"
 #include "tests/support/privileges.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 using sc::testing::DaemonHarness;
 using sc::testing::PinDir;
@@ -27,7 +29,7 @@ std::map<uint64_t, uint64_t> recorded(const sc::audit::State& st, const std::str
   auto c = st.containers.find(id);
   if (c == st.containers.end()) return out;
   for (const auto& [k, v] : c->second.verdicts)
-    if (v.syscall == "getppid" && k.action == "log" && v.args) {
+    if (v.syscall == "getppid" && sc::common::action_text(k.action) == "log" && v.args) {
       for (const auto& [t, n] : v.args->tuples) out[t[0]] += n;
       if (dropped) *dropped += v.args->dropped;
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "state/coverage.h"
+#include "tests/support/verdict_key.h"
 
 namespace sc::audit {
 namespace {
@@ -63,9 +64,9 @@ TEST(Coverage, AnAuditHookSeesEverythingWithoutTheAuditStream) {
 
 TEST(Coverage, UnattributedCallsAndLossesAreCounted) {
   State s = with_sources(true, true, kOurKernel);
-  s.containers["unattributed"].verdicts[VerdictKey{"x86_64", 1, "log", -1}].count = 3;
-  s.containers["cgroup:42"].verdicts[VerdictKey{"x86_64", 2, "errno", 1}].count = 2;
-  s.containers["web"].verdicts[VerdictKey{"x86_64", 2, "errno", 1}].count = 7;
+  s.containers["unattributed"].verdicts[sc::testing::verdict_key("x86_64", 1, "log", -1)].count = 3;
+  s.containers["cgroup:42"].verdicts[sc::testing::verdict_key("x86_64", 2, "errno", 1)].count = 2;
+  s.containers["web"].verdicts[sc::testing::verdict_key("x86_64", 2, "errno", 1)].count = 7;
   Coverage c = coverage_of(s);
   EXPECT_EQ(c.unattributed_calls, 5u);
   EXPECT_TRUE(c.complete()) << "unattributed calls are shown beside, not a blind source";

@@ -22,6 +22,8 @@
 #include "host/cgroup2.h"
 #include "isolator/registry/registry.h"
 #include "tests/support/process.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::testing {
 namespace fs = std::filesystem;
@@ -63,7 +65,7 @@ uint64_t verdict_count(const audit::State& st, const std::string& container, con
   if (c == st.containers.end()) return 0;
   uint64_t n = 0;
   for (const auto& [k, v] : c->second.verdicts)
-    if (v.syscall == syscall && k.action == action) n += v.count;
+    if (v.syscall == syscall && sc::common::action_text(k.action) == action) n += v.count;
   return n;
 }
 
@@ -181,7 +183,7 @@ std::string DaemonHarness::describe(const audit::State& st) {
   std::string out;
   for (const auto& [id, c] : st.containers)
     for (const auto& [k, v] : c.verdicts)
-      out += "  " + id + " [" + c.runtime + "] " + v.syscall + "/" + k.action + " = " + std::to_string(v.count) + "\n";
+      out += "  " + id + " [" + c.runtime + "] " + v.syscall + "/" + sc::common::action_text(k.action) + " = " + std::to_string(v.count) + "\n";
   return out.empty() ? "  (no verdicts)\n" : out;
 }
 

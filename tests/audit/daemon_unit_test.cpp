@@ -26,6 +26,7 @@
 #include "tests/support/fake_source.h"
 #include "tests/support/registry_entry.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/verdict_key.h"
 
 namespace sc_daemon_unit_test {
 
@@ -128,7 +129,7 @@ struct Harness {
 int64_t count_of(const State& s, const std::string& container, int32_t nr, const std::string& action) {
   auto c = s.containers.find(container);
   if (c == s.containers.end()) return -1;
-  auto v = c->second.verdicts.find(VerdictKey{"x86_64", nr, action, -1});
+  auto v = c->second.verdicts.find(sc::testing::verdict_key("x86_64", nr, action, -1));
   return v == c->second.verdicts.end() ? -1 : static_cast<int64_t>(v->second.count);
 }
 
@@ -153,7 +154,7 @@ TEST(DaemonUnit, CountsAuditRecordsAndAttributesThemByRegistryEntryAndCgroupRule
   const auto& web = s.containers.at("web");
   EXPECT_EQ(web.mode, "enforce");
   EXPECT_EQ(web.cgroup_id, 4242u);
-  auto v = web.verdicts.find(VerdictKey{"x86_64", 63, "log", -1});
+  auto v = web.verdicts.find(sc::testing::verdict_key("x86_64", 63, "log", -1));
   ASSERT_NE(v, web.verdicts.end());
   ASSERT_TRUE(v->second.sample);
   EXPECT_EQ(v->second.sample->comm, "uname");

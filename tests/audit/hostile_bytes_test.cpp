@@ -21,6 +21,7 @@
 #include "state/state_file.h"
 #include "state/aggregate.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/verdict_key.h"
 
 namespace hostile_bytes_test {
 
@@ -62,7 +63,7 @@ audit::Observation hostile_observation(const std::string& v, uint64_t n) {
   o.profile_name = v;
   o.profile_path = "/etc/profiles/" + v + ".json";
   o.profile_sha256 = "sha:" + v;
-  o.key = audit::VerdictKey{"x86_64", 39, "log", -1};
+  o.key = sc::testing::verdict_key("x86_64", 39, "log", -1);
   o.syscall = "getpid";
   o.count = n;
   o.first_ns = static_cast<int64_t>(n);

@@ -22,6 +22,7 @@
 #include "state/state_file.h"
 #include "state/aggregate.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/verdict_key.h"
 
 using namespace sc;
 
@@ -41,7 +42,7 @@ audit::Observation getpid_log(const std::string& container, uint64_t count) {
   o.runtime = "cgroup";
   o.cgroup_path = "/" + container;
   o.mode = "audit";
-  o.key = audit::VerdictKey{"x86_64", 39, "log", -1};
+  o.key = sc::testing::verdict_key("x86_64", 39, "log", -1);
   o.syscall = "getpid";
   o.count = count;
   o.first_ns = 100;
@@ -52,7 +53,7 @@ audit::Observation getpid_log(const std::string& container, uint64_t count) {
 uint64_t getpid_count(const audit::State& st, const std::string& container) {
   auto c = st.containers.find(container);
   if (c == st.containers.end()) return 0;
-  auto v = c->second.verdicts.find(audit::VerdictKey{"x86_64", 39, "log", -1});
+  auto v = c->second.verdicts.find(sc::testing::verdict_key("x86_64", 39, "log", -1));
   return v == c->second.verdicts.end() ? 0 : v->second.count;
 }
 
@@ -125,6 +126,30 @@ TEST(JournalReplay, ABatchWithOneBadObservationIsSkippedWhole) {
   auto r = audit::replay_journal(dir.journal(), 0, [&](const audit::Observation& o) { counts.push_back(o.count); });
   EXPECT_EQ(counts, std::vector<uint64_t>{1}) << "half a batch is never applied";
   EXPECT_EQ(r.torn_lines, 1u);
+}
+
+TEST(JournalReplay, AnArchOrActionThatIsNoneMakesItsLineUnreadableOnly) {
+  // The key is typed: a line whose arch or action text names none is not half-applied with a
+  // made-up key; the lines around it are read.
+  JournalDir dir;
+  auto with = [](uint64_t seq, const std::string& from, const std::string& to) {
+    std::string line = literal_line(seq, 5);
+    line.replace(line.find(from), from.size(), to);
+    return line;
+  };
+  {
+    std::ofstream(dir.journal()) << literal_line(1, 1) << "\n"
+                                 << with(2, R"("arch":"x86_64")", R"("arch":"amd64")") << "\n"
+                                 << with(3, R"("act":"log")", R"("act":"LOG")") << "\n"
+                                 << with(4, R"("arch":"x86_64")", R"("arch":"0xc000003e")") << "\n";
+  }
+  std::vector<audit::Observation> seen;
+  auto r = audit::replay_journal(dir.journal(), 0, [&](const audit::Observation& o) { seen.push_back(o); });
+  EXPECT_EQ(r.torn_lines, 2u);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].key, sc::testing::verdict_key("x86_64", 39, "log"));
+  EXPECT_EQ(seen[1].key, seen[0].key) << "0xc000003e is AUDIT_ARCH_X86_64 by its number";
+  EXPECT_EQ(r.last_seq, 4u);
 }
 
 TEST(JournalReplay, BatchesUpToTheStatesSeqAreSkippedLaterOnesAppliedExactlyOnce) {

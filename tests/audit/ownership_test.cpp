@@ -27,8 +27,9 @@ using sc::audit::ownership::tracer_owns_record;
 using sc::audit::ownership::TracerHooks;
 using sc::audit::ownership::WatchedCgroupView;
 
-const std::vector<std::string> kActions = {"errno", "kill_process", "kill_thread", "trap",
-                                           "log",   "user_notif",   "trace"};
+using sc::common::Action;
+const std::vector<Action> kActions = {Action::Errno, Action::KillProcess, Action::KillThread, Action::Trap,
+                                      Action::Log,   Action::UserNotif,   Action::Trace};
 
 TracerHooks none() { return TracerHooks{}; }
 TracerHooks signal_only() {
@@ -51,10 +52,10 @@ TracerHooks audit_hook() {
 TEST(Ownership, WithoutATracerTheAuditStreamCountsEverything) {
   WatchedCgroupView w{0, true};
   for (const auto& a : kActions) {
-    EXPECT_FALSE(tracer_counts_action(none(), a)) << a;
-    EXPECT_FALSE(tracer_owns_record(none(), &w, a, 100)) << a;
-    EXPECT_EQ(audit_record_count(none(), &w, a, 100), 1u) << a;
-    EXPECT_FALSE(take_tracer_count(none(), a)) << a;
+    EXPECT_FALSE(tracer_counts_action(none(), a)) << sc::common::action_text(a);
+    EXPECT_FALSE(tracer_owns_record(none(), &w, a, 100)) << sc::common::action_text(a);
+    EXPECT_EQ(audit_record_count(none(), &w, a, 100), 1u) << sc::common::action_text(a);
+    EXPECT_FALSE(take_tracer_count(none(), a)) << sc::common::action_text(a);
   }
   EXPECT_EQ(tracer_counts_summary(none()), "nothing");
 }
@@ -62,10 +63,10 @@ TEST(Ownership, WithoutATracerTheAuditStreamCountsEverything) {
 TEST(Ownership, TheAuditSeccompHookOwnsEveryActionOfWatchedCgroups) {
   WatchedCgroupView w{50, false};  // not exact: errno too, with the audit hook
   for (const auto& a : kActions) {
-    EXPECT_TRUE(tracer_counts_action(audit_hook(), a)) << a;
-    EXPECT_TRUE(tracer_owns_record(audit_hook(), &w, a, 50)) << a;
-    EXPECT_EQ(audit_record_count(audit_hook(), &w, a, 60), 0u) << a;
-    EXPECT_TRUE(take_tracer_count(audit_hook(), a)) << a;
+    EXPECT_TRUE(tracer_counts_action(audit_hook(), a)) << sc::common::action_text(a);
+    EXPECT_TRUE(tracer_owns_record(audit_hook(), &w, a, 50)) << sc::common::action_text(a);
+    EXPECT_EQ(audit_record_count(audit_hook(), &w, a, 60), 0u) << sc::common::action_text(a);
+    EXPECT_TRUE(take_tracer_count(audit_hook(), a)) << sc::common::action_text(a);
   }
   EXPECT_EQ(tracer_counts_summary(audit_hook()), "all actions");
 }
@@ -73,18 +74,18 @@ TEST(Ownership, TheAuditSeccompHookOwnsEveryActionOfWatchedCgroups) {
 TEST(Ownership, TheSignalHookOwnsKillProcessAndTrapOnly) {
   WatchedCgroupView w{0, true};
   for (const auto& a : kActions) {
-    bool owned = a == "kill_process" || a == "trap";
-    EXPECT_EQ(tracer_counts_action(signal_only(), a), owned) << a;
-    EXPECT_EQ(tracer_owns_record(signal_only(), &w, a, 1), owned) << a;
-    EXPECT_EQ(take_tracer_count(signal_only(), a), owned) << a;  // the others' counts are ignored
+    bool owned = a == Action::KillProcess || a == Action::Trap;
+    EXPECT_EQ(tracer_counts_action(signal_only(), a), owned) << sc::common::action_text(a);
+    EXPECT_EQ(tracer_owns_record(signal_only(), &w, a, 1), owned) << sc::common::action_text(a);
+    EXPECT_EQ(take_tracer_count(signal_only(), a), owned) << sc::common::action_text(a);  // the others' counts are ignored
   }
   EXPECT_EQ(tracer_counts_summary(signal_only()), "kill_process, trap");
 }
 
 TEST(Ownership, ARecordOfAnUnwatchedCgroupIsNeverTheTracers) {
   for (const auto& a : kActions) {
-    EXPECT_FALSE(tracer_owns_record(audit_hook(), nullptr, a, 100)) << a;
-    EXPECT_EQ(audit_record_count(audit_hook(), nullptr, a, 100), 1u) << a;
+    EXPECT_FALSE(tracer_owns_record(audit_hook(), nullptr, a, 100)) << sc::common::action_text(a);
+    EXPECT_EQ(audit_record_count(audit_hook(), nullptr, a, 100), 1u) << sc::common::action_text(a);
   }
 }
 
@@ -92,34 +93,34 @@ TEST(Ownership, ARecordOfAnUnwatchedCgroupIsNeverTheTracers) {
 // stamped while it lasted were the tracer's and stay so; one stamped after is the audit's.
 TEST(Ownership, ARecordReadAfterTheWatchEndedIsTheTracersIfStampedWhileItLasted) {
   WatchedCgroupView ended{1000, true, 2000};
-  EXPECT_TRUE(tracer_owns_record(signal_only(), &ended, "kill_process", 1500));
-  EXPECT_TRUE(tracer_owns_record(signal_only(), &ended, "kill_process", 2000));  // at until_ns
-  EXPECT_FALSE(tracer_owns_record(signal_only(), &ended, "kill_process", 2001));
-  EXPECT_EQ(audit_record_count(signal_only(), &ended, "kill_process", 2001), 1u);
-  EXPECT_FALSE(tracer_owns_record(signal_only(), &ended, "kill_process", 999));
+  EXPECT_TRUE(tracer_owns_record(signal_only(), &ended, Action::KillProcess, 1500));
+  EXPECT_TRUE(tracer_owns_record(signal_only(), &ended, Action::KillProcess, 2000));  // at until_ns
+  EXPECT_FALSE(tracer_owns_record(signal_only(), &ended, Action::KillProcess, 2001));
+  EXPECT_EQ(audit_record_count(signal_only(), &ended, Action::KillProcess, 2001), 1u);
+  EXPECT_FALSE(tracer_owns_record(signal_only(), &ended, Action::KillProcess, 999));
   // ERRNO of an exact cgroup under the syscall hooks: the same window.
-  EXPECT_TRUE(tracer_owns_record(syscall_since(500), &ended, "errno", 1500));
-  EXPECT_FALSE(tracer_owns_record(syscall_since(500), &ended, "errno", 2500));
+  EXPECT_TRUE(tracer_owns_record(syscall_since(500), &ended, Action::Errno, 1500));
+  EXPECT_FALSE(tracer_owns_record(syscall_since(500), &ended, Action::Errno, 2500));
 }
 
 TEST(Ownership, ARecordStampedBeforeTheWatchBeganIsTheAuditStreams) {
   WatchedCgroupView w{1000, true};
-  EXPECT_FALSE(tracer_owns_record(signal_only(), &w, "kill_process", 999));
-  EXPECT_EQ(audit_record_count(signal_only(), &w, "kill_process", 999), 1u);
-  EXPECT_TRUE(tracer_owns_record(signal_only(), &w, "kill_process", 1000));  // at since_ns: the tracer's
-  EXPECT_EQ(audit_record_count(signal_only(), &w, "kill_process", 1000), 0u);
+  EXPECT_FALSE(tracer_owns_record(signal_only(), &w, Action::KillProcess, 999));
+  EXPECT_EQ(audit_record_count(signal_only(), &w, Action::KillProcess, 999), 1u);
+  EXPECT_TRUE(tracer_owns_record(signal_only(), &w, Action::KillProcess, 1000));  // at since_ns: the tracer's
+  EXPECT_EQ(audit_record_count(signal_only(), &w, Action::KillProcess, 1000), 0u);
 }
 
 TEST(Ownership, ErrnoOfAnExactCgroupIsTheTracersOnlyFromWhenTheSyscallHooksWereAttached) {
   TracerHooks h = syscall_since(2000);
   WatchedCgroupView exact{1000, true};
-  EXPECT_FALSE(tracer_owns_record(h, &exact, "errno", 1500));  // watched, hooks not yet attached
-  EXPECT_TRUE(tracer_owns_record(h, &exact, "errno", 2000));
-  EXPECT_TRUE(tracer_owns_record(h, &exact, "errno", 2500));
+  EXPECT_FALSE(tracer_owns_record(h, &exact, Action::Errno, 1500));  // watched, hooks not yet attached
+  EXPECT_TRUE(tracer_owns_record(h, &exact, Action::Errno, 2000));
+  EXPECT_TRUE(tracer_owns_record(h, &exact, Action::Errno, 2500));
   // Only errno: the syscall hooks see no kills, traps or logs.
   for (const auto& a : kActions) {
-    if (a != "errno") {
-      EXPECT_FALSE(tracer_owns_record(h, &exact, a, 2500)) << a;
+    if (a != Action::Errno) {
+      EXPECT_FALSE(tracer_owns_record(h, &exact, a, 2500)) << sc::common::action_text(a);
     }
   }
   EXPECT_EQ(tracer_counts_summary(h), "errno (cgroups with syscall hooks)");
@@ -128,21 +129,21 @@ TEST(Ownership, ErrnoOfAnExactCgroupIsTheTracersOnlyFromWhenTheSyscallHooksWereA
 TEST(Ownership, ErrnoOfACgroupWatchedWithoutTheSyscallHooksIsTheAuditStreams) {
   TracerHooks h = syscall_since(10);
   WatchedCgroupView not_exact{10, false};
-  EXPECT_FALSE(tracer_owns_record(h, &not_exact, "errno", 100));
-  EXPECT_EQ(audit_record_count(h, &not_exact, "errno", 100), 1u);
+  EXPECT_FALSE(tracer_owns_record(h, &not_exact, Action::Errno, 100));
+  EXPECT_EQ(audit_record_count(h, &not_exact, Action::Errno, 100), 1u);
 }
 
 TEST(Ownership, ErrnoAfterTheSyscallHooksDetachedIsTheAuditStreamsButTheirCountsAreStillTaken) {
   TracerHooks h = syscall_since(10);
   h.syscall = false;  // detached since (Auto mode)
   WatchedCgroupView exact{0, true};
-  EXPECT_FALSE(tracer_counts_action(h, "errno"));
-  EXPECT_FALSE(tracer_owns_record(h, &exact, "errno", 100));
+  EXPECT_FALSE(tracer_counts_action(h, Action::Errno));
+  EXPECT_FALSE(tracer_owns_record(h, &exact, Action::Errno, 100));
   // What the maps counted while they were attached was deferred to by the audit stream then.
-  EXPECT_TRUE(take_tracer_count(h, "errno"));
-  EXPECT_FALSE(take_tracer_count(h, "log"));
+  EXPECT_TRUE(take_tracer_count(h, Action::Errno));
+  EXPECT_FALSE(take_tracer_count(h, Action::Log));
   // Never attached: an errno count is not taken.
-  EXPECT_FALSE(take_tracer_count(signal_only(), "errno"));
+  EXPECT_FALSE(take_tracer_count(signal_only(), Action::Errno));
 }
 
 TEST(Ownership, SignalAndSyscallHooksTogether) {
@@ -150,10 +151,10 @@ TEST(Ownership, SignalAndSyscallHooksTogether) {
   h.signal = true;
   EXPECT_EQ(tracer_counts_summary(h), "kill_process, trap, errno (cgroups with syscall hooks)");
   WatchedCgroupView exact{0, true};
-  EXPECT_TRUE(tracer_owns_record(h, &exact, "kill_process", 1));  // before the hooks: kills still
-  EXPECT_FALSE(tracer_owns_record(h, &exact, "errno", 1));
-  EXPECT_TRUE(tracer_owns_record(h, &exact, "errno", 5));
-  EXPECT_FALSE(tracer_owns_record(h, &exact, "log", 5));
+  EXPECT_TRUE(tracer_owns_record(h, &exact, Action::KillProcess, 1));  // before the hooks: kills still
+  EXPECT_FALSE(tracer_owns_record(h, &exact, Action::Errno, 1));
+  EXPECT_TRUE(tracer_owns_record(h, &exact, Action::Errno, 5));
+  EXPECT_FALSE(tracer_owns_record(h, &exact, Action::Log, 5));
 }
 
 TEST(Ownership, PublishedSinceIsZeroWithoutATracerAndTheHooksAttachTimeForExactCgroups) {

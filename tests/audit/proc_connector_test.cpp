@@ -17,6 +17,7 @@
 #include "audit/daemon/reattribute.h"
 #include "host/cgroup2.h"
 #include "tests/support/privileges.h"
+#include "tests/support/verdict_key.h"
 
 using sc::audit::ProcConnector;
 using sc::audit::ProcConnectorOptions;
@@ -133,7 +134,7 @@ sc::audit::ContainerRecord bare(const std::string& id, const std::string& runtim
     v.count = n;
     v.first_seen_ns = first;
     v.last_seen_ns = last;
-    r.verdicts[{"x86_64", static_cast<int32_t>(syscall.size()), "log", -1}] = v;
+    r.verdicts[sc::testing::verdict_key("x86_64", static_cast<int32_t>(syscall.size()), "log", -1)] = v;
   }
   return r;
 }

@@ -21,6 +21,8 @@
 
 #include "tests/audit/daemon_harness.h"
 #include "tests/support/privileges.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace fs = std::filesystem;
 using sc::testing::DaemonHarness;
@@ -103,7 +105,7 @@ TEST(DaemonForeignContainer, RuncVerdictsAreAttributedToRuncsContainerId) {
     auto c = state.containers.find(id);
     if (c != state.containers.end())
       for (const auto& [k, v] : c->second.verdicts)
-        if (v.syscall == syscall && k.action == action) n += v.count;
+        if (v.syscall == syscall && sc::common::action_text(k.action) == action) n += v.count;
     return n;
   };
   if (went)

@@ -24,6 +24,8 @@
 #include "state/shadow.h"
 #include "tests/audit/daemon_harness.h"
 #include "tests/support/privileges.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 using sc::testing::DaemonHarness;
 using sc::testing::PinDir;
@@ -279,10 +281,10 @@ TEST(Shadow, CandidateCountsEqualWhatTheCandidateReallyDoes) {
     std::map<std::pair<std::string, std::string>, uint64_t> did_total, shadow_total;  // (syscall, arch)
     std::set<std::pair<std::string, std::string>> unknown;
     for (const auto& [k, v] : s2.containers.at(real).verdicts) {
-      if (!kBody.count(v.syscall) || k.action != "log") continue;
+      if (!kBody.count(v.syscall) || sc::common::action_text(k.action) != "log") continue;
       ASSERT_FALSE(v.would_be_action.empty()) << v.syscall;
-      did[{v.syscall, k.arch, v.would_be_action}] += v.count;
-      did_total[{v.syscall, k.arch}] += v.count;
+      did[{v.syscall, sc::common::arch_name(k.arch), v.would_be_action}] += v.count;
+      did_total[{v.syscall, sc::common::arch_name(k.arch)}] += v.count;
     }
     for (const auto& row : record->rows) {
       if (row.container != shadowed || !kBody.count(row.syscall) || row.candidate == "allow") continue;

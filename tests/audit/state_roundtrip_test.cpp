@@ -104,9 +104,13 @@ audit::State state_of(const std::string& v) {
   args.tuples[{std::numeric_limits<uint64_t>::max(), 1, 2, 3, 4, std::numeric_limits<uint64_t>::max()}] =
       std::numeric_limits<uint64_t>::max();
   args.dropped = std::numeric_limits<uint64_t>::max() - 1;
-  c.verdicts[audit::VerdictKey{v, std::numeric_limits<int32_t>::max(), v, 0}] =
+  // The key is typed: its extremes are an arch and an action no table names (kept as numbers,
+  // written as 0x<hex>) and the zero values (arch 0, KILL_THREAD).
+  c.verdicts[audit::VerdictKey{std::numeric_limits<uint32_t>::max(), std::numeric_limits<int32_t>::max(),
+                               static_cast<common::Action>(0xffff0000u), 0}] =
       audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s, args};
-  c.verdicts[audit::VerdictKey{v, -1, v + "2", -1}] = audit::VerdictStats{v, 0, 0, 0, "", std::nullopt, std::nullopt};
+  c.verdicts[audit::VerdictKey{0, -1, common::Action::KillThread, -1}] =
+      audit::VerdictStats{v, 0, 0, 0, "", std::nullopt, std::nullopt};
   c.learned[v] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
   c.allowed_args[{v, std::numeric_limits<int32_t>::min()}] = args;
   audit::SourceHealth h{true, v, 1, 2, 3};

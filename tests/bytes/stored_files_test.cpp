@@ -1,5 +1,6 @@
 // Every file the daemon writes holds hostile bytes losslessly: state.json (aggregate.h and
 // state_file.h), the journal, the isolator's registry entry. What is written is read back equal.
+#include <linux/audit.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -53,7 +54,7 @@ audit::State hostile_state() {
     s.comm = v.substr(0, 15);
     s.exe = "/bin/" + v;
     s.pid = 7;
-    c.verdicts[audit::VerdictKey{v + "arch", 39, v + "action", -1}] =
+    c.verdicts[audit::VerdictKey{AUDIT_ARCH_X86_64, 39, common::Action::Errno, 1}] =  // typed: no bytes in it
         audit::VerdictStats{v + "sys", 3, 1, 2, v + "wb", s, std::nullopt};
     c.learned[v + "arch"] = {1, 2};
     st.sources[v + "src"] = audit::SourceHealth{true, v + "detail", 1, 0, 0};
@@ -135,7 +136,7 @@ TEST(StoredFiles, JournalWithHostileBytesInEveryFieldReplaysEqual) {
     o.profile_name = v + "pn";
     o.profile_path = v + "pp";
     o.profile_sha256 = v + "ps";
-    o.key = audit::VerdictKey{v + "arch", 1, v + "act", 5};
+    o.key = audit::VerdictKey{AUDIT_ARCH_X86_64, 1, common::Action::Errno, 5};  // typed: no bytes in it
     o.syscall = v + "sys";
     o.count = 2;
     o.would_be_action = v + "wb";

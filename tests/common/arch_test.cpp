@@ -44,6 +44,23 @@ TEST(Arch, NamesTokensAndShortNamesRoundTrip) {
   EXPECT_EQ(find_arch(0x1234), nullptr);
 }
 
+// The recorded arch (VerdictKey.arch) as state.json and the journal write it: every value,
+// named or not, reads back from its text; nothing else is an arch.
+TEST(Arch, EveryValueReadsBackFromItsText) {
+  for (const auto& a : sc::common::known_arches()) {
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(sc::common::arch_from_text(arch_name(a.value)), a.value);
+  }
+  for (uint32_t value : {0u, 1u, 0x1234u, 0xffffffffu, 0x4000003eu}) {
+    SCOPED_TRACE(value);
+    EXPECT_EQ(sc::common::arch_from_text(arch_name(value)), value);
+  }
+  for (const char* text : {"", "0x", "0x123456789", "0xG", "X86_64", "amd64", "SCMP_ARCH_X86_64", "x86_64 ", "1234"}) {
+    SCOPED_TRACE(text);
+    EXPECT_FALSE(sc::common::arch_from_text(text).has_value());
+  }
+}
+
 TEST(Arch, X32IsToldApartByItsSyscallBit) {
   EXPECT_EQ(arch_of(AUDIT_ARCH_X86_64, 0), AUDIT_ARCH_X86_64);
   EXPECT_EQ(arch_of(AUDIT_ARCH_X86_64, static_cast<int>(kX32SyscallBit)), kArchX32);

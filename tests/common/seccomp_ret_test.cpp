@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "common/paths.h"
 #include "common/seccomp_ret.h"
@@ -37,6 +38,44 @@ TEST(SeccompRet, AnyOtherActionIsUnknown) {
     SCOPED_TRACE(action);
     EXPECT_STREQ(seccomp_ret_name(action), "unknown");
     EXPECT_FALSE(seccomp_ret_known(action));
+  }
+}
+
+// The typed action (VerdictKey.action): its text is what state.json, the journal and the
+// reports write, and reads back as the same action for every value, named or not.
+TEST(SeccompAction, EveryValueReadsBackFromItsText) {
+  using sc::common::Action;
+  const std::pair<Action, const char*> named[] = {
+      {Action::KillProcess, "kill_process"}, {Action::KillThread, "kill_thread"}, {Action::Trap, "trap"},
+      {Action::Errno, "errno"}, {Action::UserNotif, "user_notif"}, {Action::Trace, "trace"},
+      {Action::Log, "log"}, {Action::Allow, "allow"}, {Action::Unknown, "unknown"}};
+  for (const auto& [action, word] : named) {
+    SCOPED_TRACE(word);
+    EXPECT_EQ(sc::common::action_text(action), word);
+    EXPECT_EQ(sc::common::action_from_text(word), action);
+  }
+  // Values no enumerator names: written in hex, read back exactly.
+  for (uint32_t value : {0x12340000u, 0xffff0000u, 0x7ffd0000u}) {
+    SCOPED_TRACE(value);
+    Action action = static_cast<Action>(value);
+    std::string text = sc::common::action_text(action);
+    EXPECT_EQ(text.substr(0, 2), "0x");
+    EXPECT_EQ(sc::common::action_from_text(text), action);
+  }
+  EXPECT_EQ(sc::common::action_text(static_cast<Action>(0x12340000u)), "0x12340000");
+  EXPECT_EQ(sc::common::action_of(0x00050026u), Action::Errno);  // data bits cleared
+  EXPECT_EQ(sc::common::action_of(0x80000000u), Action::KillProcess);
+  EXPECT_TRUE(sc::common::is_denial(Action::Errno));
+  EXPECT_TRUE(sc::common::is_denial(Action::KillThread));
+  EXPECT_FALSE(sc::common::is_denial(Action::Log));
+  EXPECT_FALSE(sc::common::is_denial(Action::Allow));
+}
+
+TEST(SeccompAction, TextThatIsNoActionIsRefused) {
+  for (const char* text : {"", "LOG", "Errno", "errno ", "0x", "0x0005000", "0x000500001", "0x00050001" /* data bits */,
+                           "0x0005000g", "5177344", "hex:6c6f67"}) {
+    SCOPED_TRACE(text);
+    EXPECT_FALSE(sc::common::action_from_text(text).has_value());
   }
 }
 

@@ -43,6 +43,7 @@
 #include "tests/metrics/prometheus_server.h"
 #include "tests/metrics/run_command.h"
 #include "tests/support/privileges.h"
+#include "tests/support/verdict_key.h"
 
 namespace sc::metrics {
 namespace {
@@ -386,7 +387,7 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
     const int64_t t = now_ns();
     for (const auto& e : kExpectedVerdicts) {
       auto& c = shared.state.containers[e.container];
-      auto& v = c.verdicts[audit::VerdictKey{native_arch(), testing::syscall_number(e.syscall), e.action, -1}];
+      auto& v = c.verdicts[sc::testing::verdict_key(native_arch(), testing::syscall_number(e.syscall), e.action, -1)];
       v.syscall = e.syscall;
       v.count = e.count;
       v.first_seen_ns = v.last_seen_ns = t;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "state/aggregate.h"
+#include "tests/support/verdict_key.h"
 
 namespace sc::metrics::testing {
 
@@ -26,7 +27,7 @@ inline audit::VerdictStats& add_verdict(audit::ContainerRecord& c, const std::st
                                         const std::string& syscall, const std::string& action, int error,
                                         uint64_t count, int64_t first_ns, int64_t last_ns,
                                         const std::string& would_be = "") {
-  audit::VerdictStats& v = c.verdicts[audit::VerdictKey{arch, nr, action, error}];
+  audit::VerdictStats& v = c.verdicts[sc::testing::verdict_key(arch, nr, action, error)];
   v.syscall = syscall;
   v.count += count;
   v.first_seen_ns = first_ns;

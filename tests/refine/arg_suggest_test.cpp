@@ -30,6 +30,7 @@
 #include "isolator/profile/resolver.h"
 #include "tests/refine/recorded_state.h"
 #include "tests/support/kernel_verdict.h"
+#include "common/arch.h"
 
 namespace sc::refine {
 // Named: in a unity build this file shares a translation unit with the other refine tests.
@@ -48,7 +49,7 @@ constexpr uint64_t kCloneNewNs = 0x00020000;
 void record_args(audit::ContainerRecord& c, const std::string& name, const std::map<audit::ArgTuple, uint64_t>& tuples,
                  uint64_t dropped = 0, const std::string& arch = "x86_64") {
   for (auto& [key, stats] : c.verdicts)
-    if (stats.syscall == name && key.arch == arch) {
+    if (stats.syscall == name && common::arch_name(key.arch) == arch) {
       stats.args = audit::ArgRecord{tuples, dropped};
       return;
     }

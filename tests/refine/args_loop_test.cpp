@@ -19,6 +19,8 @@
 
 #include "tests/refine/loop_fixture.h"
 #include "tests/support/privileges.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SC_UNDER_ASAN 1
@@ -75,7 +77,7 @@ struct ArgsLoop : Loop {
     auto c = st.containers.find(id);
     if (c == st.containers.end()) return nullptr;
     for (const auto& [k, v] : c->second.verdicts)
-      if (v.syscall == name && k.action == action && k.arch == "x86_64") return &v;
+      if (v.syscall == name && sc::common::action_text(k.action) == action && sc::common::arch_name(k.arch) == "x86_64") return &v;
     return nullptr;
   }
   static std::set<uint64_t> arg0s(const audit::VerdictStats* v) {
@@ -158,7 +160,7 @@ TEST_F(ArgsLoop, SuggestAllowsOnlyTheRecordedValuesAndTheRestStaysDenied) {
   for (const char* n : {"personality", "syslog", "unshare"}) {
     uint64_t denied = 0;  // over every errno key (the audit stream's record of a call the tracer counts has count 0)
     for (const auto& [k, v] : after.containers.at(enforce_id).verdicts)
-      if (v.syscall == n && k.action == "errno") denied += v.count;
+      if (v.syscall == n && sc::common::action_text(k.action) == "errno") denied += v.count;
     EXPECT_EQ(denied, 1u) << n << ": only the probe is denied, the workload's own calls are not\n" << enforced.out;
   }
 }

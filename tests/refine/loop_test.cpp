@@ -33,6 +33,7 @@
 
 #include "audit/refine/state_input.h"
 #include "audit/refine/syscall_names.h"
+#include "common/seccomp_ret.h"
 #include "tests/refine/browser.h"
 #include "tests/refine/loop_fixture.h"
 #include "tests/refine/process.h"
@@ -264,7 +265,7 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
   EXPECT_EQ(verdict_count(after_state, enforce_id, "keyctl"), 1u);
   for (const auto& [k, v] : after_state.containers.at(enforce_id).verdicts)
     if (v.syscall != "keyctl" && v.count > 0) {  // (a source that did not count it leaves a 0 row)
-      ADD_FAILURE() << "denied under the tightened profile: " << v.syscall << " " << k.action << " x" << v.count;
+      ADD_FAILURE() << "denied under the tightened profile: " << v.syscall << " " << sc::common::action_text(k.action) << " x" << v.count;
     }
 }
 

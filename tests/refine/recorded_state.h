@@ -14,6 +14,7 @@
 #include "audit/refine/syscall_names.h"
 #include "state/aggregate.h"
 #include "isolator/registry/registry.h"
+#include "tests/support/verdict_key.h"
 
 namespace sc::refine::testing {
 
@@ -51,7 +52,7 @@ inline audit::ContainerRecord container(const std::string& id, const std::string
   c.last_seen_ns = kT0;
   for (const auto& call : calls) {
     auto nr = syscall_number(call.arch, call.name);
-    audit::VerdictKey key{call.arch, nr ? *nr : -1, call.action, call.action == "errno" ? 1 : -1};
+    audit::VerdictKey key = sc::testing::verdict_key(call.arch, nr ? *nr : -1, call.action, call.action == "errno" ? 1 : -1);
     audit::VerdictStats& s = c.verdicts[key];
     s.syscall = call.name;
     s.count = call.count;

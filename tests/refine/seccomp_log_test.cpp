@@ -21,6 +21,8 @@
 #include "isolator/registry/registry.h"
 #include "tests/refine/loop_fixture.h"
 #include "tests/support/privileges.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::refine::seccomp_log_tests {
 namespace {
@@ -73,7 +75,7 @@ struct SeccompLog : Loop {
     if (c == st.containers.end()) return 0;
     uint64_t n = 0;
     for (const auto& [k, v] : c->second.verdicts)
-      if (v.syscall == "getpgrp" && k.action == "errno") n += v.count;
+      if (v.syscall == "getpgrp" && sc::common::action_text(k.action) == "errno") n += v.count;
     return n;
   }
 };
