@@ -45,7 +45,7 @@ Bookkeeping bookkeeping_from_json_text(const std::string& text) {
   books.journal_seq = d.value("journal_seq", uint64_t{0});
   books.flush_seq = d.value("flush_seq", uint64_t{0});
   if (d.contains("tracer_baseline"))
-    books.tracer_baseline = d["tracer_baseline"].get<std::map<std::string, uint64_t>>();
+    books.tracer_baseline = tracer_baseline_from(d["tracer_baseline"]);
   if (d.contains("audit_kernel_lost_base")) {
     books.audit_kernel_lost_base = d["audit_kernel_lost_base"].get<uint64_t>();
     books.have_kernel_lost_base = true;
@@ -105,7 +105,7 @@ LoadedState load_state_file(const std::string& state_dir) {
 
 void save_state_file(const std::string& state_dir, const State& state, const Bookkeeping& books) {
   nlohmann::json j = nlohmann::json::parse(to_json_text(state));
-  nlohmann::json d = {{"journal_seq", books.journal_seq}, {"tracer_baseline", books.tracer_baseline},
+  nlohmann::json d = {{"journal_seq", books.journal_seq}, {"tracer_baseline", tracer_baseline_json(books.tracer_baseline)},
                       {"flush_seq", books.flush_seq}};
   if (books.have_kernel_lost_base) d["audit_kernel_lost_base"] = books.audit_kernel_lost_base;
   nlohmann::json watched = nlohmann::json::array();

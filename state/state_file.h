@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "state/aggregate.h"
+#include "state/tracer_baseline.h"
 
 namespace sc::audit {
 
@@ -33,7 +34,7 @@ struct Bookkeeping {
   uint64_t flush_seq = 0;
   // The watched set as of this write (the daemon clears it after loading: it describes a run).
   std::vector<WatchedCgroup> watched{};
-  std::map<std::string, uint64_t> tracer_baseline;  // tracer map key -> last absolute count
+  TracerBaseline tracer_baseline;                   // per tracer map entry, the last absolute count
   uint64_t audit_kernel_lost_base = 0;              // kernel lost counter when last read
   bool have_kernel_lost_base = false;
 };

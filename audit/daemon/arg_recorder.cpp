@@ -26,18 +26,10 @@ std::string enforcing_identity(const registry::Entry& e) {
   return id;
 }
 
-std::string tuple_text(const uint64_t args[6]) {
-  std::string s;
-  for (int i = 0; i < 6; ++i) s += (i ? "," : "") + std::to_string(args[i]);
-  return s;
-}
-
-std::string count_key(uint64_t cg, uint32_t arch, int32_t nr, const uint64_t args[6]) {
-  return "args/" + std::to_string(cg) + "/" + std::to_string(arch) + "/" + std::to_string(nr) + "/" + tuple_text(args);
-}
-
-std::string drop_key(uint64_t cg, uint32_t arch, int32_t nr) {
-  return "argsdrop/" + std::to_string(cg) + "/" + std::to_string(arch) + "/" + std::to_string(nr);
+ArgCountKey count_key(uint64_t cg, uint32_t arch, int32_t nr, const uint64_t args[6]) {
+  ArgCountKey k{cg, arch, nr, {}};
+  for (int i = 0; i < 6; ++i) k.args[i] = args[i];
+  return k;
 }
 
 // The "log" verdict a would-be denial of (arch, nr) is recorded under, or null while the audit
@@ -115,7 +107,7 @@ void ArgRecorder::sync(bpf::Tracer* tracer, const std::vector<ShadowCandidateTar
   }
 }
 
-void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::string, uint64_t>& baseline) {
+void ArgRecorder::collect(bpf::Tracer* tracer, State& state, TracerBaseline& baseline) {
   if (!tracer || recorded_.empty()) return;
   std::vector<bpf::ArgCount> counts;
   std::vector<bpf::ArgDrops> drops;
@@ -140,9 +132,9 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::strin
       continue;
     }
     if (!c) continue;
-    std::string key = count_key(a.cgroup_id, a.audit_arch, a.nr, a.args);
-    auto b = baseline.find(key);
-    uint64_t base = b == baseline.end() ? 0 : b->second;
+    ArgCountKey key = count_key(a.cgroup_id, a.audit_arch, a.nr, a.args);
+    auto b = baseline.args.find(key);
+    uint64_t base = b == baseline.args.end() ? 0 : b->second;
     uint64_t delta = a.count >= base ? a.count - base : a.count;  // smaller: the maps were reset
     if (delta == 0) continue;
     ArgTuple t;
@@ -159,14 +151,14 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::strin
       record = &*v->args;
     }
     add_calls(*record, t, delta);
-    baseline[key] = a.count;
+    baseline.args[key] = a.count;
   }
   for (const auto& d : drops) {
     auto [rec, c] = container_of(d.cgroup_id);
     if (!rec || !c) continue;
-    std::string key = drop_key(d.cgroup_id, d.audit_arch, d.nr);
-    auto b = baseline.find(key);
-    uint64_t base = b == baseline.end() ? 0 : b->second;
+    ArgDropKey key{d.cgroup_id, d.audit_arch, d.nr};
+    auto b = baseline.drops.find(key);
+    uint64_t base = b == baseline.drops.end() ? 0 : b->second;
     uint64_t delta = d.dropped >= base ? d.dropped - base : d.dropped;
     if (delta == 0) continue;
     // A dropped call's verdict is unknown (its tuple was not kept): it is counted on the
@@ -180,23 +172,21 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, std::map<std::strin
       v->args->dropped += delta;
     }
     if (by_args) c->allowed_args[{arch_name(d.audit_arch, d.nr), d.nr}].dropped += delta;
-    baseline[key] = d.dropped;
+    baseline.drops[key] = d.dropped;
   }
   // Entries of cgroups no longer watched (gone while no daemon ran): their calls up to the last
   // flush were taken then.
   for (uint64_t cg : orphans) forget(tracer, cg, baseline);
 }
 
-void ArgRecorder::forget(bpf::Tracer* tracer, uint64_t cgroup_id, std::map<std::string, uint64_t>& baseline) {
+void ArgRecorder::forget(bpf::Tracer* tracer, uint64_t cgroup_id, TracerBaseline& baseline) {
   if (tracer) try {
       tracer->forget_args(cgroup_id);
     } catch (const std::exception& e) {
       spdlog::warn("bpf: forgetting the argument counts of cgroup {}: {}", cgroup_id, e.what());
     }
   recorded_.erase(cgroup_id);
-  for (const std::string& prefix : {"args/" + std::to_string(cgroup_id) + "/", "argsdrop/" + std::to_string(cgroup_id) + "/"})
-    for (auto it = baseline.lower_bound(prefix); it != baseline.end() && it->first.compare(0, prefix.size(), prefix) == 0;)
-      it = baseline.erase(it);
+  baseline.forget_args(cgroup_id);
 }
 
 }  // namespace sc::audit

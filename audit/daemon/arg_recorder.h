@@ -23,6 +23,7 @@
 #include "audit/oracle/compiled_profile.h"
 #include "audit/daemon/shadow_evaluator.h"
 #include "state/aggregate.h"
+#include "state/tracer_baseline.h"
 
 namespace sc::bpf {
 class Tracer;
@@ -37,9 +38,9 @@ class ArgRecorder {
   void sync(bpf::Tracer* tracer, const std::vector<ShadowCandidateTarget>& targets);
   // The kernel's counts into `state`: what is new since `baseline` (the tracer map key ->
   // last absolute count, persisted with the state, so a restart neither loses nor repeats).
-  void collect(bpf::Tracer* tracer, State& state, std::map<std::string, uint64_t>& baseline);
+  void collect(bpf::Tracer* tracer, State& state, TracerBaseline& baseline);
   // A watched container went: after its last collect, drop its kernel entries.
-  void forget(bpf::Tracer* tracer, uint64_t cgroup_id, std::map<std::string, uint64_t>& baseline);
+  void forget(bpf::Tracer* tracer, uint64_t cgroup_id, TracerBaseline& baseline);
 
   // The syscalls to record for an enforcing filter: per AUDIT_ARCH_*, the numbers (x32 with
   // the x32 bit) below 1024 it does not allow for every argument.

@@ -652,9 +652,7 @@ void Daemon::collect_tracer() {
   int64_t offset = realtime_ns() - boottime_ns();
   std::lock_guard lock(mu_);
   for (const auto& c : counts) {
-    std::string key = std::to_string(c.cgroup_id) + "/" + std::to_string(c.audit_arch) + "/" + std::to_string(c.nr) +
-                      "/" + std::to_string(c.action) + "/" + std::to_string(c.error);
-    uint64_t& base = books_.tracer_baseline[key];
+    uint64_t& base = books_.tracer_baseline.counts[{c.cgroup_id, c.audit_arch, c.nr, c.action, c.error}];
     // Absolute values from pinned maps: apply only what is new since the last read (persisted
     // with the counts it produced). A smaller value means the maps were reset.
     uint64_t delta = c.count >= base ? c.count - base : c.count;

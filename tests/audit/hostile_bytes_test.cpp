@@ -182,7 +182,7 @@ TEST(HostileBytes, EveryByteValueInStateJsonIsLoadedByTheNextDaemonAndSavedAgain
   books.flush_seq = 3;
   for (size_t i = 0; i < values.size(); i += 37)
     books.watched.push_back(audit::WatchedCgroup{"id:" + values[i], "/kubepods/" + values[i], i, static_cast<int64_t>(i)});
-  books.tracer_baseline["1/3221225534/39/2147418112/-1"] = 5;
+  books.tracer_baseline.counts[{1, 3221225534u, 39, 2147418112u, -1}] = 5;
   audit::save_state_file(dir.path, st, books);
   const std::string first = file_bytes(audit::state_file_path(dir.path));
   EXPECT_TRUE(nlohmann::json::accept(first)) << "state.json must be strict JSON";

@@ -191,7 +191,12 @@ TEST(StateRoundTrip, EveryHostileClassInEveryFieldSavesAndLoadsEqual) {
     audit::State st = state_of(hostile.bytes);
     audit::Bookkeeping books;
     books.journal_seq = std::numeric_limits<uint64_t>::max();
-    books.tracer_baseline[hostile.bytes.empty() ? "k" : "k" + std::to_string(hostile.bytes.size())] = 9;
+    // The tracer's map keys at their extremes, one of each map.
+    books.tracer_baseline.counts[{std::numeric_limits<uint64_t>::max(), std::numeric_limits<uint32_t>::max(),
+                                  std::numeric_limits<int32_t>::min(), std::numeric_limits<uint32_t>::max(), -1}] = 9;
+    books.tracer_baseline.args[{hostile.bytes.size(), 0, std::numeric_limits<int32_t>::max(),
+                                {0, 1, 2, 3, 4, std::numeric_limits<uint64_t>::max()}}] = std::numeric_limits<uint64_t>::max();
+    books.tracer_baseline.drops[{0, 0, 0}] = 1;
     ASSERT_NO_THROW(audit::save_state_file(dir.path, st, books));
     // An independent reader accepts the file (strict UTF-8 JSON) ...
     EXPECT_TRUE(nlohmann::json::accept(file_bytes(dir.path + "/state.json")));
@@ -217,4 +222,33 @@ TEST(StateRoundTrip, TheFileHoldsInvalidBytesAsUpperCaseHexAndTextAsIs) {
   EXPECT_NE(text.find("\"hex:C0AF\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"hex:6865783A3431\""), std::string::npos) << "a value that looks encoded is encoded\n" << text;
   EXPECT_EQ(text.find("\xC0\xAF"), std::string::npos);
+}
+
+// The tracer baseline as earlier versions wrote it, one flat object of "cg/arch/nr/..." keys:
+// an upgrade reads every entry into its typed key (so no count is applied twice), and an
+// entry that is no tracer map key makes the file unreadable (set aside), naming the entry.
+TEST(TracerBaseline, TheFlatFormEarlierVersionsWroteStillLoads) {
+  auto legacy = nlohmann::json::parse(R"({"12/3221225534/39/2147418112/-1": 5, "12/3221225534/62/327680/1": 2,
+    "args/12/3221225534/41/2,1,0,0,0,18446744073709551615": 7, "argsdrop/12/1073741827/359": 3})");
+  audit::TracerBaseline b = audit::tracer_baseline_from(legacy);
+  EXPECT_EQ(b.counts.size(), 2u);
+  EXPECT_EQ((b.counts.at({12, 3221225534u, 39, 2147418112u, -1})), 5u);
+  EXPECT_EQ((b.counts.at({12, 3221225534u, 62, 327680u, 1})), 2u);
+  EXPECT_EQ((b.args.at({12, 3221225534u, 41, {2, 1, 0, 0, 0, std::numeric_limits<uint64_t>::max()}})), 7u);
+  EXPECT_EQ((b.drops.at({12, 1073741827u, 359})), 3u);
+  // Written back in the typed form, it reads back equal.
+  EXPECT_EQ(audit::tracer_baseline_from(audit::tracer_baseline_json(b)), b);
+  b.forget_args(12);
+  EXPECT_TRUE(b.args.empty() && b.drops.empty());
+  EXPECT_EQ(b.counts.size(), 2u) << "verdict counts are kept: their map is not cleared with a cgroup's arguments";
+
+  for (const char* bad : {"12/x/39/0/-1", "args/12/1/2/1,2,3", "argsdrop/12/1", "12/1/2/3", "hex:ff"}) {
+    SCOPED_TRACE(bad);
+    try {
+      audit::tracer_baseline_from(nlohmann::json{{bad, 1}});
+      ADD_FAILURE() << "accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("'") + bad + "'"), std::string::npos) << e.what();
+    }
+  }
 }
