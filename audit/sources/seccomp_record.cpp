@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "bytes/untrusted.h"
-#include "common/seccomp_ret.h"
 
 namespace sc::audit {
 namespace {
@@ -106,6 +105,5 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view text) {
   return r;
 }
 
-std::string seccomp_action_name(uint32_t code) { return common::seccomp_ret_name(code); }
 
 }  // namespace sc::audit

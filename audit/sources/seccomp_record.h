@@ -36,6 +36,5 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view text);
 
 // The seccomp action name for a record's code: "kill_process", "kill_thread", "trap",
 // "errno", "user_notif", "trace", "log", "allow"; "unknown" otherwise.
-std::string seccomp_action_name(uint32_t code);
 
 }  // namespace sc::audit

@@ -18,6 +18,7 @@
 
 #include "audit/sources/seccomp_record.h"
 #include "tests/support/privileges.h"
+#include "common/seccomp_ret.h"
 
 namespace {
 
@@ -57,11 +58,11 @@ TEST(AuditNetlink, ReceivesLogAndErrnoRecordsOfARealFilter) {
       ASSERT_TRUE(r) << text;
       if (r->syscall != SYS_getppid) return;
       if (r->pid == log_pid) {
-        EXPECT_EQ(sc::audit::seccomp_action_name(r->code), "log");
+        EXPECT_EQ(sc::common::action_text(sc::common::action_of(r->code)), "log");
         EXPECT_GT(r->timestamp_ns, 0);
         ++log_seen;
       } else if (r->pid == errno_pid) {
-        EXPECT_EQ(sc::audit::seccomp_action_name(r->code), "errno");
+        EXPECT_EQ(sc::common::action_text(sc::common::action_of(r->code)), "errno");
         ++errno_seen;
       }
     });

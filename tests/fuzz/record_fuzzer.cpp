@@ -23,6 +23,7 @@
 #include "bytes/untrusted.h"
 #include "metrics/exporter.h"
 #include "tests/support/verdict_key.h"
+#include "common/arch.h"
 
 using namespace sc;
 
@@ -65,7 +66,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.mode = record && record->code == 0x7ffc0000 ? "audit" : "enforce";
   o.profile_name = exe;
   o.profile_sha256 = comm;
-  o.key = sc::testing::verdict_key("x86_64", record ? record->syscall : 39, record ? audit::seccomp_action_name(record->code) : "log", -1);
+  o.key = record ? audit::VerdictKey{common::arch_of(record->arch, record->syscall), record->syscall,
+                                     common::action_of(record->code), -1}
+               : sc::testing::verdict_key("x86_64", 39, "log", -1);
   o.syscall = exe.substr(0, 32);
   o.count = 1;
   o.first_ns = o.last_ns = record ? record->timestamp_ns : 1;

@@ -44,6 +44,7 @@
 #include "tests/metrics/run_command.h"
 #include "tests/support/privileges.h"
 #include "tests/support/verdict_key.h"
+#include "common/seccomp_ret.h"
 
 namespace sc::metrics {
 namespace {
@@ -368,7 +369,7 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
           if (!rec) return;
           for (const auto& r : runs)
             if (rec->pid == r.pid) {
-              ++kernel[{r.container, testing::syscall_name(rec->arch, rec->syscall), audit::seccomp_action_name(rec->code)}];
+              ++kernel[{r.container, testing::syscall_name(rec->arch, rec->syscall), sc::common::action_text(sc::common::action_of(rec->code))}];
               ++got;
             }
         });
