@@ -1,6 +1,7 @@
 #include "common/arch.h"
 
 #include <array>
+#include <charconv>
 #include <cstdio>
 
 namespace sc::common {
@@ -108,14 +109,11 @@ std::optional<uint32_t> arch_from_name(const std::string& name) {
 std::optional<uint32_t> arch_from_text(const std::string& text) {
   for (const auto& a : kArches)
     if (text == a.name) return a.value;
-  if (text.size() < 3 || text.size() > 10 || text.compare(0, 2, "0x") != 0) return std::nullopt;
+  if (text.size() < 3 || text.compare(0, 2, "0x") != 0) return std::nullopt;
   uint32_t value = 0;
-  for (size_t i = 2; i < text.size(); ++i) {
-    char c = text[i];
-    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (digit < 0) return std::nullopt;
-    value = value * 16 + static_cast<uint32_t>(digit);
-  }
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data() + 2, end, value, 16);
+  if (ec != std::errc() || stop != end) return std::nullopt;
   return value;
 }
 

@@ -1,6 +1,5 @@
 #include "audit/daemon/arch_names.h"
 
-#include <cstdio>
 
 #include "isolator/profile/arch.h"
 
@@ -11,14 +10,6 @@ namespace sc::audit {
 namespace {
 bool known(uint32_t scmp_arch) { return !profile::arch_token(scmp_arch).empty(); }
 }  // namespace
-
-std::string arch_name(uint32_t audit_arch, int32_t nr) {
-  uint32_t scmp_arch = profile::scmp_arch_of(audit_arch, nr);
-  if (known(scmp_arch)) return profile::arch_name(scmp_arch);
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "0x%08x", audit_arch);
-  return buffer;
-}
 
 std::string syscall_name(uint32_t audit_arch, int32_t nr) {
   // libseccomp's table, then the kernel table for syscalls newer than this libseccomp.

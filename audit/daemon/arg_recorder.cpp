@@ -143,7 +143,7 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, TracerBaseline& bas
     if (verdict_word(verdict_ret(*rec->enforcing, a.audit_arch, a.nr, a.args)).first == "allow") {
       // Allowed by its arguments: what an argument-checked rule matched (for --tighten).
       // Allowed outright cannot be (those syscalls are not recorded).
-      record = &c->allowed_args[{arch_name(a.audit_arch, a.nr), a.nr}];
+      record = &c->allowed_args[{common::arch_name(common::arch_of(a.audit_arch, a.nr)), a.nr}];
     } else {
       VerdictStats* v = log_verdict(*c, a.audit_arch, a.nr);
       if (!v) continue;  // its verdict is not recorded yet: take the calls at a later collect
@@ -171,7 +171,7 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, TracerBaseline& bas
       if (!v->args) v->args.emplace();
       v->args->dropped += delta;
     }
-    if (by_args) c->allowed_args[{arch_name(d.audit_arch, d.nr), d.nr}].dropped += delta;
+    if (by_args) c->allowed_args[{common::arch_name(common::arch_of(d.audit_arch, d.nr)), d.nr}].dropped += delta;
     baseline.drops[key] = d.dropped;
   }
   // Entries of cgroups no longer watched (gone while no daemon ran): their calls up to the last

@@ -686,7 +686,7 @@ void Daemon::merge_learned(uint64_t cgroup_id, const std::string& container_id) 
   if (cit == state_.containers.end()) return;
   try {
     for (const auto& [arch, nrs] : tracer_->learned(cgroup_id))
-      for (int32_t nr : nrs) cit->second.learned[arch_name(arch, nr)].insert(nr);
+      for (int32_t nr : nrs) cit->second.learned[common::arch_name(common::arch_of(arch, nr))].insert(nr);
   } catch (const std::exception& e) {
     spdlog::warn("bpf: reading learned syscalls of {}: {}", container_id, e.what());
   }

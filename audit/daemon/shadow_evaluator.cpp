@@ -31,23 +31,19 @@ namespace sc::audit {
 
 namespace {
 
-// The tracer's shadow tables cover x86_64, x32 and i386 (SC_SHADOW_ARCH_CLASSES).
-std::optional<uint32_t> audit_arch_of_name(const std::string& arch) {
-  auto scmp_arch = profile::arch_from_name(arch);
-  if (!scmp_arch || (*scmp_arch != SCMP_ARCH_X86_64 && *scmp_arch != SCMP_ARCH_X32 && *scmp_arch != SCMP_ARCH_X86))
-    return std::nullopt;
-  return profile::audit_arch_of(*scmp_arch);
-}
-
-// Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
-bool runs(const std::string& action) { return action == "allow" || action == "log" || action == "trace"; }
-bool runs(common::Action a) { return a == common::Action::Allow || a == common::Action::Log || a == common::Action::Trace; }
-
-// The same for a recorded arch value (VerdictKey.arch).
-std::optional<uint32_t> audit_arch_of_value(uint32_t arch) {
+// The AUDIT_ARCH_* of a recorded arch (VerdictKey.arch), for the arches the tracer's shadow
+// tables cover: x86_64, x32 and i386 (SC_SHADOW_ARCH_CLASSES).
+std::optional<uint32_t> shadow_audit_arch(uint32_t arch) {
   if (arch != SCMP_ARCH_X86_64 && arch != SCMP_ARCH_X32 && arch != SCMP_ARCH_X86) return std::nullopt;
   return common::audit_arch_of(arch);
 }
+std::optional<uint32_t> shadow_audit_arch(const std::string& arch_name) {
+  auto arch = common::arch_from_text(arch_name);
+  return arch ? shadow_audit_arch(*arch) : std::nullopt;
+}
+
+// Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
+bool runs(common::Action a) { return a == common::Action::Allow || a == common::Action::Log || a == common::Action::Trace; }
 
 std::set<std::string> caps_of(const ShadowCandidateTarget& t) {
   if (t.entry) return {t.entry->capabilities.begin(), t.entry->capabilities.end()};
@@ -316,11 +312,11 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       std::string current = "allow";
       int32_t current_errno = -1;
       if (s.current) {
-        std::string word = verdict_word(verdict_ret(*s.current, c.audit_arch, c.nr, c.args)).first;
-        if (runs(word)) current = word;  // (a call that ran was not denied, whatever a rebuilt filter says)
+        uint32_t ret = verdict_ret(*s.current, c.audit_arch, c.nr, c.args);
+        if (runs(common::action_of(ret))) current = verdict_word(ret).first;  // (a call that ran was not denied, whatever a rebuilt filter says)
       }
       auto [cw, ce] = verdict_word(cand);
-      counts[{who->second, arch_name(c.audit_arch, c.nr), c.nr, current, current_errno, cw, ce}] += c.count;
+      counts[{who->second, common::arch_name(common::arch_of(c.audit_arch, c.nr)), c.nr, current, current_errno, cw, ce}] += c.count;
     }
   }
   // Calls the container's filter denied: the recorded verdicts since the target's baseline.
@@ -336,7 +332,7 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       if (v.count <= base) continue;
       std::string cw = "unknown";
       int32_t ce = -1;
-      auto audit_arch = audit_arch_of_value(k.arch);
+      auto audit_arch = shadow_audit_arch(k.arch);
       if (cand && audit_arch && !depends_on_args(*cand, *audit_arch, k.nr)) std::tie(cw, ce) = verdict_word(verdict_ret(*cand, *audit_arch, k.nr, zeros));
       counts[{id, common::arch_name(k.arch), k.nr, common::action_text(k.action), k.error, cw, ce}] += v.count - base;
     }
@@ -344,7 +340,7 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
   std::vector<ShadowRow> rows;
   for (const auto& [k, n] : counts) {
     const auto& [container, arch, nr, current, current_errno, candidate, candidate_errno] = k;
-    auto audit_arch = audit_arch_of_name(arch);
+    auto audit_arch = shadow_audit_arch(arch);
     rows.push_back(ShadowRow{container, arch, nr, audit_arch ? syscall_name(*audit_arch, nr) : "#" + std::to_string(nr),
                              current, current_errno, candidate, candidate_errno, n});
   }
