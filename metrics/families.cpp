@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "common/arch.h"
 #include "metrics/label_value.h"
 #include "metrics/shadow_series.h"
 #include "metrics/verdict_series.h"
@@ -196,7 +197,7 @@ std::vector<prometheus::MetricFamily> collect_families(const audit::State& state
     if (c.exited_at_ns) f.exited.add({{"container", container}}, seconds(*c.exited_at_ns));
     for (const auto& [arch, nrs] : c.learned) {
       Labels l{{"container", container}};
-      if (arch != native_arch()) l.emplace_back("arch", arch);
+      if (arch != common::native_arch()) l.emplace_back("arch", common::arch_name(arch));
       f.learned.add(l, static_cast<double>(nrs.size()));
     }
 

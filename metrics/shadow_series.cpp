@@ -8,11 +8,12 @@
 
 #include "metrics/families.h"
 #include "metrics/verdict_series.h"
+#include "common/arch.h"
 
 namespace sc::metrics {
 
-std::string normalized_shadow_action(const std::string& action) {
-  return action == "allow" ? action : normalized_action(action);
+std::string shadow_action_label(common::Action action) {
+  return action == common::Action::Allow ? "allow" : action_label(action);
 }
 
 bool exported_shadow(const audit::ShadowRecord& record) {
@@ -40,9 +41,9 @@ ShadowContainerSeries shadow_container_series(const std::string& container,
   for (const audit::ShadowRow* row : rows) {
     if (row->count == 0) continue;  // no calls: no series (it would take a place under the cap)
     std::string syscall = row->syscall.empty() ? "#" + std::to_string(row->nr) : row->syscall;
-    std::string arch = row->arch == native_arch() ? "" : row->arch;
-    grouped[{std::move(syscall), std::move(arch), normalized_shadow_action(row->current),
-             normalized_shadow_action(row->candidate)}] += row->count;
+    std::string arch = row->arch == common::native_arch() ? "" : common::arch_name(row->arch);
+    grouped[{std::move(syscall), std::move(arch), shadow_action_label(row->current),
+             shadow_action_label(row->candidate)}] += row->count;
   }
   for (const auto& [k, n] : grouped)
     out.series.push_back(ShadowVerdictSeries{std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n});

@@ -18,7 +18,7 @@ namespace sc::metrics {
 // anything else in the state becomes "unknown". In the extreme fold (more distinct
 // (current, candidate) pairs than the cap) the rarest pairs become current="other",
 // candidate="other".
-std::string normalized_shadow_action(const std::string& action);
+std::string shadow_action_label(common::Action action);
 
 // Does the exporter show this record ("active" or "stopped"; "refused" and anything else not)?
 bool exported_shadow(const audit::ShadowRecord& record);

@@ -10,14 +10,11 @@
 
 namespace sc::metrics {
 
-std::string normalized_action(const std::string& action) {
+std::string action_label(common::Action action) {
+  std::string text = common::action_text(action);
   for (const char* known : kActions)
-    if (action == known) return action;
+    if (text == known) return text;
   return "unknown";
-}
-
-bool is_denial_action(const std::string& action) {
-  return !action.empty() && action != "allow" && action != "log";
 }
 
 std::string errno_label(int32_t error) {
@@ -52,15 +49,15 @@ ContainerSeries container_series(const audit::ContainerRecord& container, size_t
     // place under the cap and fold zeros (found by the churn test under the real daemon).
     if (stats.count == 0) continue;
     VerdictSeries s;
-    s.action = normalized_action(common::action_text(key.action));
+    s.action = action_label(key.action);
     s.syscall = stats.syscall.empty() ? "#" + std::to_string(key.nr) : stats.syscall;
     s.arch = key.arch == common::native_arch() ? "" : common::arch_name(key.arch);
     s.error = s.action == "errno" ? errno_label(key.error) : "";
     s.count = stats.count;
     s.first_seen_ns = stats.first_seen_ns;
     s.last_seen_ns = stats.last_seen_ns;
-    if (s.action == "log" && is_denial_action(stats.would_be_action)) {
-      s.would_be_denials[normalized_action(stats.would_be_action)] = stats.count;
+    if (key.action == common::Action::Log && stats.would_be_action && common::is_denial(*stats.would_be_action)) {
+      s.would_be_denials[action_label(*stats.would_be_action)] = stats.count;
       out.last_would_be_denial_ns = std::max(out.last_would_be_denial_ns, stats.last_seen_ns);
     }
     auto [it, inserted] = grouped.try_emplace(std::tuple(s.syscall, s.action, s.arch, s.error), s);

@@ -17,9 +17,8 @@ inline constexpr const char* kActions[] = {"errno", "kill_process", "kill_thread
                                           "log",   "user_notif",   "trace",       "unknown"};
 inline constexpr size_t kActionCount = sizeof(kActions) / sizeof(kActions[0]);
 
-std::string normalized_action(const std::string& action);
-// Would this action stop the call from running as asked (everything but log/allow)?
-bool is_denial_action(const std::string& action);
+// The action label of `action`: its word when kActions has it, else "unknown".
+std::string action_label(common::Action action);
 // "EPERM" for 1; the number as text when the C library has no name; "" for -1 (unknown).
 std::string errno_label(int32_t error);
 // The name of the arch this build runs as ("x86_64", "aarch64", ...; common/arch.h): its series

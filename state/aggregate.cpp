@@ -65,14 +65,25 @@ uint32_t arch_at(const json& v, const std::string& where) {
   throw std::runtime_error(where + ".arch: '" + bytes::display_text(text) + "' is neither an arch name nor 0x<hex>");
 }
 
-VerdictKey key_from(const json& v, const std::string& where) {
-  std::string action = text_at(v, "action");
-  auto a = common::action_from_text(action);
+// An action as state.json names it, in v[key].
+common::Action action_at(const json& v, const char* key, const std::string& where) {
+  std::string text = text_at(v, key);
+  auto a = common::action_from_text(text);
   if (!a)
-    throw std::runtime_error(where + ".action: '" + bytes::display_text(action) +
+    throw std::runtime_error(where + "." + key + ": '" + bytes::display_text(text) +
                              "' is neither a seccomp action word nor 0x<8 hex digits>");
-  return VerdictKey{arch_at(v, where), v.at("nr").get<int32_t>(), *a,
+  return *a;
+}
+
+VerdictKey key_from(const json& v, const std::string& where) {
+  return VerdictKey{arch_at(v, where), v.at("nr").get<int32_t>(), action_at(v, "action", where),
                     v.contains("errno") && !v["errno"].is_null() ? v["errno"].get<int32_t>() : -1};
+}
+
+// "would_be_action": an action word, or "" (not known).
+std::optional<common::Action> would_be_at(const json& v, const std::string& where) {
+  if (text_or_empty(v, "would_be_action").empty()) return std::nullopt;
+  return action_at(v, "would_be_action", where);
 }
 
 json errno_json(int32_t e) { return e >= 0 ? json(e) : json(nullptr); }
@@ -96,9 +107,9 @@ json shadow_json(const ShadowRecord& r) {
   }
   json rows = json::array();
   for (const auto& row : r.rows)
-    rows.push_back({{"container", encode_bytes(row.container)}, {"arch", encode_bytes(row.arch)}, {"nr", row.nr},
-                    {"syscall", encode_bytes(row.syscall)}, {"current", encode_bytes(row.current)},
-                    {"current_errno", errno_json(row.current_errno)}, {"candidate", encode_bytes(row.candidate)},
+    rows.push_back({{"container", encode_bytes(row.container)}, {"arch", common::arch_name(row.arch)}, {"nr", row.nr},
+                    {"syscall", encode_bytes(row.syscall)}, {"current", common::action_text(row.current)},
+                    {"current_errno", errno_json(row.current_errno)}, {"candidate", common::action_text(row.candidate)},
                     {"candidate_errno", errno_json(row.candidate_errno)}, {"count", row.count}});
   return {{"name", encode_bytes(r.name)}, {"profile_path", encode_bytes(r.profile_path)},
           {"profile_sha256", encode_bytes(r.profile_sha256)}, {"containers", std::move(containers)},
@@ -141,9 +152,9 @@ ShadowRecord shadow_from(const json& j, std::string& where) {
   size_t i = 0;
   for (const auto& row : j.value("rows", json::array())) {
     where = base + ".rows[" + std::to_string(i++) + "]";
-    r.rows.push_back(ShadowRow{text_at(row, "container"), text_at(row, "arch"), row.at("nr").get<int32_t>(),
-                               text_or_empty(row, "syscall"), text_at(row, "current"), errno_from(row, "current_errno"),
-                               text_at(row, "candidate"), errno_from(row, "candidate_errno"),
+    r.rows.push_back(ShadowRow{text_at(row, "container"), arch_at(row, where), row.at("nr").get<int32_t>(),
+                               text_or_empty(row, "syscall"), action_at(row, "current", where), errno_from(row, "current_errno"),
+                               action_at(row, "candidate", where), errno_from(row, "candidate_errno"),
                                row.at("count").get<uint64_t>()});
   }
   return r;
@@ -159,13 +170,13 @@ std::string to_json_text(const State& state) {
       json row = key_json(k);
       row.update(json{{"syscall", encode_bytes(v.syscall)}, {"count", v.count},
                   {"first_seen_ns", v.first_seen_ns}, {"last_seen_ns", v.last_seen_ns},
-                  {"would_be_action", encode_bytes(v.would_be_action)}});
+                  {"would_be_action", v.would_be_action ? common::action_text(*v.would_be_action) : ""}});
       if (v.sample) row["sample"] = sample_json(*v.sample);
       if (v.args) row["args"] = args_json(*v.args);
       verdicts.push_back(std::move(row));
     }
     json learned = json::object();
-    for (const auto& [arch, nrs] : c.learned) learned[encode_bytes(arch)] = nrs;
+    for (const auto& [arch, nrs] : c.learned) learned[common::arch_name(arch)] = nrs;
     containers[encode_bytes(id)] = {
                       {"container_id", encode_bytes(c.container_id)}, {"runtime", encode_bytes(c.runtime)},
                       {"container_name", encode_bytes(c.container_name)},
@@ -185,7 +196,7 @@ std::string to_json_text(const State& state) {
       json allowed = json::array();
       for (const auto& [an, a] : c.allowed_args) {
         json row = args_json(a);
-        row["arch"] = encode_bytes(an.first);
+        row["arch"] = common::arch_name(an.first);
         row["nr"] = an.second;
         allowed.push_back(std::move(row));
       }
@@ -263,20 +274,25 @@ State from_json_text(const std::string& text) {
         s.count = v.at("count").get<uint64_t>();
         s.first_seen_ns = v.value("first_seen_ns", int64_t{0});
         s.last_seen_ns = v.value("last_seen_ns", int64_t{0});
-        s.would_be_action = text_or_empty(v, "would_be_action");
+        s.would_be_action = would_be_at(v, where);
         if (v.contains("sample")) s.sample = sample_from(v["sample"]);
         if (v.contains("args")) s.args = args_from(v["args"]);
         r.verdicts[k] = std::move(s);
       }
       where = "containers." + id + ".learned";
       if (c.contains("learned"))
-        for (const auto& [arch, nrs] : c["learned"].items())
-          r.learned[decode_bytes(arch)] = nrs.get<std::set<int32_t>>();
+        for (const auto& [arch, nrs] : c["learned"].items()) {
+          auto a = common::arch_from_text(decode_bytes(arch));
+          if (!a)
+            throw std::runtime_error(where + ": '" + bytes::display_text(decode_bytes(arch)) +
+                                     "' is neither an arch name nor 0x<hex>");
+          r.learned[*a] = nrs.get<std::set<int32_t>>();
+        }
       if (c.contains("allowed_args")) {
         size_t k = 0;
         for (const auto& a : c["allowed_args"]) {
           where = "containers." + id + ".allowed_args[" + std::to_string(k++) + "]";
-          r.allowed_args[{text_at(a, "arch"), a.at("nr").get<int32_t>()}] = args_from(a);
+          r.allowed_args[{arch_at(a, where), a.at("nr").get<int32_t>()}] = args_from(a);
         }
       }
       st.containers[decode_bytes(id)] = std::move(r);

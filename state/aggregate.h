@@ -43,9 +43,9 @@ struct VerdictStats {
   uint64_t count = 0;
   int64_t first_seen_ns = 0;   // CLOCK_REALTIME
   int64_t last_seen_ns = 0;
-  // In audit mode: the action the enforcing profile would have taken ("errno", ...);
-  // empty when not known or not in audit mode.
-  std::string would_be_action;
+  // In audit mode: the action the enforcing profile would have taken; nullopt when not known
+  // or not in audit mode. state.json writes its word (common::action_text), "" for nullopt.
+  std::optional<common::Action> would_be_action;
   std::optional<Sample> sample;
   // The argument tuples of these calls; absent when they were not recorded (no tracer, not in
   // audit mode, or a verdict the audit stream alone saw).
@@ -76,13 +76,14 @@ struct ContainerRecord {
   int64_t last_seen_ns = 0;
   std::optional<int64_t> exited_at_ns;
   std::map<VerdictKey, VerdictStats> verdicts;
-  // Learning: syscall numbers actually entered, per arch name (from the tracer's bitmaps).
-  std::map<std::string, std::set<int32_t>> learned;
-  // Argument recording, the other half: per (arch name, nr), the tuples of calls the enforcing
+  // Learning: syscall numbers actually entered, per arch (common/arch.h value; state.json
+  // names it), from the tracer's bitmaps.
+  std::map<uint32_t, std::set<int32_t>> learned;
+  // Argument recording, the other half: per (arch, nr), the tuples of calls the enforcing
   // filter ALLOWS by their arguments (it has argument-checked rules for that syscall, as
   // Docker's personality rules). `suggest --tighten` narrows such rules to these. `dropped`
   // counts the calls of that syscall whose tuple was over the bound (their verdict unknown).
-  std::map<std::pair<std::string, int32_t>, ArgRecord> allowed_args;
+  std::map<std::pair<uint32_t, int32_t>, ArgRecord> allowed_args;
 };
 
 // One BPF hook of the tracer: whether it is live (attached, or attachable on demand for the

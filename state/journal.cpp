@@ -39,7 +39,7 @@ json observation_json(const Observation& o) {
             {"ps", t(o.profile_sha256)}, {"arch", common::arch_name(o.key.arch)}, {"nr", o.key.nr},
             {"act", common::action_text(o.key.action)},
             {"err", o.key.error}, {"sys", t(o.syscall)}, {"n", o.count}, {"f", o.first_ns}, {"l", o.last_ns}};
-  if (!o.would_be_action.empty()) j["wb"] = t(o.would_be_action);
+  if (o.would_be_action) j["wb"] = common::action_text(*o.would_be_action);
   if (o.sample)
     j["s"] = {{"comm", t(o.sample->comm)}, {"exe", t(o.sample->exe)}, {"pid", o.sample->pid},
               {"tid", o.sample->tid}, {"ip", o.sample->instruction_pointer}};
@@ -69,7 +69,10 @@ Observation observation_from(const json& j, int format) {
   o.count = j.at("n").get<uint64_t>();
   o.first_ns = j.at("f").get<int64_t>();
   o.last_ns = j.at("l").get<int64_t>();
-  if (j.contains("wb")) o.would_be_action = text(j, "wb");
+  if (j.contains("wb")) {
+    o.would_be_action = common::action_from_text(text(j, "wb"));
+    if (!o.would_be_action) throw std::invalid_argument("journal field 'wb' is neither a seccomp action word nor 0x<8 hex digits>");
+  }
   if (j.contains("s")) {
     const json& s = j["s"];
     Sample sample;

@@ -28,7 +28,7 @@ void apply(State& state, const Observation& o) {
     if (o.last_ns > v.last_seen_ns) v.last_seen_ns = o.last_ns;
     v.count += o.count;
   }
-  if (!o.would_be_action.empty()) v.would_be_action = o.would_be_action;
+  if (o.would_be_action) v.would_be_action = o.would_be_action;
   // Keep the first sample with arguments if any source has them; else the first one seen.
   if (o.sample && (!v.sample || (!v.sample->has_args && o.sample->has_args))) v.sample = o.sample;
 }

@@ -26,8 +26,8 @@ struct Observation {
   int64_t first_ns = 0;   // CLOCK_REALTIME
   int64_t last_ns = 0;
   std::optional<Sample> sample;
-  // Audit mode: what the enforcing profile would have done with a `log` verdict ("" unknown).
-  std::string would_be_action;
+  // Audit mode: what the enforcing profile would have done with a `log` verdict (nullopt: unknown).
+  std::optional<common::Action> would_be_action;
   // The registry entry's bounding set (not journaled: only used to compute would_be_action).
   std::vector<std::string> capabilities;
 };

@@ -11,20 +11,27 @@
 namespace sc::audit {
 
 // One result row. `current` is what the container's own filter gave the call, `candidate`
-// what the candidate profile gives the same call (action words as in VerdictKey.action, plus
-// "allow"; candidate "unknown" when it depends on arguments that were not seen).
+// what the candidate profile gives the same call (Action::Unknown when that depends on
+// arguments that were not seen). state.json writes words (arch_name, action_text).
 struct ShadowRow {
   std::string container;
-  std::string arch;          // libseccomp arch name
+  uint32_t arch = 0;         // common/arch.h value
   int32_t nr = 0;
   std::string syscall;       // name in that arch's table, or "#<nr>"
-  std::string current;       // allow, log, errno, kill_process, kill_thread, trap, trace, user_notif
+  common::Action current = common::Action::Allow;
   int32_t current_errno = -1;
-  std::string candidate;     // the same words, or "unknown"
+  common::Action candidate = common::Action::Unknown;
   int32_t candidate_errno = -1;
   uint64_t count = 0;
   bool operator==(const ShadowRow&) const = default;
 };
+
+// The actions under which a call runs (allow, log, trace): it reaches the syscall-entry hook,
+// where the kernel counts it for the candidate; a call any other action stops is counted from
+// the recorded verdicts.
+inline bool call_runs(common::Action a) {
+  return a == common::Action::Allow || a == common::Action::Log || a == common::Action::Trace;
+}
 
 // Per shadowed container: since when, and its verdict counts at that moment (calls its own
 // filter denies never reach the syscall-entry hook: they are counted from the recorded

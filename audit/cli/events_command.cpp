@@ -106,7 +106,7 @@ Run add_events_command(CLI::App& app) {
                             {"last_seen", iso_time(r.stats->last_seen_ns)},
                             {"mode", shown(r.container->mode)},
                             {"profile", shown(r.container->profile_name)}};
-        if (!r.stats->would_be_action.empty()) j["would_be_action"] = shown(r.stats->would_be_action);
+        if (r.stats->would_be_action) j["would_be_action"] = common::action_text(*r.stats->would_be_action);
         if (r.stats->sample) {
           j["comm"] = shown(r.stats->sample->comm);
           j["exe"] = shown(r.stats->sample->exe);

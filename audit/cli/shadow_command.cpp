@@ -20,6 +20,9 @@
 #include "audit/refine/profile_document.h"
 #include "audit/refine/state_input.h"
 #include "audit/refine/time_text.h"
+#include "audit/report/report_model.h"
+#include "common/arch.h"
+#include "common/seccomp_ret.h"
 #include "state/shadow.h"
 #include "state/shadow_files.h"
 #include "bytes/untrusted.h"
@@ -173,10 +176,6 @@ int run_stop(const ShadowFlags& f) {
 
 nlohmann::json errno_json(int32_t e) { return e >= 0 ? nlohmann::json(e) : nlohmann::json(nullptr); }
 
-std::string action_text(const std::string& action, int32_t error) {
-  return error >= 0 ? action + "(" + std::to_string(error) + ")" : action;
-}
-
 int run_results(const ShadowFlags& f) {
   if (auto e = shadow_name_error(f.name)) fail("--name: " + *e);
   State state = read_state_if_any(f.state_dir);
@@ -194,20 +193,21 @@ int run_results(const ShadowFlags& f) {
   std::vector<const ShadowRow*> rows;
   for (const auto& row : r.rows)
     if (f.container.empty() || row.container == f.container) rows.push_back(&row);
-  std::stable_sort(rows.begin(), rows.end(), [](const ShadowRow* a, const ShadowRow* b) {
-    return std::tie(a->container, a->syscall, a->arch, a->current, a->candidate) <
-           std::tie(b->container, b->syscall, b->arch, b->current, b->candidate);
-  });
+  auto order = [](const ShadowRow* r) {  // by the words shown
+    return std::tuple(r->container, r->syscall, common::arch_name(r->arch), common::action_text(r->current),
+                      common::action_text(r->candidate));
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const ShadowRow* a, const ShadowRow* b) { return order(a) < order(b); });
   if (f.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const ShadowRow* row : rows)
       out.push_back({{"container", shown(row->container)},
                      {"syscall", shown(row->syscall)},
                      {"nr", row->nr},
-                     {"arch", row->arch},
-                     {"current", row->current},
+                     {"arch", common::arch_name(row->arch)},
+                     {"current", common::action_text(row->current)},
                      {"current_errno", errno_json(row->current_errno)},
-                     {"candidate", row->candidate},
+                     {"candidate", common::action_text(row->candidate)},
                      {"errno", errno_json(row->candidate_errno)},
                      {"count", row->count}});
     std::printf("%s\n", out.dump(1).c_str());
@@ -233,8 +233,8 @@ int run_results(const ShadowFlags& f) {
   for (const ShadowRow* row : rows) {
     std::string marker = row->candidate == row->current && row->candidate_errno == row->current_errno ? "" : "  *";
     std::printf("%-24s %-20s %-7s %-16s %-16s %10llu%s\n", shown(row->container).c_str(), shown(row->syscall).c_str(),
-                row->arch.c_str(), action_text(row->current, row->current_errno).c_str(),
-                action_text(row->candidate, row->candidate_errno).c_str(), static_cast<unsigned long long>(row->count),
+                common::arch_name(row->arch).c_str(), report::action_label(row->current, row->current_errno).c_str(),
+                report::action_label(row->candidate, row->candidate_errno).c_str(), static_cast<unsigned long long>(row->count),
                 marker.c_str());
   }
   std::printf("\n* the candidate decides differently; 'unknown': it depends on arguments a denied call did not show\n");

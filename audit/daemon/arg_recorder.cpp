@@ -61,7 +61,7 @@ std::map<uint32_t, std::vector<int32_t>> ArgRecorder::wanted_by(const CompiledPr
                            std::pair{uint32_t{AUDIT_ARCH_I386}, 0u}})
     for (int32_t n = 0; n < kRecordMaxNr; ++n) {
       int32_t nr = static_cast<int32_t>(static_cast<uint32_t>(n) | bit);
-      if (depends_on_args(enforcing, arch, nr) || verdict_word(verdict_ret(enforcing, arch, nr, zeros)).first != "allow")
+      if (depends_on_args(enforcing, arch, nr) || verdict_of(verdict_ret(enforcing, arch, nr, zeros)).action != common::Action::Allow)
         out[arch].push_back(nr);
     }
   return out;
@@ -140,10 +140,10 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, TracerBaseline& bas
     ArgTuple t;
     for (int i = 0; i < 6; ++i) t[i] = a.args[i];
     ArgRecord* record = nullptr;
-    if (verdict_word(verdict_ret(*rec->enforcing, a.audit_arch, a.nr, a.args)).first == "allow") {
+    if (verdict_of(verdict_ret(*rec->enforcing, a.audit_arch, a.nr, a.args)).action == common::Action::Allow) {
       // Allowed by its arguments: what an argument-checked rule matched (for --tighten).
       // Allowed outright cannot be (those syscalls are not recorded).
-      record = &c->allowed_args[{common::arch_name(common::arch_of(a.audit_arch, a.nr)), a.nr}];
+      record = &c->allowed_args[{common::arch_of(a.audit_arch, a.nr), a.nr}];
     } else {
       VerdictStats* v = log_verdict(*c, a.audit_arch, a.nr);
       if (!v) continue;  // its verdict is not recorded yet: take the calls at a later collect
@@ -171,7 +171,7 @@ void ArgRecorder::collect(bpf::Tracer* tracer, State& state, TracerBaseline& bas
       if (!v->args) v->args.emplace();
       v->args->dropped += delta;
     }
-    if (by_args) c->allowed_args[{common::arch_name(common::arch_of(d.audit_arch, d.nr)), d.nr}].dropped += delta;
+    if (by_args) c->allowed_args[{common::arch_of(d.audit_arch, d.nr), d.nr}].dropped += delta;
     baseline.drops[key] = d.dropped;
   }
   // Entries of cgroups no longer watched (gone while no daemon ran): their calls up to the last

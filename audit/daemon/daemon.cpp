@@ -686,7 +686,7 @@ void Daemon::merge_learned(uint64_t cgroup_id, const std::string& container_id) 
   if (cit == state_.containers.end()) return;
   try {
     for (const auto& [arch, nrs] : tracer_->learned(cgroup_id))
-      for (int32_t nr : nrs) cit->second.learned[common::arch_name(common::arch_of(arch, nr))].insert(nr);
+      for (int32_t nr : nrs) cit->second.learned[common::arch_of(arch, nr)].insert(nr);
   } catch (const std::exception& e) {
     spdlog::warn("bpf: reading learned syscalls of {}: {}", container_id, e.what());
   }
@@ -725,7 +725,7 @@ void Daemon::poll_tracer_samples() {
       std::string exe = v->second.sample ? v->second.sample->exe : "";
       v->second.sample = o.sample;
       v->second.sample->exe = exe;
-      if (!o.would_be_action.empty()) v->second.would_be_action = o.would_be_action;
+      if (o.would_be_action) v->second.would_be_action = o.would_be_action;
     }
   }
 }

@@ -34,7 +34,7 @@ uint64_t merge_container_record(State& state, const std::string& from, const std
       dv.count += v.count;
     }
     if (dv.syscall.empty()) dv.syscall = v.syscall;
-    if (dv.would_be_action.empty()) dv.would_be_action = v.would_be_action;
+    if (!dv.would_be_action) dv.would_be_action = v.would_be_action;
     if (v.sample && (!dv.sample || (!dv.sample->has_args && v.sample->has_args))) dv.sample = v.sample;
   }
   for (auto& [arch, nrs] : src.learned) dst.learned[arch].insert(nrs.begin(), nrs.end());

@@ -37,13 +37,7 @@ std::optional<uint32_t> shadow_audit_arch(uint32_t arch) {
   if (arch != SCMP_ARCH_X86_64 && arch != SCMP_ARCH_X32 && arch != SCMP_ARCH_X86) return std::nullopt;
   return common::audit_arch_of(arch);
 }
-std::optional<uint32_t> shadow_audit_arch(const std::string& arch_name) {
-  auto arch = common::arch_from_text(arch_name);
-  return arch ? shadow_audit_arch(*arch) : std::nullopt;
-}
 
-// Actions under which the call runs: it reaches sys_enter and the kernel counts it there.
-bool runs(common::Action a) { return a == common::Action::Allow || a == common::Action::Log || a == common::Action::Trace; }
 
 std::set<std::string> caps_of(const ShadowCandidateTarget& t) {
   if (t.entry) return {t.entry->capabilities.begin(), t.entry->capabilities.end()};
@@ -289,7 +283,7 @@ void ShadowEvaluator::apply_cgroups(bpf::Tracer* tracer, const State& state) {
 std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const ShadowRecord& record,
                                                 const State& state) {
   // (container, arch, nr, current, current errno, candidate, candidate errno) -> count
-  using Key = std::tuple<std::string, std::string, int32_t, std::string, int32_t, std::string, int32_t>;
+  using Key = std::tuple<std::string, uint32_t, int32_t, common::Action, int32_t, common::Action, int32_t>;
   std::map<Key, uint64_t> counts;
   std::map<uint64_t, std::string> container_of;  // cgroup id -> container id (this record's targets)
   std::set<uint32_t> mine;
@@ -309,14 +303,13 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
       uint32_t cand = c.ret;
       if (c.ret == bpf::kShadowUndecided || depends_on_args(*s.candidate, c.audit_arch, c.nr))
         cand = verdict_ret(*s.candidate, c.audit_arch, c.nr, c.args);
-      std::string current = "allow";
-      int32_t current_errno = -1;
+      common::Action current = common::Action::Allow;
       if (s.current) {
         uint32_t ret = verdict_ret(*s.current, c.audit_arch, c.nr, c.args);
-        if (runs(common::action_of(ret))) current = verdict_word(ret).first;  // (a call that ran was not denied, whatever a rebuilt filter says)
+        if (call_runs(common::action_of(ret))) current = verdict_of(ret).action;  // (a call that ran was not denied, whatever a rebuilt filter says)
       }
-      auto [cw, ce] = verdict_word(cand);
-      counts[{who->second, common::arch_name(common::arch_of(c.audit_arch, c.nr)), c.nr, current, current_errno, cw, ce}] += c.count;
+      Verdict candidate = verdict_of(cand);
+      counts[{who->second, common::arch_of(c.audit_arch, c.nr), c.nr, current, -1, candidate.action, candidate.error}] += c.count;
     }
   }
   // Calls the container's filter denied: the recorded verdicts since the target's baseline.
@@ -326,15 +319,15 @@ std::vector<ShadowRow> ShadowEvaluator::rows_of(const bpf::Tracer* tracer, const
     auto slot = slots_.find(t.slot);
     const Program* cand = slot != slots_.end() ? slot->second.candidate.get() : nullptr;
     for (const auto& [k, v] : c->second.verdicts) {
-      if (runs(k.action)) continue;  // counted at sys_enter
+      if (call_runs(k.action)) continue;  // counted at sys_enter
       uint64_t base = 0;
       if (auto b = t.baseline.find(k); b != t.baseline.end()) base = b->second;
       if (v.count <= base) continue;
-      std::string cw = "unknown";
-      int32_t ce = -1;
+      Verdict candidate{common::Action::Unknown, -1};
       auto audit_arch = shadow_audit_arch(k.arch);
-      if (cand && audit_arch && !depends_on_args(*cand, *audit_arch, k.nr)) std::tie(cw, ce) = verdict_word(verdict_ret(*cand, *audit_arch, k.nr, zeros));
-      counts[{id, common::arch_name(k.arch), k.nr, common::action_text(k.action), k.error, cw, ce}] += v.count - base;
+      if (cand && audit_arch && !depends_on_args(*cand, *audit_arch, k.nr))
+        candidate = verdict_of(verdict_ret(*cand, *audit_arch, k.nr, zeros));
+      counts[{id, k.arch, k.nr, k.action, k.error, candidate.action, candidate.error}] += v.count - base;
     }
   }
   std::vector<ShadowRow> rows;

@@ -10,10 +10,10 @@
 
 namespace sc::audit {
 
-std::string WouldBe::verdict(const std::string& profile_path, const std::string& profile_sha256,
+std::optional<common::Action> WouldBe::verdict(const std::string& profile_path, const std::string& profile_sha256,
                              const std::vector<std::string>& capabilities, uint32_t audit_arch, int32_t nr,
                              const uint64_t* args) {
-  if (profile_path.empty()) return "";
+  if (profile_path.empty()) return std::nullopt;
   std::set<std::string> caps(capabilities.begin(), capabilities.end());
   std::string caps_key;
   for (const auto& c : caps) caps_key += c + ",";
@@ -32,13 +32,13 @@ std::string WouldBe::verdict(const std::string& profile_path, const std::string&
     }
     it = cache_.emplace(key, std::move(program)).first;
   }
-  if (!it->second) return "";
+  if (!it->second) return std::nullopt;
   const uint64_t zeros[6] = {};
   try {
-    return verdict_word(verdict_ret(*it->second, audit_arch, nr, args ? args : zeros)).first;
+    return verdict_of(verdict_ret(*it->second, audit_arch, nr, args ? args : zeros)).action;
   } catch (const std::exception& e) {
     spdlog::warn("would-be action: evaluating {} nr {}: {}", profile_path, nr, e.what());
-    return "";
+    return std::nullopt;
   }
 }
 

@@ -11,16 +11,18 @@
 #include <utility>
 #include <vector>
 
+#include "common/seccomp_ret.h"
+
 namespace sc::audit {
 
 struct CompiledProfile;  // audit/oracle/compiled_profile.h
 
 class WouldBe {
  public:
-  // The verdict word ("errno", "kill_process", "allow", ...) for syscall `nr` on `audit_arch`
-  // (AUDIT_ARCH_*) with `args` (nullptr: unknown, evaluated as zeros); "" when the profile
-  // cannot be loaded or compiled (logged once per profile).
-  std::string verdict(const std::string& profile_path, const std::string& profile_sha256,
+  // The enforcing profile's action for syscall `nr` on `audit_arch` (AUDIT_ARCH_*) with `args`
+  // (nullptr: unknown, evaluated as zeros); nullopt when the profile cannot be loaded or
+  // compiled (logged once per profile).
+  std::optional<common::Action> verdict(const std::string& profile_path, const std::string& profile_sha256,
                       const std::vector<std::string>& capabilities, uint32_t audit_arch, int32_t nr,
                       const uint64_t* args);
 

@@ -184,10 +184,13 @@ class Rebuild {
       if (same_job(s)) first[series_key(s)] = s.value;
     for (const auto& s : client_.query("seccomp_verdict_last_seen_timestamp_seconds" + sel))
       if (same_job(s)) last[series_key(s)] = s.value;
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, std::string> would_be;
+    // The exporter's action labels are action words (metrics::action_label); one that is not
+    // (another exporter's) is left out: the would-be verdict is then not known.
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, common::Action> would_be;
     for (const auto& s : client_.query("seccomp_would_be_denials_total" + sel))
       if (s.value > 0 && same_job(s))
-        would_be[{s.label("instance"), s.label("container"), s.label("syscall"), s.label("arch")}] = s.label("would_be_action");
+        if (auto a = common::action_from_text(s.label("would_be_action")))
+          would_be[{s.label("instance"), s.label("container"), s.label("syscall"), s.label("arch")}] = *a;
     for (const auto& s : client_.query("seccomp_verdicts_total" + sel)) {
       audit::ContainerRecord* c = container(s);
       if (!c) continue;  // a container whose info series left between the two queries

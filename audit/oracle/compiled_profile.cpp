@@ -29,11 +29,10 @@ bool depends_on_args(const CompiledProfile& p, uint32_t audit_arch, int32_t nr) 
   return profile::depends_on_arguments(p.resolved, arch, nr);
 }
 
-std::pair<std::string, int32_t> verdict_word(uint32_t ret) {
+Verdict verdict_of(uint32_t ret) {
   // An action the kernel does not know kills the process (compiler::action_of_ret).
-  std::string word = common::seccomp_ret_known(ret) ? common::seccomp_ret_name(ret) : "kill_process";
-  int32_t error = word == "errno" ? static_cast<int32_t>(ret & common::kRetData) : -1;
-  return {word, error};
+  common::Action action = common::seccomp_ret_known(ret) ? common::action_of(ret) : common::Action::KillProcess;
+  return {action, action == common::Action::Errno ? static_cast<int32_t>(ret & common::kRetData) : -1};
 }
 
 }  // namespace sc::audit

@@ -12,6 +12,7 @@
 
 #include <linux/filter.h>
 
+#include "common/seccomp_ret.h"
 #include "isolator/profile/resolver.h"
 
 namespace sc::audit {
@@ -28,7 +29,13 @@ std::shared_ptr<const CompiledProfile> compile_profile(const profile::Profile& p
 uint32_t verdict_ret(const CompiledProfile& p, uint32_t audit_arch, int32_t nr, const uint64_t args[6]);
 // Whether that verdict depends on the arguments (a rule with conditions names the call).
 bool depends_on_args(const CompiledProfile& p, uint32_t audit_arch, int32_t nr);
-// The action word ("errno", "allow", ...) and errno (-1 unless ERRNO) of a SECCOMP_RET_* value.
-std::pair<std::string, int32_t> verdict_word(uint32_t ret);
+// What the kernel does with a SECCOMP_RET_* value: its action (one the kernel does not know
+// kills the process) and the errno (-1 unless Errno).
+struct Verdict {
+  common::Action action = common::Action::KillProcess;
+  int32_t error = -1;
+  bool operator==(const Verdict&) const = default;
+};
+Verdict verdict_of(uint32_t ret);
 
 }  // namespace sc::audit

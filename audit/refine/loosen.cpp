@@ -137,7 +137,9 @@ std::string observation_summary(const MergedCall& call, size_t total_containers,
   if (!call.would_be.empty()) {
     ss << " (would be ";
     first = true;
-    for (const auto& a : call.would_be) { ss << (first ? "" : "/") << a; first = false; }
+    std::set<std::string> words;  // in the order of their words
+    for (const auto& a : call.would_be) words.insert(a.text());
+    for (const auto& a : words) { ss << (first ? "" : "/") << a; first = false; }
     ss << ")";
   }
   ss << " x" << call.count << " in " << call.containers.size() << " of " << total_containers

@@ -78,7 +78,7 @@ std::vector<RecordedVerdict> recorded_verdicts(const ContainerGroup& group) {
   return out;
 }
 
-void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict& v, const std::string& would_be) {
+void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict& v, const EnforcingVerdict& would_be) {
   MergedCall& m = calls[v.name];
   bool first = m.count == 0 && m.containers.empty();
   m.name = v.name;
@@ -88,7 +88,7 @@ void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict&
   m.containers.insert(v.container->container_id);
   if (!v.container->host.empty()) m.hosts.insert(v.container->host);
   m.actions.insert(common::action_text(v.key.action));
-  if (!would_be.empty()) m.would_be.insert(would_be);
+  if (would_be.judged()) m.would_be.insert(would_be);
   m.arch_numbers.insert({common::arch_name(v.key.arch), v.key.nr});
   if (v.stats->sample && v.stats->sample->has_args) m.recorded_args.insert(v.stats->sample->args);
   if (v.stats->args) {

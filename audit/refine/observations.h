@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/refine/enforcing_verdict.h"
 #include "state/aggregate.h"
 
 namespace sc::refine {
@@ -50,7 +51,7 @@ struct MergedCall {
   std::set<std::string> containers;
   std::set<std::string> hosts;           // fleet merges: the hosts of those containers
   std::set<std::string> actions;         // recorded actions
-  std::set<std::string> would_be;        // enforcing verdicts
+  std::set<EnforcingVerdict> would_be;   // enforcing verdicts (judged ones)
   std::set<std::pair<std::string, int32_t>> arch_numbers;  // (arch, nr)
   std::optional<audit::Sample> sample;   // one with arguments when any has them
   std::string sample_arch;
@@ -65,6 +66,6 @@ struct MergedCall {
 };
 
 void merge_into(std::map<std::string, MergedCall>& calls, const RecordedVerdict& verdict,
-                const std::string& would_be);
+                const EnforcingVerdict& would_be);
 
 }  // namespace sc::refine

@@ -25,9 +25,9 @@ ProfileOracle::ProfileOracle(const std::string& profile_text, const std::set<std
   compiled_ = audit::compile_profile(profile::parse_profile(profile_text), context);
 }
 
-std::string ProfileOracle::verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args) const {
+common::Action ProfileOracle::verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args) const {
   // x32: AUDIT_ARCH_X86_64 with the x32 bit in nr
-  return audit::verdict_word(audit::verdict_ret(*compiled_, profile::audit_arch_of(arch), nr, args.data())).first;
+  return audit::verdict_of(audit::verdict_ret(*compiled_, profile::audit_arch_of(arch), nr, args.data())).action;
 }
 
 std::vector<const profile::ResolvedRule*> ProfileOracle::rules_for(const std::string& name) const {

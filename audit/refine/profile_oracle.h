@@ -26,8 +26,9 @@ class ProfileOracle {
 
   const profile::ResolvedProfile& resolved() const { return compiled_->resolved; }
   const std::set<std::string>& capabilities() const { return capabilities_; }
-  // Enforcing verdict for one call. `arch` is a SCMP_ARCH_* / AUDIT_ARCH_* value.
-  std::string verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args = {}) const;
+  // Enforcing verdict for one call (an action the kernel does not know: KillProcess, as it
+  // does). `arch` is a SCMP_ARCH_* / AUDIT_ARCH_* value.
+  common::Action verdict(uint32_t arch, int32_t nr, const std::array<uint64_t, 6>& args = {}) const;
   // The rules that apply to this container and name the syscall, in profile order.
   std::vector<const profile::ResolvedRule*> rules_for(const std::string& name) const;
 

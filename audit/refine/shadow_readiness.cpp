@@ -4,14 +4,14 @@
 #include <stdexcept>
 
 #include "audit/refine/time_text.h"
+#include "common/arch.h"
 
 namespace sc::refine {
 namespace {
 
-bool runs(const std::string& action) { return action == "allow" || action == "log" || action == "trace"; }
-bool kills(const std::string& action) {
-  return action == "kill_process" || action == "kill_thread" || action == "trap";
-}
+using common::Action;
+
+bool kills(Action a) { return a == Action::KillProcess || a == Action::KillThread || a == Action::Trap; }
 
 uint64_t total(const std::vector<audit::ShadowRow>& rows) {
   uint64_t n = 0;
@@ -23,7 +23,8 @@ uint64_t total(const std::vector<audit::ShadowRow>& rows) {
 void order(std::vector<audit::ShadowRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     if (a.count != b.count) return a.count > b.count;
-    return std::tie(a.container, a.syscall, a.arch) < std::tie(b.container, b.syscall, b.arch);
+    return std::tuple(a.container, a.syscall, common::arch_name(a.arch)) <
+           std::tuple(b.container, b.syscall, common::arch_name(b.arch));
   });
 }
 
@@ -41,8 +42,8 @@ const char* shadow_class_word(ShadowClass c) {
 }
 
 ShadowClass shadow_class_of(const audit::ShadowRow& row) {
-  if (row.candidate == "unknown") return ShadowClass::Unknown;
-  const bool ran = runs(row.current), would_run = runs(row.candidate);
+  if (row.candidate == Action::Unknown) return ShadowClass::Unknown;
+  const bool ran = audit::call_runs(row.current), would_run = audit::call_runs(row.candidate);
   if (ran && !would_run) return ShadowClass::Breaks;
   if (!ran && would_run) return ShadowClass::NewlyAllowed;
   if (ran) return ShadowClass::Unchanged;  // allow vs log: the call runs either way

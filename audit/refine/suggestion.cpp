@@ -56,8 +56,10 @@ std::string hex_tuple(const std::array<uint64_t, 6>& t) {
   return "(" + out + ")";
 }
 
-bool lets_run(const std::string& verdict) {
-  return verdict == "allow" || verdict == "log" || verdict == "trace" || verdict == "user_notif";
+// Not a denial to loosen: the call runs, or a tracer or notifier decides.
+bool lets_run(common::Action a) {
+  using common::Action;
+  return a == Action::Allow || a == Action::Log || a == Action::Trace || a == Action::UserNotif;
 }
 
 void check_all(const GroupContext& context, const std::string& text, const std::string& what) {
@@ -137,7 +139,7 @@ std::vector<Assessment> assess(const GroupContext& context) {
   Oracles oracles(context, context.document.text);
   std::vector<Assessment> out;
   for (const auto& v : recorded_verdicts(context.group)) {
-    Assessment a{v, "", false, ""};
+    Assessment a{v, {}, false, ""};
     const common::Action action = v.key.action;
     auto token = arch_token(v.key.arch);
     if (v.name.empty()) {
@@ -146,7 +148,7 @@ std::vector<Assessment> assess(const GroupContext& context) {
     } else if (!token) {
       a.note = "unknown arch '" + common::arch_name(v.key.arch) + "'";
     } else if (action == common::Action::Trace || action == common::Action::UserNotif) {
-      a.would_be = common::action_text(action);
+      a.would_be = EnforcingVerdict::of(action);
       a.note = "handed to a tracer or notifier by the profile: not a denial to loosen";
     } else {
       const ProfileOracle& oracle = oracles.of(v.container->container_id);
@@ -161,24 +163,25 @@ std::vector<Assessment> assess(const GroupContext& context) {
         // Every kept tuple judged: the verdict is that of the first one denied. Tuples over
         // the daemon's bound were not kept: when some were dropped and every kept one runs,
         // the dropped ones may still be denied.
-        a.would_be = "allow";
+        a.would_be = EnforcingVerdict::of(common::Action::Allow);
         for (const auto& t : tuples_of(v)) {
-          std::string w = oracle.verdict(*token, v.key.nr, t);
-          if (!lets_run(w)) { a.would_be = w; break; }
+          common::Action w = oracle.verdict(*token, v.key.nr, t);
+          if (!lets_run(w)) { a.would_be = EnforcingVerdict::of(w); break; }
         }
-        if (a.would_be == "allow" && v.stats->args->dropped) a.would_be = "argument-dependent";
-        if (a.would_be == "allow") a.note = "allowed by the profile as it is now";
+        if (a.would_be.is(common::Action::Allow) && v.stats->args->dropped) a.would_be = EnforcingVerdict::argument_dependent();
+        if (a.would_be.is(common::Action::Allow)) a.note = "allowed by the profile as it is now";
         else a.denial = true;
       } else if (has_arg_rules && !plain_allow && !args_known) {
         // The verdict depends on arguments nobody recorded (the audit stream has none): the
         // call was logged or denied, so enforcing denied it for its real arguments.
-        a.would_be = "argument-dependent";
+        a.would_be = EnforcingVerdict::argument_dependent();
         a.denial = true;
       } else {
-        a.would_be = oracle.verdict(*token, v.key.nr, args_of(v));
-        if (a.would_be == "allow") a.note = "allowed by the profile as it is now";
-        else if (a.would_be == "log") a.note = "the profile logs it (SCMP_ACT_LOG) and lets it run";
-        else if (a.would_be == "trace" || a.would_be == "user_notif") a.note = "handed to a tracer or notifier";
+        const common::Action w = oracle.verdict(*token, v.key.nr, args_of(v));
+        a.would_be = EnforcingVerdict::of(w);
+        if (w == common::Action::Allow) a.note = "allowed by the profile as it is now";
+        else if (w == common::Action::Log) a.note = "the profile logs it (SCMP_ACT_LOG) and lets it run";
+        else if (w == common::Action::Trace || w == common::Action::UserNotif) a.note = "handed to a tracer or notifier";
         else a.denial = true;
       }
     }
@@ -252,9 +255,9 @@ Suggestion suggest_loosen(const GroupContext& context, const LoosenOptions& opti
     if (!a.denial) continue;
     auto token = arch_token(a.verdict.key.arch);
     for (const auto& t : tuples_of(a.verdict)) {
-      std::string v = patched.of(a.verdict.container->container_id).verdict(*token, a.verdict.key.nr, t);
-      if (v != "allow")
-        unresolved.insert(a.verdict.name + " on " + common::arch_name(a.verdict.key.arch) + " is still " + v +
+      common::Action v = patched.of(a.verdict.container->container_id).verdict(*token, a.verdict.key.nr, t);
+      if (v != common::Action::Allow)
+        unresolved.insert(a.verdict.name + " on " + common::arch_name(a.verdict.key.arch) + " is still " + common::action_text(v) +
                           (a.verdict.stats->args ? " for recorded arguments " + hex_tuple(t) : ""));
     }
   }
@@ -351,15 +354,15 @@ Tightening suggest_tighten(const GroupContext& context, const TightenOptions& op
         // no call the container made).
         if (auto rec = c->allowed_args.find({arch, nr}); rec != c->allowed_args.end() && !t.result.narrowed.empty()) {
           for (const auto& [tuple, calls] : rec->second.tuples)
-            if (before.verdict(*token, nr, tuple) == "allow" && after.verdict(*token, nr, tuple) != "allow")
+            if (before.verdict(*token, nr, tuple) == common::Action::Allow && after.verdict(*token, nr, tuple) != common::Action::Allow)
               throw std::runtime_error("internal error: narrowing would deny " +
                                        syscall_name(arch, nr).value_or("#" + std::to_string(nr)) + " with arguments " +
                                        "the container '" + c->container_id + "' used");
           continue;
         }
-        if (before.verdict(*token, nr) == "allow" && after.verdict(*token, nr) != "allow")
+        if (before.verdict(*token, nr) == common::Action::Allow && after.verdict(*token, nr) != common::Action::Allow)
           throw std::runtime_error("internal error: tightening would deny " +
-                                   syscall_name(arch, nr).value_or("#" + std::to_string(nr)) + " on " + arch +
+                                   syscall_name(arch, nr).value_or("#" + std::to_string(nr)) + " on " + common::arch_name(arch) +
                                    ", which container '" + c->container_id + "' used");
       }
     }
@@ -369,7 +372,7 @@ Tightening suggest_tighten(const GroupContext& context, const TightenOptions& op
     auto nr = syscall_number(native, name);
     if (!nr) continue;
     for (const auto& oracle : patched.all())
-      if (oracle->verdict(common::native_arch(), *nr) == "allow") {
+      if (oracle->verdict(common::native_arch(), *nr) == common::Action::Allow) {
         t.notes.push_back(name + " stays allowed by a rule that does not apply to these containers' arch/caps context");
         break;
       }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/refine/enforcing_verdict.h"
 #include "audit/refine/loosen.h"
 #include "audit/refine/observations.h"
 #include "audit/refine/profile_document.h"
@@ -24,9 +25,9 @@ struct SuggestOptions {
 // One recorded verdict key, judged against the current profile file.
 struct Assessment {
   RecordedVerdict verdict;
-  // What the enforcing profile does with it now: "allow", "errno", "kill_process", ... or
-  // "argument-dependent" (denied for the recorded call, arguments unknown).
-  std::string would_be;
+  // What the enforcing profile does with it now: an action, or argument-dependent (denied
+  // for the recorded call, arguments unknown).
+  EnforcingVerdict would_be;
   bool denial = false;        // enforcing would deny it: it needs loosening (or it breaks)
   std::string note;           // why it is not a denial, when it is not
 };

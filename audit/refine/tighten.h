@@ -15,8 +15,8 @@ namespace sc::refine {
 struct TightenInput {
   // Rules (syscalls[i]) with action ALLOW that apply to at least one of the containers.
   std::set<int> applicable_allow_rules;
-  // Union of the learned syscall numbers, per arch name ("x86_64" -> {0, 1, ...}).
-  std::map<std::string, std::set<int32_t>> used;
+  // Union of the learned syscall numbers, per arch (common/arch.h value -> {0, 1, ...}).
+  std::map<uint32_t, std::set<int32_t>> used;
   size_t containers = 0;
   std::string period;             // "2026-11-28 05:00:00Z .. 05:10:00Z", for the comments
   // Argument-checked ALLOW rules to remove whole (--narrow_args: no recorded call matched

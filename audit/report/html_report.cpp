@@ -123,7 +123,7 @@ std::string render_html(const Report& report) {
       std::vector<BarRow> bars;
       for (const auto& a : c.rows) {
         std::string label = a.verdict.name.empty() ? "#" + std::to_string(a.verdict.key.nr) : a.verdict.name;
-        std::string kind = a.denial ? a.would_be : common::action_text(a.verdict.key.action);
+        std::string kind = a.denial ? a.would_be.text() : common::action_text(a.verdict.key.action);
         timeline.push_back({label, a.verdict.stats->first_seen_ns, a.verdict.stats->last_seen_ns, kind, a.verdict.stats->count});
         bars.push_back({label, a.verdict.stats->count, kind});
       }
@@ -135,7 +135,7 @@ std::string render_html(const Report& report) {
         const auto& v = a.verdict;
         h << "<tr><td><code>" << html_text(v.name.empty() ? "#" + std::to_string(v.key.nr) : v.name) << "</code></td><td>"
           << html_text(common::arch_name(v.key.arch)) << "</td><td>" << html_text(action_label(v.key)) << "</td><td"
-          << (a.denial ? " class=\"denied\"" : "") << ">" << html_text(a.would_be.empty() ? "-" : a.would_be)
+          << (a.denial ? " class=\"denied\"" : "") << ">" << html_text(a.would_be.judged() ? a.would_be.text() : "-")
           << "</td><td class=\"n\">" << v.stats->count << "</td><td>" << html_text(utc_time(v.stats->first_seen_ns))
           << "</td><td>" << html_text(utc_time(v.stats->last_seen_ns)) << "</td><td>";
         if (v.stats->sample) {

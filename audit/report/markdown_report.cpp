@@ -93,7 +93,7 @@ std::string render_markdown(const Report& report) {
           const auto& v = a.verdict;
           md << "| " << markdown_text(v.name.empty() ? "#" + std::to_string(v.key.nr) : v.name) << " | "
              << markdown_text(common::arch_name(v.key.arch)) << " | " << markdown_text(action_label(v.key)) << " | "
-             << markdown_text(a.would_be.empty() ? "-" : a.would_be) << (a.denial ? " (denied)" : "") << " | "
+             << markdown_text(a.would_be.judged() ? a.would_be.text() : "-") << (a.denial ? " (denied)" : "") << " | "
              << v.stats->count << " | " << utc_time(v.stats->first_seen_ns) << " | " << utc_time(v.stats->last_seen_ns)
              << " | " << markdown_text(sample_text(v.stats->sample)) << " | "
              << markdown_text(joined(arguments_lines(v))) << " |\n";

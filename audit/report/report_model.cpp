@@ -33,12 +33,13 @@ namespace {
 std::vector<Assessment> assess_from_record(const ContainerGroup& group) {
   std::vector<Assessment> out;
   for (const auto& v : recorded_verdicts(group)) {
-    Assessment a{v, v.stats->would_be_action, false, "judged from the recording only (no profile file)"};
+    Assessment a{v, refine::EnforcingVerdict::of(v.stats->would_be_action), false,
+                 "judged from the recording only (no profile file)"};
     using common::Action;
     const Action action = v.key.action;
-    if (action == Action::Log) a.denial = !a.would_be.empty() && a.would_be != "allow" && a.would_be != "log";
+    if (action == Action::Log) a.denial = v.stats->would_be_action && common::is_denial(*v.stats->would_be_action);
     else a.denial = action != Action::Trace && action != Action::UserNotif;
-    if (a.would_be.empty() && action != Action::Log) a.would_be = common::action_text(action);
+    if (!a.would_be.judged() && action != Action::Log) a.would_be = refine::EnforcingVerdict::of(action);
     out.push_back(std::move(a));
   }
   return out;
@@ -136,8 +137,10 @@ std::vector<std::string> arguments_lines(const RecordedVerdict& v) {
   return {"-"};
 }
 
-std::string action_label(const audit::VerdictKey& key) {
-  return common::action_text(key.action) + (key.error >= 0 ? "(" + std::to_string(key.error) + ")" : "");
+std::string action_label(common::Action action, int32_t error) {
+  return common::action_text(action) + (error >= 0 ? "(" + std::to_string(error) + ")" : "");
 }
+
+std::string action_label(const audit::VerdictKey& key) { return action_label(key.action, key.error); }
 
 }  // namespace sc::report

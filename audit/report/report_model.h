@@ -70,7 +70,8 @@ std::string arguments_text(const audit::Sample& s);
 // The "arguments" column: the recorded tuples (symbolic, with counts and dropped calls) when
 // the daemon kept them, else the sample's arguments, else "-". One entry per line.
 std::vector<std::string> arguments_lines(const refine::RecordedVerdict& v);
-// The "action" column: "errno(1)", "log", "kill_process", ...
+// The "action" column: "errno(1)", "log", "kill_process", ... (error -1: no errno shown).
+std::string action_label(common::Action action, int32_t error);
 std::string action_label(const audit::VerdictKey& key);
 
 std::string render_markdown(const Report& report);

@@ -5,6 +5,7 @@
 #include "audit/refine/time_text.h"
 #include "audit/report/html_escape.h"
 #include "audit/report/markdown_escape.h"
+#include "common/arch.h"
 
 namespace sc::report {
 
@@ -14,8 +15,9 @@ using refine::utc_time;
 
 namespace {
 
-std::string action_text(const std::string& action, int32_t error) {
-  return error >= 0 ? action + " (" + std::to_string(error) + ")" : action;
+// "errno (13)": the report's tables put a space before the errno (the CLI's don't).
+std::string shown_action(common::Action action, int32_t error) {
+  return common::action_text(action) + (error >= 0 ? " (" + std::to_string(error) + ")" : "");
 }
 
 struct Section {
@@ -56,9 +58,9 @@ std::string render_shadow_markdown(const ShadowReport& r) {
     }
     o << "| container | syscall | arch | current | candidate | calls |\n|---|---|---|---|---|---:|\n";
     for (const auto& row : *s.rows)
-      o << "| " << markdown_text(row.container) << " | " << markdown_text(row.syscall) << " | " << markdown_text(row.arch)
-        << " | " << markdown_text(action_text(row.current, row.current_errno)) << " | "
-        << markdown_text(action_text(row.candidate, row.candidate_errno)) << " | " << row.count << " |\n";
+      o << "| " << markdown_text(row.container) << " | " << markdown_text(row.syscall) << " | " << markdown_text(common::arch_name(row.arch))
+        << " | " << markdown_text(shown_action(row.current, row.current_errno)) << " | "
+        << markdown_text(shown_action(row.candidate, row.candidate_errno)) << " | " << row.count << " |\n";
     o << "\n";
   }
   o << "Generated " << utc_time(r.generated_ns) << " by seccomp-audit report --shadow.\n";
@@ -98,8 +100,8 @@ std::string render_shadow_html(const ShadowReport& r) {
     h << "<table><tr><th>container</th><th>syscall</th><th>arch</th><th>current</th><th>candidate</th><th>calls</th></tr>\n";
     for (const auto& row : *s.rows)
       h << "<tr><td>" << html_text(row.container) << "</td><td>" << html_text(row.syscall) << "</td><td>"
-        << html_text(row.arch) << "</td><td>" << html_text(action_text(row.current, row.current_errno)) << "</td><td>"
-        << html_text(action_text(row.candidate, row.candidate_errno)) << "</td><td class=\"n\">" << row.count
+        << html_text(common::arch_name(row.arch)) << "</td><td>" << html_text(shown_action(row.current, row.current_errno)) << "</td><td>"
+        << html_text(shown_action(row.candidate, row.candidate_errno)) << "</td><td class=\"n\">" << row.count
         << "</td></tr>\n";
     h << "</table>\n";
   }

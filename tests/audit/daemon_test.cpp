@@ -23,6 +23,7 @@
 
 #include "tests/audit/daemon_harness.h"
 #include "tests/support/privileges.h"
+#include "tests/support/verdict_key.h"
 
 using sc::testing::DaemonHarness;
 using sc::testing::PinDir;
@@ -269,7 +270,7 @@ TEST(DaemonEndToEnd, AuditModeLogVerdictsCarryTheEnforcingProfilesWouldBeAction)
   const auto& verdicts = state.containers.at(id).verdicts;
   std::string uname_would_be;
   for (const auto& [k, v] : verdicts)
-    if (v.syscall == "uname") uname_would_be = v.would_be_action;
+    if (v.syscall == "uname") uname_would_be = sc::testing::would_be_text(v.would_be_action);
   EXPECT_EQ(uname_would_be, "errno");
 }
 

@@ -68,7 +68,7 @@ audit::Observation hostile_observation(const std::string& v, uint64_t n) {
   o.count = n;
   o.first_ns = static_cast<int64_t>(n);
   o.last_ns = static_cast<int64_t>(n) + 1;
-  o.would_be_action = "errno";
+  o.would_be_action = sc::common::Action::Errno;
   audit::Sample s;
   s.comm = v;
   s.exe = "/usr/bin/" + v;
@@ -94,7 +94,7 @@ void expect_record_of(const audit::State& st, const audit::Observation& o) {
   ASSERT_NE(v, r.verdicts.end());
   EXPECT_EQ(v->second.count, o.count);
   EXPECT_EQ(v->second.syscall, "getpid");
-  EXPECT_EQ(v->second.would_be_action, "errno");
+  EXPECT_EQ(v->second.would_be_action, sc::common::Action::Errno);
   ASSERT_TRUE(v->second.sample.has_value());
   EXPECT_EQ(v->second.sample->comm, o.sample->comm);
   EXPECT_EQ(v->second.sample->exe, o.sample->exe);

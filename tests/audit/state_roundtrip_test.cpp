@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <linux/audit.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -108,11 +110,16 @@ audit::State state_of(const std::string& v) {
   // written as 0x<hex>) and the zero values (arch 0, KILL_THREAD).
   c.verdicts[audit::VerdictKey{std::numeric_limits<uint32_t>::max(), std::numeric_limits<int32_t>::max(),
                                static_cast<common::Action>(0xffff0000u), 0}] =
-      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, v, s, args};
+      audit::VerdictStats{v, std::numeric_limits<uint64_t>::max(), 1, 2, static_cast<common::Action>(0x7ffd0000u), s, args};
   c.verdicts[audit::VerdictKey{0, -1, common::Action::KillThread, -1}] =
-      audit::VerdictStats{v, 0, 0, 0, "", std::nullopt, std::nullopt};
-  c.learned[v] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
-  c.allowed_args[{v, std::numeric_limits<int32_t>::min()}] = args;
+      audit::VerdictStats{v, 0, 0, 0, std::nullopt, std::nullopt, std::nullopt};
+  // Learned calls and allowed arguments are keyed by arch too: a named one, one no table
+  // names, and 0.
+  c.learned[AUDIT_ARCH_X86_64] = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
+  c.learned[std::numeric_limits<uint32_t>::max()] = {1};
+  c.learned[0] = {2};
+  c.allowed_args[{std::numeric_limits<uint32_t>::max(), std::numeric_limits<int32_t>::min()}] = args;
+  c.allowed_args[{AUDIT_ARCH_I386, 136}] = args;
   audit::SourceHealth h{true, v, 1, 2, 3};
   h.hooks = {audit::HookHealth{v, true, v, v}, audit::HookHealth{"tp_btf/signal_generate", false, "", v}};
   st.sources[v] = h;

@@ -4,6 +4,7 @@
 // cache (keyed by the profile's digest and the capability set) and a profile that fails to
 // compile (an empty answer and one warning naming the file, never a guess) are checked too.
 #include <linux/audit.h>
+#include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,8 +21,10 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/daemon/would_be.h"
+#include "audit/oracle/compiled_profile.h"
 #include "tests/support/hand_made_profile.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/verdict_key.h"
 
 namespace {
 
@@ -43,9 +46,9 @@ constexpr int kI386Getpid = 20, kI386Socket = 359;
 
 std::string word(sc::audit::WouldBe& w, const std::string& path, const std::string& sha, const std::vector<std::string>& caps,
                  int nr, std::vector<uint64_t> args = {}, uint32_t arch = AUDIT_ARCH_X86_64) {
-  if (args.empty()) return w.verdict(path, sha, caps, arch, nr, nullptr);
+  if (args.empty()) return sc::testing::would_be_text(w.verdict(path, sha, caps, arch, nr, nullptr));
   args.resize(6, 0);
-  return w.verdict(path, sha, caps, arch, nr, args.data());
+  return sc::testing::would_be_text(w.verdict(path, sha, caps, arch, nr, args.data()));
 }
 
 // Captures what the daemon logs (spdlog's default logger) while alive.
@@ -190,4 +193,20 @@ TEST(WouldBe, EveryActionOfTheProfileComesBackAsItsWord) {
   EXPECT_EQ(word(w, p, "a1", caps, kMount), "user_notif");
   EXPECT_EQ(word(w, p, "a1", caps, 4242), "allow");  // not named: the default
   EXPECT_EQ(word(w, p, "a1", caps, kI386Getpid, {}, AUDIT_ARCH_I386), "errno") << "the same rule on the sub-arch";
+}
+
+// The one reading of a filter's return value (audit/oracle): its action and errno, and an
+// action the kernel does not know taken as the kernel takes it (the process is killed).
+TEST(WouldBe, AReturnValueIsReadAsTheKernelReadsIt) {
+  using sc::audit::Verdict;
+  using sc::audit::verdict_of;
+  using sc::common::Action;
+  EXPECT_EQ(verdict_of(SECCOMP_RET_ERRNO | 13), (Verdict{Action::Errno, 13}));
+  EXPECT_EQ(verdict_of(SECCOMP_RET_ERRNO), (Verdict{Action::Errno, 0}));
+  EXPECT_EQ(verdict_of(SECCOMP_RET_TRACE | 7), (Verdict{Action::Trace, -1})) << "only ERRNO carries an errno";
+  EXPECT_EQ(verdict_of(SECCOMP_RET_LOG), (Verdict{Action::Log, -1}));
+  EXPECT_EQ(verdict_of(SECCOMP_RET_ALLOW), (Verdict{Action::Allow, -1}));
+  EXPECT_EQ(verdict_of(SECCOMP_RET_KILL_THREAD), (Verdict{Action::KillThread, -1}));
+  EXPECT_EQ(verdict_of(0x7ffd0000u), (Verdict{Action::KillProcess, -1})) << "an action no kernel defines kills";
+  EXPECT_EQ(verdict_of(0x00010000u), (Verdict{Action::KillProcess, -1})) << "Action::Unknown is no kernel action";
 }

@@ -55,8 +55,8 @@ audit::State hostile_state() {
     s.exe = "/bin/" + v;
     s.pid = 7;
     c.verdicts[audit::VerdictKey{AUDIT_ARCH_X86_64, 39, common::Action::Errno, 1}] =  // typed: no bytes in it
-        audit::VerdictStats{v + "sys", 3, 1, 2, v + "wb", s, std::nullopt};
-    c.learned[v + "arch"] = {1, 2};
+        audit::VerdictStats{v + "sys", 3, 1, 2, common::Action::Errno, s, std::nullopt};
+    c.learned[AUDIT_ARCH_X86_64] = {1, 2};
     st.sources[v + "src"] = audit::SourceHealth{true, v + "detail", 1, 0, 0};
   }
   return st;
@@ -139,7 +139,8 @@ TEST(StoredFiles, JournalWithHostileBytesInEveryFieldReplaysEqual) {
     o.key = audit::VerdictKey{AUDIT_ARCH_X86_64, 1, common::Action::Errno, 5};  // typed: no bytes in it
     o.syscall = v + "sys";
     o.count = 2;
-    o.would_be_action = v + "wb";
+    // typed too: a named action and one no table names alternate; both must read back as they were
+    o.would_be_action = batch.size() % 2 ? common::Action::Errno : static_cast<common::Action>(0x7ffd0000u);
     o.sample = audit::Sample{v.substr(0, 15), v + "exe", 4, 5, false, {}, 6};
     batch.push_back(o);
   }

@@ -67,7 +67,7 @@ TEST(FleetLabels, EveryVerdictSeriesCarriesDigestAndWorkload) {
 
   // Constant per container: they add no series, so the documented bound still holds when a
   // container's series are folded.
-  for (int i = 0; i < 40; ++i) c.verdicts[sc::testing::verdict_key("x86_64", 1000 + i, "log", -1)] = {"#" + std::to_string(1000 + i), 1u + i, kT0, kT0, "errno", {}, {}};
+  for (int i = 0; i < 40; ++i) c.verdicts[sc::testing::verdict_key("x86_64", 1000 + i, "log", -1)] = {"#" + std::to_string(1000 + i), 1u + i, kT0, kT0, sc::common::Action::Errno, {}, {}};
   st.containers["web-1"] = c;
   options.max_series_per_container = 8;
   std::string folded = metrics::render(st, options, kT0);

@@ -72,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.syscall = exe.substr(0, 32);
   o.count = 1;
   o.first_ns = o.last_ns = record ? record->timestamp_ns : 1;
-  o.would_be_action = comm;
+  // Any action value, named or not, must round-trip: the record's code shifted into other bits.
+  if (record) o.would_be_action = common::action_of(record->code * 0x10001u);
   o.sample = audit::Sample{comm, exe, record ? record->pid : 1, 0, false, {}, record ? record->ip : 0};
 
   const std::string& dir = scratch_dir();

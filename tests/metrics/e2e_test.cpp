@@ -392,7 +392,7 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
       v.syscall = e.syscall;
       v.count = e.count;
       v.first_seen_ns = v.last_seen_ns = t;
-      v.would_be_action = e.would_be;
+      v.would_be_action = sc::testing::would_be(e.would_be);
       c.exited_at_ns = t;
     }
     shared.state.containers["e2e-unconfined"] = new_container("e2e-unconfined", "unconfined", "");
@@ -404,10 +404,11 @@ TEST(EndToEnd, RealVerdictsThroughRealPrometheusDashboardsAndAlerts) {
     auto& shadow = shared.state.shadows["e2e-candidate"];
     shadow.name = "e2e-candidate";
     shadow.status = "active";
-    shadow.rows.push_back({"e2e-enforce", native_arch(), testing::syscall_number("uname"), "uname", "errno", EPERM,
-                           "kill_process", -1, 3});
-    shadow.rows.push_back({"e2e-audit", native_arch(), testing::syscall_number("uname"), "uname", "log", -1, "allow",
-                           -1, 2});
+    using sc::common::Action;
+    shadow.rows.push_back({"e2e-enforce", sc::common::native_arch(), testing::syscall_number("uname"), "uname", Action::Errno,
+                           EPERM, Action::KillProcess, -1, 3});
+    shadow.rows.push_back({"e2e-audit", sc::common::native_arch(), testing::syscall_number("uname"), "uname", Action::Log, -1,
+                           Action::Allow, -1, 2});
     auto& refused = shared.state.shadows["e2e-refused"];
     refused.name = "e2e-refused";
     refused.status = "refused";

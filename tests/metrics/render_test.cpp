@@ -38,7 +38,7 @@ audit::State sample_state() {
   auto& batch = add_container(st, "batch", "audit", "mesos-default", kNow - 200 * kSecond);
   add_verdict(batch, native_arch(), 165, "mount", "log", -1, 7, kNow - 150 * kSecond, kNow - 20 * kSecond, "errno");
   add_verdict(batch, native_arch(), 0, "read", "log", -1, 900, kNow - 150 * kSecond, kNow - 1 * kSecond, "");
-  batch.learned[native_arch()] = {0, 1, 2, 3};
+  batch.learned[sc::testing::arch(native_arch())] = {0, 1, 2, 3};
   add_container(st, "legacy", "unconfined", "", kNow - 300 * kSecond);
   st.sources["bpf"] = {true, "tp_btf/signal_generate,raw_tp/sys_exit", 1000, 0, 3};
   st.sources["audit"] = {false, "netlink bind: EPERM", 0, 12, 0};
@@ -273,13 +273,13 @@ TEST(Render, SeriesCountWithinDocumentedBound) {
   const int64_t now = testing::kSecond * 1764300000;
   ExporterOptions o;
   o.max_series_per_container = 10;
-  const std::vector<std::string> would_be = {"errno", "kill_process", "kill_thread", "trap", "user_notif", "trace", "bogus"};
+  const std::vector<std::string> would_be = {"errno", "kill_process", "kill_thread", "trap", "user_notif", "trace", "0x7ffd0000"};
   for (int c = 0; c < 5; ++c) {
     auto& rec = testing::add_container(st, "c" + std::to_string(c), c % 2 ? "audit" : "enforce", "p", now);
     if (c == 4) rec.exited_at_ns = now - testing::kSecond;
-    rec.learned["x86_64"] = {1, 2};
-    rec.learned["x86"] = {3};
-    rec.learned["x32"] = {4};
+    rec.learned[sc::testing::arch("x86_64")] = {1, 2};
+    rec.learned[sc::testing::arch("x86")] = {3};
+    rec.learned[sc::testing::arch("x32")] = {4};
     int nr = 0;
     for (const char* action : kActions)
       for (int k = 0; k < 30; ++k, ++nr)

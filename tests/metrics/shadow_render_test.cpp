@@ -58,7 +58,7 @@ TEST(ShadowRender, RowsSummedPerLabelSetWithExactValues) {
   add_shadow_row(tighter, "web", "x86", 122, "uname", "allow", -1, "errno", 1, 2);  // compat: arch label
   add_shadow_row(tighter, "web", native_arch(), 101, "ptrace", "allow", -1, "kill_process", -1, 1);
   add_shadow_row(tighter, "web", native_arch(), 0, "read", "allow", -1, "allow", -1, 100);
-  add_shadow_row(tighter, "web", native_arch(), 999, "", "allow", -1, "bogus", -1, 4);  // unnamed; unknown word
+  add_shadow_row(tighter, "web", native_arch(), 999, "", "allow", -1, "0x7ffd0000", -1, 4);  // unnamed syscall; an action no table names
   add_shadow_row(tighter, "batch", native_arch(), 165, "mount", "errno", 1, "errno", 1, 7);
   add_shadow_row(tighter, "batch", native_arch(), 166, "umount2", "errno", 1, "allow", -1, 0);  // no calls: no series
   auto& looser = add_shadow(st, "looser", "stopped", 42);
@@ -147,7 +147,8 @@ TEST(ShadowRender, HostileBytesRenderAsValidExposition) {
   const std::string hostile_shadow = "s\xFE\"\n";
   auto& r = add_shadow(st, hostile_shadow, "active", 1);
   add_shadow_row(r, hostile_id, native_arch(), 63, "un\"ame\xC3\n", "allow", -1, "errno", 1, 3);
-  add_shadow_row(r, hostile_id, "x8\xFF" "6", 122, "uname", "allow", -1, "errno", 1, 2);
+  // The arch is typed (no bytes in it): one no table names is labelled by its value.
+  add_shadow_row(r, hostile_id, "0x12345678", 122, "uname", "allow", -1, "errno", 1, 2);
   add_shadow_row(r, "a\xFF", native_arch(), 63, "uname", "allow", -1, "errno", 1, 2);
   add_shadow_row(r, "a\\xFF", native_arch(), 63, "uname", "allow", -1, "errno", 1, 3);
   const std::string text = render(st, ExporterOptions{}, kNow);
@@ -159,7 +160,7 @@ TEST(ShadowRender, HostileBytesRenderAsValidExposition) {
   auto v = e.find(kVerdicts, {{"container", "evil\"} injected{x=\"1\\\\x0Aline2\\xFF\\xFE"}});
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(value_of(e, kVerdicts, {{"shadow", shadow_label}, {"syscall", "un\"ame\\xC3\\x0A"}}), 3);
-  EXPECT_EQ(value_of(e, kVerdicts, {{"shadow", shadow_label}, {"arch", "x8\\xFF6"}}), 2);
+  EXPECT_EQ(value_of(e, kVerdicts, {{"shadow", shadow_label}, {"arch", "0x12345678"}}), 2);
   EXPECT_EQ(value_of(e, kVerdicts, {{"container", "a\\xFF"}}), 5) << "colliding label values are summed";
   // No raw newline inside a label and no invalid UTF-8 anywhere in the text.
   EXPECT_TRUE(sc::bytes::valid_utf8(text));
@@ -275,15 +276,15 @@ TEST(ShadowRender, SeriesCountWithinDocumentedBound) {
   ExporterOptions o;
   o.max_series_per_container = 10;
   const std::vector<std::string> words = {"allow", "errno", "kill_process", "kill_thread", "trap",
-                                          "log",   "user_notif", "trace", "bogus"};
+                                          "log",   "user_notif", "trace", "0x7ffd0000"};
   std::vector<std::string> ids;
   for (int c = 0; c < 4; ++c) {
     ids.push_back("c" + std::to_string(c));
     auto& rec = add_container(st, ids.back(), c % 2 ? "audit" : "enforce", "p", kNow);
     if (c == 3) rec.exited_at_ns = kNow - kSecond;  // exited, still retained
-    rec.learned[native_arch()] = {1, 2};
-    rec.learned["x86"] = {3};
-    rec.learned["x32"] = {4};
+    rec.learned[sc::testing::arch(native_arch())] = {1, 2};
+    rec.learned[sc::testing::arch("x86")] = {3};
+    rec.learned[sc::testing::arch("x32")] = {4};
     int nr = 0;
     for (const char* action : kActions)
       for (int k = 0; k < 30; ++k, ++nr)

@@ -32,7 +32,7 @@ inline audit::VerdictStats& add_verdict(audit::ContainerRecord& c, const std::st
   v.count += count;
   v.first_seen_ns = first_ns;
   v.last_seen_ns = last_ns;
-  v.would_be_action = would_be;
+  v.would_be_action = sc::testing::would_be(would_be);
   return v;
 }
 
@@ -49,8 +49,8 @@ inline audit::ShadowRow& add_shadow_row(audit::ShadowRecord& r, const std::strin
                                         int nr, const std::string& syscall, const std::string& current,
                                         int current_errno, const std::string& candidate, int candidate_errno,
                                         uint64_t count) {
-  r.rows.push_back(audit::ShadowRow{container, arch, nr, syscall, current, current_errno, candidate, candidate_errno,
-                                    count});
+  r.rows.push_back(audit::ShadowRow{container, sc::testing::arch(arch), nr, syscall, sc::testing::action(current),
+                                    current_errno, sc::testing::action(candidate), candidate_errno, count});
   return r.rows.back();
 }
 

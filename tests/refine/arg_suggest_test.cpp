@@ -74,7 +74,7 @@ std::set<std::string> caps_set() {
 std::string verdict_of(const std::string& text, const std::string& name, std::array<uint64_t, 6> args,
                        const std::string& arch = "x86_64") {
   ProfileOracle oracle(text, caps_set());
-  return oracle.verdict(*arch_token(arch), *syscall_number(arch, name), args);
+  return common::action_text(oracle.verdict(*arch_token(arch), *syscall_number(arch, name), args));
 }
 
 // The rules the patch adds (whole rules, not names added to a list), by syscall.

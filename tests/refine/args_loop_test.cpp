@@ -19,6 +19,7 @@
 
 #include "tests/refine/loop_fixture.h"
 #include "tests/support/privileges.h"
+#include "tests/support/verdict_key.h"
 #include "common/arch.h"
 #include "common/seccomp_ret.h"
 
@@ -117,11 +118,11 @@ TEST_F(ArgsLoop, SuggestAllowsOnlyTheRecordedValuesAndTheRestStaysDenied) {
   EXPECT_EQ(arg0s(verdict(st, audit_id, "unshare", "log")), std::set<uint64_t>{kCloneNewUser});
   // The shell's fork is a clone Docker's masked clone rule allows: recorded as what it matched.
   const auto& allowed = st.containers.at(audit_id).allowed_args;
-  auto clone = allowed.find({"x86_64", SYS_clone});
+  auto clone = allowed.find({sc::testing::arch("x86_64"), SYS_clone});
   ASSERT_NE(clone, allowed.end()) << read_file(state_dir + "/state.json");
   ASSERT_FALSE(clone->second.tuples.empty());
   for (const auto& [t, n] : clone->second.tuples) EXPECT_EQ(t[0] & 0x7E020000u, 0u) << "no namespace flag";
-  EXPECT_EQ(allowed.count({"x86_64", SYS_personality}), 0u) << "setarch made no personality call Docker allows";
+  EXPECT_EQ(allowed.count({sc::testing::arch("x86_64"), SYS_personality}), 0u) << "setarch made no personality call Docker allows";
   std::set<uint64_t> syslog_actions = arg0s(verdict(st, audit_id, "syslog", "log"));
   ASSERT_FALSE(syslog_actions.empty());
   for (uint64_t a : syslog_actions) EXPECT_LE(a, 10u) << "a SYSLOG_ACTION_* value";

@@ -98,7 +98,7 @@ TEST(WouldBe, EveryRecordedCallIsJudgedByItsArgumentsAndItsContainersCapabilitie
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.id);
     ASSERT_TRUE(by_id.count(c.id));
-    EXPECT_EQ(by_id[c.id]->would_be, c.would_be);
+    EXPECT_EQ(by_id[c.id]->would_be.text(), c.would_be);
     EXPECT_EQ(by_id[c.id]->denial, c.denial);
   }
   // The same calls judged one container at a time (a group of one) give the same answers:
@@ -107,7 +107,7 @@ TEST(WouldBe, EveryRecordedCallIsJudgedByItsArgumentsAndItsContainersCapabilitie
     SCOPED_TRACE(c.id);
     auto alone = assess(prepare(select_container(r.state, c.id), {r.dir.path(), ""}));
     ASSERT_EQ(alone.size(), 1u);
-    EXPECT_EQ(alone[0].would_be, c.would_be);
+    EXPECT_EQ(alone[0].would_be.text(), c.would_be);
   }
 }
 
@@ -177,7 +177,7 @@ TEST(WouldBe, AProfileThatDoesNotCompileIsAClearErrorNotAVerdict) {
   for (const auto& c : p.containers)
     for (const auto& row : c.rows) {
       EXPECT_EQ(row.note, "judged from the recording only (no profile file)") << c.container->container_id;
-      EXPECT_NE(row.would_be, "allow") << c.container->container_id;
+      EXPECT_FALSE(row.would_be.is(sc::common::Action::Allow)) << c.container->container_id;
     }
   std::string md = render_markdown(report);
   EXPECT_NE(md.find("No patch: profile"), std::string::npos) << md;

@@ -20,8 +20,8 @@ struct CliFixture : RecordedStateCli {
     std::string profile = shared_profile("docker-default.json");
     auto a = container("web-1", profile, {{"acct", "log", 2, kT0 - 30 * kHour, kT0 - kHour, "<img src=x onerror=alert(1)>"}});
     auto b = container("web-2", profile, {{"acct", "log", 1}, {"personality", "log", 3, kT0 - 40 * kHour, kT0 - kHour, "w", {0x1234}}});
-    a.learned["x86_64"] = {0, 1, 3, 39};
-    b.learned["x86_64"] = {0, 1, 2};
+    a.learned[sc::testing::arch("x86_64")] = {0, 1, 3, 39};
+    b.learned[sc::testing::arch("x86_64")] = {0, 1, 2};
     state.containers = {{"web-1", a}, {"web-2", b}};
     write_recorded(state);
   }

@@ -208,11 +208,11 @@ TEST_F(Loop, TightenFromLearningStillRunsTheWorkload) {
   ASSERT_EQ(learned_run.exit_code, 0) << learned_run.out << learned_run.err;
   ASSERT_TRUE(daemon.wait_for([&](const audit::State& st) {
     auto it = st.containers.find(id);
-    return it != st.containers.end() && it->second.exited_at_ns && it->second.learned.count("x86_64") &&
-           it->second.learned.at("x86_64").count(*syscall_number("x86_64", "getrusage"));
+    return it != st.containers.end() && it->second.exited_at_ns && it->second.learned.count(sc::testing::arch("x86_64")) &&
+           it->second.learned.at(sc::testing::arch("x86_64")).count(*syscall_number("x86_64", "getrusage"));
   })) << daemon.log();
   audit::State st = load_state(state_dir);
-  const auto& used = st.containers.at(id).learned.at("x86_64");
+  const auto& used = st.containers.at(id).learned.at(sc::testing::arch("x86_64"));
 
   auto tighten = audit_cli({"suggest", "--container=" + id, "--tighten", "--format=profile"});
   ASSERT_EQ(tighten.exit_code, 0) << tighten.err;

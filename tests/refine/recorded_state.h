@@ -58,7 +58,7 @@ inline audit::ContainerRecord container(const std::string& id, const std::string
     s.count = call.count;
     s.first_seen_ns = call.first;
     s.last_seen_ns = call.last;
-    s.would_be_action = call.action == "log" ? "errno" : "";
+    if (call.action == "log") s.would_be_action = common::Action::Errno;
     audit::Sample sample;
     sample.comm = call.comm;
     sample.exe = "/usr/bin/" + call.comm;

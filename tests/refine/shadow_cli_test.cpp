@@ -21,8 +21,9 @@ using namespace sc::refine::testing;
 
 audit::ShadowRow row(std::string container, std::string syscall, std::string current, int32_t current_errno,
                      std::string candidate, int32_t candidate_errno, uint64_t count, std::string arch = "x86_64") {
-  return audit::ShadowRow{std::move(container), std::move(arch), 0, std::move(syscall), std::move(current),
-                          current_errno, std::move(candidate), candidate_errno, count};
+  return audit::ShadowRow{std::move(container), sc::testing::arch(arch), 0, std::move(syscall),
+                          sc::testing::action(current), current_errno, sc::testing::action(candidate), candidate_errno,
+                          count};
 }
 
 // A shadow "tight" of a too-strict candidate on web-1, observed for 30 h: uname would be

@@ -49,7 +49,7 @@ std::set<std::string> changed_paths(const json& a, const json& b) {
 std::string verdict_of(const std::string& profile_text, const std::string& name, std::array<uint64_t, 6> args = {},
                        const std::vector<std::string>& caps = docker_caps()) {
   ProfileOracle oracle(profile_text, std::set<std::string>(caps.begin(), caps.end()));
-  return oracle.verdict(*arch_token("x86_64"), *syscall_number("x86_64", name), args);
+  return common::action_text(oracle.verdict(*arch_token("x86_64"), *syscall_number("x86_64", name), args));
 }
 
 TEST(Suggest, AddsDeniedNamesToTheUnconditionalAllowRuleInSortedOrder) {
@@ -143,7 +143,7 @@ TEST(Suggest, ArgumentConditionedDenialWithoutArgumentsAllowsTheNameWithAComment
   Suggestion s = suggest_loosen(ctx);
   ASSERT_TRUE(s.unresolved.empty());
   ASSERT_EQ(s.assessments.size(), 1u);
-  EXPECT_EQ(s.assessments[0].would_be, "argument-dependent");
+  EXPECT_EQ(s.assessments[0].would_be, EnforcingVerdict::argument_dependent());
   json theirs = independent_apply(ctx.document.text, s.loosen.ops);
   json rule = theirs["syscalls"].back();
   EXPECT_EQ(rule["names"], json::array({"personality"}));

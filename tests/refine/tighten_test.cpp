@@ -104,8 +104,8 @@ TEST(Tighten, RemovesExactlyTheUnusedAllowedSyscallsAndKeepsTheLaunchEssentials)
   auto b = container("b", profile, {});
   const std::vector<std::string> used_a = {"read", "write", "openat", "close", "getpid", "nanosleep"};
   const std::vector<std::string> used_b = {"read", "write", "uname", "socket"};  // socket: plain in Docker's
-  a.learned["x86_64"] = numbers(used_a);
-  b.learned["x86_64"] = numbers(used_b);
+  a.learned[sc::testing::arch("x86_64")] = numbers(used_a);
+  b.learned[sc::testing::arch("x86_64")] = numbers(used_b);
   state.containers = {{"a", a}, {"b", b}};
   register_caps(runtime.path(), a, docker_caps());
   register_caps(runtime.path(), b, docker_caps());
@@ -196,7 +196,7 @@ TEST(Tighten, ArgumentCheckedRulesWithoutAnArgumentRecordAreKeptAndSaidSo) {
   TempDir runtime;
   audit::State state;
   auto a = container("a", shared_profile("docker-default.json"), {}, "enforce");
-  a.learned["x86_64"] = numbers({"read", "write", "personality"});
+  a.learned[sc::testing::arch("x86_64")] = numbers({"read", "write", "personality"});
   state.containers = {{"a", a}};
   register_caps(runtime.path(), a, docker_caps());
   Tightening t = suggest_tighten(prepare(select_container(state, "a"), {runtime.path(), ""}), {true});
@@ -220,8 +220,8 @@ TEST(Tighten, NarrowArgsRemovesTheArgumentCheckedRulesNoRecordedCallMatched) {
   TempDir runtime;
   audit::State state;
   auto a = container("a", shared_profile("docker-default.json"), {});
-  a.learned["x86_64"] = numbers({"read", "write", "personality"});
-  a.allowed_args[{"x86_64", *syscall_number("x86_64", "personality")}] =
+  a.learned[sc::testing::arch("x86_64")] = numbers({"read", "write", "personality"});
+  a.allowed_args[{sc::testing::arch("x86_64"), *syscall_number("x86_64", "personality")}] =
       audit::ArgRecord{{{{0xffffffffu, 0, 0, 0, 0, 0}, 3}}, 0};
   state.containers = {{"a", a}};
   register_caps(runtime.path(), a, docker_caps());
@@ -245,9 +245,9 @@ TEST(Tighten, NarrowArgsRemovesTheArgumentCheckedRulesNoRecordedCallMatched) {
   ProfileOracle oracle(after, {caps.begin(), caps.end()});
   uint32_t x86_64 = *arch_token("x86_64");
   int32_t personality = *syscall_number("x86_64", "personality");
-  EXPECT_EQ(oracle.verdict(x86_64, personality, {0xffffffffu}), "allow");
-  EXPECT_EQ(oracle.verdict(x86_64, personality, {0x8}), "errno");
-  EXPECT_EQ(oracle.verdict(x86_64, personality, {0x0}), "errno");
+  EXPECT_EQ(oracle.verdict(x86_64, personality, {0xffffffffu}), common::Action::Allow);
+  EXPECT_EQ(oracle.verdict(x86_64, personality, {0x8}), common::Action::Errno);
+  EXPECT_EQ(oracle.verdict(x86_64, personality, {0x0}), common::Action::Errno);
   // Applied by an independent implementation, the patch gives the same profile.
   ordered_json patched = ordered_json::parse(ctx.document.text).patch(to_json(narrowed.result.ops));
   EXPECT_EQ(patched, narrowed.result.patched);
@@ -258,8 +258,8 @@ TEST(Tighten, NarrowArgsKeepsRulesWhenTuplesWereDropped) {
   TempDir runtime;
   audit::State state;
   auto a = container("a", shared_profile("docker-default.json"), {});
-  a.learned["x86_64"] = numbers({"read", "write", "personality"});
-  a.allowed_args[{"x86_64", *syscall_number("x86_64", "personality")}] =
+  a.learned[sc::testing::arch("x86_64")] = numbers({"read", "write", "personality"});
+  a.allowed_args[{sc::testing::arch("x86_64"), *syscall_number("x86_64", "personality")}] =
       audit::ArgRecord{{{{0xffffffffu, 0, 0, 0, 0, 0}, 3}}, 2};
   state.containers = {{"a", a}};
   register_caps(runtime.path(), a, docker_caps());

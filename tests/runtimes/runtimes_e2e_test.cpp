@@ -81,7 +81,7 @@ void expect_attributed(Workspace& s, const std::string& id, const std::string& r
         auto it = st.containers.find(id);
         if (it == st.containers.end()) return false;
         for (const auto& [key, v] : it->second.verdicts)
-          if (v.syscall == "uname" && sc::common::action_text(key.action) == "log" && v.would_be_action == "errno") return true;
+          if (v.syscall == "uname" && sc::common::action_text(key.action) == "log" && v.would_be_action == sc::common::Action::Errno) return true;
         return false;
       },
       "uname of " + runtime + " container " + id + " counted as log with would_be errno", 20);
